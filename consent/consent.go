@@ -1,0 +1,234 @@
+package consent
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/getsentry/sentry-go"
+)
+
+// Service names something discreet can do with data.
+type Service int
+
+// The services. Logs and Metrics are always on (they stay on the host);
+// the others are on only when their variable is set.
+const (
+	Logs Service = iota + 1
+	Metrics
+	ErrorTracking
+	ProductAnalytics
+	InstallTelemetry
+)
+
+// String returns the service's name as used in the start-up record.
+func (s Service) String() string {
+	switch s {
+	case Logs:
+		return "logs"
+	case Metrics:
+		return "metrics"
+	case ErrorTracking:
+		return "error_tracking"
+	case ProductAnalytics:
+		return "product_analytics"
+	case InstallTelemetry:
+		return "install_telemetry"
+	}
+	return fmt.Sprintf("Service(%d)", int(s))
+}
+
+// DefaultPostHogHost is where product analytics go when POSTHOG_HOST is unset.
+const DefaultPostHogHost = "https://us.i.posthog.com"
+
+// DefaultLogDir is the log directory when LOG_DIR is unset.
+const DefaultLogDir = "logs"
+
+// Settings is what the operator chose, as read from the environment. The
+// zero value has every optional service off.
+type Settings struct {
+	SentryDSN        string // SENTRY_DSN; empty: error tracking off
+	PostHogAPIKey    string // POSTHOG_API_KEY; empty: product analytics off
+	PostHogHost      string // POSTHOG_HOST; FromLookup fills in DefaultPostHogHost
+	TelemetryEnabled bool   // ENABLE_TELEMETRY
+	TelemetryURL     string // TELE_URL
+	TelemetrySalt    string // TELE_SALT
+	LogClientIP      bool   // LOG_CLIENT_IP
+	LogDir           string // LOG_DIR; FromLookup fills in DefaultLogDir
+}
+
+// FromEnv reads the settings from the process environment. See FromLookup.
+func FromEnv() (Settings, error) { return FromLookup(os.LookupEnv) }
+
+// FromLookup reads the settings through lookup, which has the shape of
+// os.LookupEnv so tests and embedders can pass their own. Surrounding blanks
+// are trimmed. Every variable that cannot be used is reported, together, in
+// the returned error; the Settings are then the zero value, so that nothing
+// starts half-configured.
+func FromLookup(lookup func(string) (string, bool)) (Settings, error) {
+	get := func(name string) string {
+		v, _ := lookup(name)
+		return strings.TrimSpace(v)
+	}
+	var s Settings
+	var errs []error
+	fail := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+
+	s.SentryDSN = get("SENTRY_DSN")
+	if s.SentryDSN != "" {
+		if err := checkDSN(s.SentryDSN); err != nil {
+			fail("SENTRY_DSN", "%v", err)
+		}
+	}
+
+	s.PostHogAPIKey = get("POSTHOG_API_KEY")
+	s.PostHogHost = get("POSTHOG_HOST")
+	if s.PostHogHost == "" {
+		s.PostHogHost = DefaultPostHogHost
+	} else if err := checkEndpoint(s.PostHogHost); err != nil {
+		fail("POSTHOG_HOST", "%v", err)
+	}
+
+	var err error
+	if s.TelemetryEnabled, err = parseBool(get("ENABLE_TELEMETRY")); err != nil {
+		fail("ENABLE_TELEMETRY", "%v", err)
+	}
+	s.TelemetryURL = get("TELE_URL")
+	if s.TelemetryURL != "" {
+		if err := checkEndpoint(s.TelemetryURL); err != nil {
+			fail("TELE_URL", "%v", err)
+		}
+	} else if s.TelemetryEnabled {
+		fail("TELE_URL", "is required when ENABLE_TELEMETRY is on; set it to the telemetry server's https URL or turn telemetry off")
+	}
+	s.TelemetrySalt, _ = lookup("TELE_SALT") // a salt is used byte for byte, blanks included
+
+	if s.LogClientIP, err = parseBool(get("LOG_CLIENT_IP")); err != nil {
+		fail("LOG_CLIENT_IP", "%v", err)
+	}
+	s.LogDir = get("LOG_DIR")
+	if s.LogDir == "" {
+		s.LogDir = DefaultLogDir
+	}
+
+	if len(errs) > 0 {
+		return Settings{}, errors.Join(errs...)
+	}
+	return s, nil
+}
+
+// Enabled reports whether the service is on. Logs and metrics always are.
+func (s Settings) Enabled(svc Service) bool {
+	switch svc {
+	case Logs, Metrics:
+		return true
+	case ErrorTracking:
+		return s.SentryDSN != ""
+	case ProductAnalytics:
+		return s.PostHogAPIKey != ""
+	case InstallTelemetry:
+		return s.TelemetryEnabled
+	}
+	return false
+}
+
+// Summary returns the attributes of the start-up record (claim C4): for
+// each optional service whether it is on and, when it is, the host it sends
+// to. Keys, the DSN's credentials and the salt never appear.
+//
+//	logger.LogAttrs(ctx, slog.LevelInfo, "optional services", settings.Summary()...)
+func (s Settings) Summary() []slog.Attr {
+	svc := func(name string, on bool, endpoint string, extra ...slog.Attr) slog.Attr {
+		attrs := []slog.Attr{slog.Bool("enabled", on)}
+		if on {
+			attrs = append(attrs, slog.String("host", hostOf(endpoint)))
+			attrs = append(attrs, extra...)
+		}
+		return slog.Attr{Key: name, Value: slog.GroupValue(attrs...)}
+	}
+	return []slog.Attr{
+		slog.Bool("logs", true),
+		slog.Bool("metrics", true),
+		svc(ErrorTracking.String(), s.Enabled(ErrorTracking), s.SentryDSN),
+		svc(ProductAnalytics.String(), s.Enabled(ProductAnalytics), s.PostHogHost),
+		svc(InstallTelemetry.String(), s.Enabled(InstallTelemetry), s.TelemetryURL),
+		slog.Bool("log_client_ip", s.LogClientIP),
+	}
+}
+
+// hostOf returns only the host[:port] of an endpoint, dropping userinfo
+// (where a Sentry DSN keeps its key), path and query.
+func hostOf(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return "(invalid)"
+	}
+	return u.Host
+}
+
+// parseBool accepts the forms an operator is likely to type, in any case.
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "", "false", "0", "no", "off":
+		return false, nil
+	case "true", "1", "yes", "on":
+		return true, nil
+	}
+	return false, fmt.Errorf("%q is not a boolean; use true/false, 1/0, yes/no or on/off", v)
+}
+
+// checkEndpoint accepts an absolute https URL, or http on a loopback host
+// (claim C5).
+func checkEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL such as https://host.example", raw)
+	}
+	return checkScheme(u)
+}
+
+func checkScheme(u *url.URL) error {
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if IsLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("plain http to %s is refused; use https (http is allowed only on a loopback address)", u.Host)
+	}
+	return fmt.Errorf("scheme %q is not supported; use https", u.Scheme)
+}
+
+// checkDSN validates a Sentry DSN with sentry-go's own parser. The messages
+// never repeat the DSN, because it carries a key.
+func checkDSN(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return errors.New("is not a URL; expected https://PUBLIC_KEY@HOST/PROJECT_ID")
+	}
+	if _, err := sentry.NewDsn(raw); err != nil {
+		var perr *sentry.DsnParseError
+		if errors.As(err, &perr) && !strings.HasPrefix(perr.Message, "invalid url") {
+			return fmt.Errorf("is not a valid Sentry DSN (%s); expected https://PUBLIC_KEY@HOST/PROJECT_ID", perr.Message)
+		}
+		return errors.New("is not a valid Sentry DSN; expected https://PUBLIC_KEY@HOST/PROJECT_ID")
+	}
+	return checkScheme(u)
+}
+
+// IsLoopback reports whether host (a name or an address, without port) is
+// localhost or a loopback address: 127.0.0.0/8 or ::1.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
