@@ -1,0 +1,261 @@
+// Package domain holds the time tracker's domain types, its error type with
+// codes, and the service interfaces that the store implements and the API
+// and web layers consume. It imports nothing of the application, so every
+// other package can depend on it.
+//
+// Every service method that touches a user's data takes the caller's user
+// ID and is scoped to it: asking for another user's object answers
+// ENOTFOUND, never EFORBIDDEN, so that nobody learns it exists.
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Role is what a user may do beyond their own data.
+type Role string
+
+// Roles. The first user to register becomes an admin.
+const (
+	RoleUser  Role = "user"
+	RoleAdmin Role = "admin"
+)
+
+// User is an account. PasswordHash never leaves the server.
+type User struct {
+	ID              int64     `json:"id"`
+	Email           string    `json:"email"`
+	Name            string    `json:"name"`
+	Role            Role      `json:"role"`
+	PasswordHash    string    `json:"-"`
+	AnalyticsOptOut bool      `json:"analytics_opt_out"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+// UserUpdate lists the fields a user may change on their profile (R3). Nil
+// fields stay as they are. PasswordHash is set by the auth layer after it
+// has checked and hashed a new password.
+type UserUpdate struct {
+	Email           *string
+	Name            *string
+	PasswordHash    *string
+	AnalyticsOptOut *bool
+}
+
+// Token is a personal API token. Only a hash of the secret is stored; the
+// secret itself is shown once, when the token is created.
+type Token struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"-"`
+	Name       string     `json:"name"`
+	Hash       []byte     `json:"-"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+}
+
+// Session is a signed-in browser. Only a hash of the session ID is stored.
+type Session struct {
+	IDHash    []byte
+	UserID    int64
+	CSRFToken string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Client is someone the user works for.
+type Client struct {
+	ID        int64     `json:"id"`
+	UserID    int64     `json:"-"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Project groups tasks and entries, optionally for a client.
+type Project struct {
+	ID        int64     `json:"id"`
+	UserID    int64     `json:"-"`
+	ClientID  *int64    `json:"client_id"`
+	Name      string    `json:"name"`
+	Billable  bool      `json:"billable"`
+	Archived  bool      `json:"archived"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Task is a piece of work within a project.
+type Task struct {
+	ID        int64     `json:"id"`
+	UserID    int64     `json:"-"`
+	ProjectID int64     `json:"project_id"`
+	Name      string    `json:"name"`
+	Done      bool      `json:"done"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Entry is a span of time spent on a project. An entry whose End is nil is
+// the user's running timer; there is at most one per user, a rule the
+// database enforces.
+type Entry struct {
+	ID        int64      `json:"id"`
+	UserID    int64      `json:"-"`
+	ProjectID int64      `json:"project_id"`
+	TaskID    *int64     `json:"task_id"`
+	Start     time.Time  `json:"start"`
+	End       *time.Time `json:"end"`
+	Notes     string     `json:"notes"`
+	Billable  bool       `json:"billable"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// Running reports whether the entry is a running timer.
+func (e *Entry) Running() bool { return e.End == nil }
+
+// Duration is the entry's length; for a running timer, up to now.
+func (e *Entry) Duration(now time.Time) time.Duration {
+	if e.End == nil {
+		return now.Sub(e.Start)
+	}
+	return e.End.Sub(e.Start)
+}
+
+// EntryFilter selects entries. Zero fields do not filter. From is
+// inclusive and To exclusive, both compared with the entry's start.
+type EntryFilter struct {
+	From      time.Time
+	To        time.Time
+	ProjectID int64
+	ClientID  int64
+	Limit     int
+}
+
+// GroupBy is how a summary report groups entries.
+type GroupBy string
+
+// The report groupings.
+const (
+	GroupByProject GroupBy = "project"
+	GroupByClient  GroupBy = "client"
+	GroupByDay     GroupBy = "day"
+)
+
+// ReportRow is one group of a summary report. Seconds counts every entry of
+// the group, BillableSeconds only the billable ones.
+type ReportRow struct {
+	Key             string `json:"key"`   // project or client ID, or the day as 2006-01-02
+	Label           string `json:"label"` // project or client name, or the day
+	Seconds         int64  `json:"seconds"`
+	BillableSeconds int64  `json:"billable_seconds"`
+}
+
+// Report is a summary over a date range.
+type Report struct {
+	From            time.Time   `json:"from"`
+	To              time.Time   `json:"to"`
+	GroupBy         GroupBy     `json:"group_by"`
+	Rows            []ReportRow `json:"rows"`
+	Seconds         int64       `json:"seconds"`
+	BillableSeconds int64       `json:"billable_seconds"`
+}
+
+// Export is everything the application holds about one user (R1).
+type Export struct {
+	ExportedAt time.Time `json:"exported_at"`
+	User       User      `json:"user"`
+	Tokens     []Token   `json:"tokens"`
+	Clients    []Client  `json:"clients"`
+	Projects   []Project `json:"projects"`
+	Tasks      []Task    `json:"tasks"`
+	Entries    []Entry   `json:"entries"`
+	Consent    struct {
+		AnalyticsOptOut bool `json:"analytics_opt_out"`
+	} `json:"consent"`
+}
+
+// UserService stores accounts.
+type UserService interface {
+	// CreateUser stores u; the first user ever created becomes an admin.
+	CreateUser(ctx context.Context, u *User) error
+	FindUserByID(ctx context.Context, id int64) (*User, error)
+	FindUserByEmail(ctx context.Context, email string) (*User, error)
+	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
+	// DeleteUser removes the user and every row that belongs to them.
+	DeleteUser(ctx context.Context, id int64) error
+	CountUsers(ctx context.Context) (int, error)
+}
+
+// TokenService stores personal API tokens.
+type TokenService interface {
+	CreateToken(ctx context.Context, t *Token) error
+	FindTokens(ctx context.Context, userID int64) ([]Token, error)
+	// FindTokenByHash returns the token whose hash is hash and marks it used.
+	FindTokenByHash(ctx context.Context, hash []byte) (*Token, error)
+	DeleteToken(ctx context.Context, userID, id int64) error
+}
+
+// SessionService stores browser sessions.
+type SessionService interface {
+	CreateSession(ctx context.Context, s *Session) error
+	FindSession(ctx context.Context, idHash []byte) (*Session, error)
+	DeleteSession(ctx context.Context, idHash []byte) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
+}
+
+// ClientService stores clients.
+type ClientService interface {
+	CreateClient(ctx context.Context, c *Client) error
+	FindClient(ctx context.Context, userID, id int64) (*Client, error)
+	FindClients(ctx context.Context, userID int64) ([]Client, error)
+	UpdateClient(ctx context.Context, c *Client) error
+	DeleteClient(ctx context.Context, userID, id int64) error
+}
+
+// ProjectService stores projects.
+type ProjectService interface {
+	CreateProject(ctx context.Context, p *Project) error
+	FindProject(ctx context.Context, userID, id int64) (*Project, error)
+	FindProjects(ctx context.Context, userID int64, includeArchived bool) ([]Project, error)
+	UpdateProject(ctx context.Context, p *Project) error
+	DeleteProject(ctx context.Context, userID, id int64) error
+}
+
+// TaskService stores tasks.
+type TaskService interface {
+	CreateTask(ctx context.Context, t *Task) error
+	FindTask(ctx context.Context, userID, id int64) (*Task, error)
+	FindTasks(ctx context.Context, userID, projectID int64) ([]Task, error) // projectID 0: all
+	UpdateTask(ctx context.Context, t *Task) error
+	DeleteTask(ctx context.Context, userID, id int64) error
+}
+
+// EntryService stores time entries and the running timer.
+type EntryService interface {
+	CreateEntry(ctx context.Context, e *Entry) error
+	FindEntry(ctx context.Context, userID, id int64) (*Entry, error)
+	FindEntries(ctx context.Context, userID int64, f EntryFilter) ([]Entry, error)
+	UpdateEntry(ctx context.Context, e *Entry) error
+	DeleteEntry(ctx context.Context, userID, id int64) error
+
+	// StartTimer creates a running entry; ECONFLICT when one is running.
+	StartTimer(ctx context.Context, e *Entry) error
+	// StopTimer ends the running entry at end; ENOTFOUND when none runs.
+	StopTimer(ctx context.Context, userID int64, end time.Time) (*Entry, error)
+	// RunningTimer returns the running entry, or nil and no error.
+	RunningTimer(ctx context.Context, userID int64) (*Entry, error)
+	// CountRunningTimers counts running timers of all users (a metric).
+	CountRunningTimers(ctx context.Context) (int64, error)
+}
+
+// ReportService builds reports.
+type ReportService interface {
+	Summary(ctx context.Context, userID int64, from, to time.Time, by GroupBy) (*Report, error)
+}
+
+// ExportService gathers a user's data (R1).
+type ExportService interface {
+	Export(ctx context.Context, userID int64) (*Export, error)
+}
