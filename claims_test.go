@@ -1,0 +1,151 @@
+package discreet
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// The claim IDs of the privacy contract. PRIVACY.md must state each one.
+var contractIDs = func() []string {
+	var ids []string
+	for prefix, n := range map[string]int{"C": 6, "L": 8, "M": 3, "S": 3, "A": 5, "T": 6, "R": 3} {
+		for i := 1; i <= n; i++ {
+			ids = append(ids, prefix+string(rune('0'+i)))
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}()
+
+var (
+	policyID = regexp.MustCompile(`(?m)^- \*\*([CLMSATR][0-9]+)\*\*`)
+	claimTag = regexp.MustCompile(`claim:\s*([CLMSATR][0-9]+(?:\s*,\s*[CLMSATR][0-9]+)*)`)
+)
+
+// TestClaims is the traceability check of the privacy contract: every promise
+// in PRIVACY.md is carried by at least one test marked "// claim: ID", and no
+// test names a promise that PRIVACY.md lacks. With -v it prints the table.
+func TestClaims(t *testing.T) {
+	stated := map[string]bool{}
+	for _, m := range policyID.FindAllStringSubmatch(PrivacyPolicy, -1) {
+		if stated[m[1]] {
+			t.Errorf("PRIVACY.md states %s twice", m[1])
+		}
+		stated[m[1]] = true
+	}
+	for _, id := range contractIDs {
+		if !stated[id] {
+			t.Errorf("PRIVACY.md does not state claim %s of the contract", id)
+		}
+	}
+
+	tests := map[string][]string{} // claim ID -> "path: TestName"
+	root := "."
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		for id, fn := range claimsIn(t, path) {
+			for _, f := range fn {
+				tests[id] = append(tests[id], path+": "+f)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for id := range tests {
+		if !stated[id] {
+			t.Errorf("tests name claim %s, which PRIVACY.md does not state: %v", id, tests[id])
+		}
+	}
+	ids := make([]string, 0, len(stated))
+	for id := range stated {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		fns := tests[id]
+		slices.Sort(fns)
+		fns = slices.Compact(fns)
+		if len(fns) == 0 {
+			t.Errorf("claim %s has no test carrying // claim: %s", id, id)
+			continue
+		}
+		t.Logf("%-3s %s", id, strings.Join(fns, "\n    "))
+	}
+}
+
+// claimsIn parses a test file and returns, per claim ID, the names of the
+// functions that carry it: the function whose body or doc comment holds the
+// tag, or the first function after a free-standing tag.
+func claimsIn(t *testing.T, path string) map[string][]string {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), "claim:") {
+		return nil
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, src, parser.ParseComments)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var funcs []*ast.FuncDecl
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok {
+			funcs = append(funcs, fd)
+		}
+	}
+	out := map[string][]string{}
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			m := claimTag.FindStringSubmatch(c.Text)
+			if m == nil {
+				continue
+			}
+			owner := ""
+			for _, fd := range funcs {
+				start := fd.Pos()
+				if fd.Doc != nil {
+					start = fd.Doc.Pos()
+				}
+				if c.Pos() >= start && c.Pos() < fd.End() {
+					owner = fd.Name.Name
+					break
+				}
+				if c.Pos() < start { // a tag standing just above a function
+					owner = fd.Name.Name
+					break
+				}
+			}
+			if owner == "" {
+				t.Errorf("%s: %s tags no function", fset.Position(c.Pos()), c.Text)
+				continue
+			}
+			for _, id := range strings.Split(m[1], ",") {
+				id = strings.TrimSpace(id)
+				out[id] = append(out[id], owner)
+			}
+		}
+	}
+	return out
+}
