@@ -1,0 +1,56 @@
+// Package telemetry is opt-in install telemetry: an anonymous fingerprint,
+// one first-run ping per installation and a daily update check on the
+// sending side, and the handler and store of the server that receives them.
+//
+// # What is sent
+//
+// Nothing, unless the operator sets ENABLE_TELEMETRY=true and TELE_URL (see
+// package [consent]). When on, each ping is one small JSON object, a [Ping],
+// and never anything more:
+//
+//	{"schema":1,"kind":"install","fingerprint":"d482…107e","version":"1.4.0",
+//	 "installed_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z"}
+//
+// kind is "install" for the first-run ping and "update_check" afterwards.
+// The fingerprint is [Fingerprint] of the hostname and TELE_SALT: the
+// lowercase hex SHA-256 of the two strings one after the other, which an
+// operator can recompute with sha256sum. When TELE_SALT is shorter than
+// [MinSaltLen] characters a random salt is generated once and kept in the
+// state file instead, because a hostname alone is easy to guess.
+// [Reporter.Preview] returns the exact bytes the next ping would carry, so
+// the payload can be read before it is ever sent.
+//
+// # The sending side
+//
+// [New] builds a [Reporter] from [consent.Settings]; when telemetry is off
+// it is a no-op that opens no connection and writes no file. [Reporter.Run]
+// belongs in its own goroutine:
+//
+//	rep, err := telemetry.New(settings, telemetry.Options{
+//		Version:   version,
+//		StatePath: filepath.Join(dataDir, "telemetry.json"),
+//		Logger:    logger,
+//	})
+//	if err != nil { ... }
+//	go rep.Run(ctx)
+//
+// The reporter keeps a small state file (written atomically, mode 0600):
+// when the installation started, the version last seen and when it
+// changed, whether the first-run ping went out, and the generated salt if
+// one was needed. So the install ping is sent once per installation, not
+// once per process. A server that is down, slow or failing only makes the
+// reporter retry later, with exponential backoff and jitter; it never
+// delays the application. [Reporter.Latest] holds the newest version named
+// by the server's last answer.
+//
+// # The receiving side
+//
+// [NewReceiver] is the http.Handler of a telemetry server. It checks every
+// ping strictly (size, fields, fingerprint shape, version length, dates)
+// and hands good ones to a [Store]. It never reads the sender's address.
+// [SQLStore] is a Store on database/sql for SQLite and PostgreSQL: one row
+// per fingerprint, [SQLStore.Purge] to forget installations silent for 12
+// months, and [SQLStore.VersionCounts] for the version distribution. The
+// package imports no SQL driver; examples/telemetry-server is a complete
+// server that does.
+package telemetry

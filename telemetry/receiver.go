@@ -1,0 +1,161 @@
+package telemetry
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// MaxPingBytes is the largest request body a receiver accepts. A real ping
+// is under 300 bytes.
+const MaxPingBytes = 4 << 10
+
+// Store keeps what a receiver accepts. [SQLStore] is the database/sql
+// implementation; anything else that keeps only the ping's facts will do.
+type Store interface {
+	// Save records p, received at the given time, under its fingerprint:
+	// a new installation is inserted, a known one updated.
+	Save(ctx context.Context, p Ping, received time.Time) error
+}
+
+// ReceiverOptions configure [NewReceiver]. The zero value is usable.
+type ReceiverOptions struct {
+	// Latest is the newest released version, sent back in every reply so
+	// that installations can tell their operators about it.
+	Latest string
+	// Now is the receiver's clock; default time.Now.
+	Now func() time.Time
+	// Logger receives store failures; default slog.Default(). Nothing
+	// about the sender is ever logged.
+	Logger *slog.Logger
+}
+
+type receiver struct {
+	store Store
+	opts  ReceiverOptions
+	log   *slog.Logger
+	reply []byte
+}
+
+// NewReceiver returns the handler that accepts pings (claim T6). It takes
+// POST only (405 with an Allow header otherwise), reads at most
+// [MaxPingBytes], and answers 400 with a one-line JSON error for a body that
+// is too large or not one JSON object, an unknown field, a wrong schema or
+// kind, a fingerprint that is not 64 lowercase hex characters, a version
+// that is empty or longer than [MaxVersionLen] characters, or a timestamp
+// more than a day in the future. A good ping is saved and answered with
+// {"latest":"..."}.
+//
+// The handler never looks at the connection's remote address or at any
+// header that may carry a client address (X-Forwarded-For, Forwarded,
+// X-Real-IP): the sender's IP is not read, so it cannot be stored or logged.
+func NewReceiver(store Store, opts ReceiverOptions) http.Handler {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	rc := &receiver{store: store, opts: opts, log: opts.Logger}
+	if rc.log == nil {
+		rc.log = slog.Default()
+	}
+	rc.reply, _ = json.Marshal(Reply{Latest: opts.Latest})
+	return rc
+}
+
+func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed; send pings with POST")
+		return
+	}
+	p, err := rc.decode(w, r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	now := rc.opts.Now()
+	if err := p.validate(now); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if err := rc.store.Save(r.Context(), p, now); err != nil {
+		// The error says which fingerprint failed at most; the sender's
+		// address is never known here.
+		rc.log.LogAttrs(r.Context(), slog.LevelError, "telemetry receiver: could not save a ping",
+			slog.String("error", err.Error()))
+		writeError(w, http.StatusInternalServerError, "the ping could not be stored; try again later")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(rc.reply)
+}
+
+// decode reads one JSON object whose keys are all Ping fields, matched
+// exactly (encoding/json alone would also take "Fingerprint" or
+// "FINGERPRINT").
+func (rc *receiver) decode(w http.ResponseWriter, r *http.Request) (Ping, error) {
+	var p Ping
+	if r.ContentLength > MaxPingBytes {
+		return p, fmt.Errorf("body is larger than %d bytes", MaxPingBytes)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxPingBytes))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return p, fmt.Errorf("body is larger than %d bytes", MaxPingBytes)
+		}
+		return p, errors.New("could not read the body")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return p, errors.New("body is empty; expected a JSON object")
+	}
+	var fields map[string]json.RawMessage
+	if err := strictUnmarshal(body, &fields); err != nil || fields == nil {
+		return p, errors.New("body is not a JSON object")
+	}
+	for k := range fields {
+		if !pingFields[k] {
+			return p, fmt.Errorf("unknown field %q", k)
+		}
+	}
+	if err := strictUnmarshal(body, &p); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return p, fmt.Errorf("field %q has the wrong type", te.Field)
+		}
+		return p, fmt.Errorf("malformed ping: %v", err)
+	}
+	return p, nil
+}
+
+// strictUnmarshal decodes exactly one JSON value from b into v and refuses
+// anything after it.
+func strictUnmarshal(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("data after the JSON object")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("data after the JSON object")
+	}
+	return nil
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	b, _ := json.Marshal(struct {
+		Error string `json:"error"`
+	}{msg})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
