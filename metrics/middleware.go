@@ -1,0 +1,284 @@
+package metrics
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/discreet-dev/discreet/internal/reqctx"
+)
+
+// UnmatchedRoute is the http.route label of every request that no ServeMux
+// pattern matched (404, 405 and the ServeMux's own redirects). Raw paths are
+// attacker-controlled, so they never become label values. No ServeMux
+// pattern can equal it, as patterns always contain a "/".
+const UnmatchedRoute = "unmatched"
+
+// OtherMethod is the http.request.method label of requests whose method is
+// not one of the nine of RFC 9110 and RFC 5789, as the OpenTelemetry
+// semantic conventions prescribe.
+const OtherMethod = "_OTHER"
+
+// maxAttrSets bounds the cache of attribute sets. Routes come from the
+// application's patterns and statuses from its handlers, so a real service
+// stays far below; past the bound sets are built per request, which is
+// slower but still correct.
+const maxAttrSets = 4096
+
+// durationBuckets are the boundaries the semantic conventions recommend for
+// http.server.request.duration, in seconds.
+var durationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10}
+
+// methods lists the known methods; an index into it stands for the method,
+// and len(methods) stands for OtherMethod.
+var methods = [...]string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete,
+	http.MethodConnect, http.MethodOptions, http.MethodTrace, http.MethodPatch,
+}
+
+func methodIndex(m string) uint8 {
+	switch m {
+	case http.MethodGet:
+		return 0
+	case http.MethodHead:
+		return 1
+	case http.MethodPost:
+		return 2
+	case http.MethodPut:
+		return 3
+	case http.MethodDelete:
+		return 4
+	case http.MethodConnect:
+		return 5
+	case http.MethodOptions:
+		return 6
+	case http.MethodTrace:
+		return 7
+	case http.MethodPatch:
+		return 8
+	}
+	return uint8(len(methods))
+}
+
+func methodName(i uint8) string {
+	if int(i) < len(methods) {
+		return methods[i]
+	}
+	return OtherMethod
+}
+
+type attrKey struct {
+	method uint8
+	status int32
+	route  string // the pattern as the ServeMux reports it
+}
+
+type httpInstruments struct {
+	duration metric.Float64Histogram
+	active   metric.Int64UpDownCounter
+
+	// activeOpts holds the options for the in-flight gauge, by method and
+	// by scheme (0 http, 1 https): built once, so Add allocates nothing.
+	activeOpts [len(methods) + 1][2][]metric.AddOption
+
+	// sets is a copy-on-write map: the hot path reads it with one atomic
+	// load and no lock; misses are rare and bounded, so copying is cheap.
+	sets   atomic.Pointer[map[attrKey][]metric.RecordOption]
+	setsMu sync.Mutex
+}
+
+func newHTTPInstruments(meter metric.Meter) (*httpInstruments, error) {
+	h := &httpInstruments{}
+	var err error
+	h.duration, err = meter.Float64Histogram("http.server.request.duration",
+		metric.WithUnit("s"),
+		metric.WithDescription("Duration of HTTP server requests."),
+		metric.WithExplicitBucketBoundaries(durationBuckets...),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: http.server.request.duration: %w", err)
+	}
+	h.active, err = meter.Int64UpDownCounter("http.server.active_requests",
+		metric.WithUnit("{request}"),
+		metric.WithDescription("Number of active HTTP server requests."),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: http.server.active_requests: %w", err)
+	}
+	for i := range h.activeOpts {
+		for s, scheme := range []string{"http", "https"} {
+			set := attribute.NewSet(
+				attribute.String("http.request.method", methodName(uint8(i))),
+				attribute.String("url.scheme", scheme),
+			)
+			h.activeOpts[i][s] = []metric.AddOption{metric.WithAttributeSet(set)}
+		}
+	}
+	empty := map[attrKey][]metric.RecordOption{}
+	h.sets.Store(&empty)
+	return h, nil
+}
+
+// recordOpts returns the options carrying the attribute set of k, from the
+// cache when possible.
+func (h *httpInstruments) recordOpts(k attrKey) []metric.RecordOption {
+	if opts, ok := (*h.sets.Load())[k]; ok {
+		return opts
+	}
+	opts := []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(
+		attribute.String("http.request.method", methodName(k.method)),
+		attribute.String("http.route", routeLabel(k.route)),
+		attribute.Int("http.response.status_code", int(k.status)),
+	))}
+	h.setsMu.Lock()
+	defer h.setsMu.Unlock()
+	old := *h.sets.Load()
+	if _, ok := old[k]; ok || len(old) >= maxAttrSets {
+		return opts
+	}
+	next := make(map[attrKey][]metric.RecordOption, len(old)+1)
+	for key, v := range old {
+		next[key] = v
+	}
+	next[k] = opts
+	h.sets.Store(&next)
+	return opts
+}
+
+// routeLabel turns a ServeMux pattern into the http.route value: the
+// pattern without its method, which is a label of its own ("GET
+// /items/{id}" becomes "/items/{id}"; a host in the pattern stays). An
+// empty pattern is UnmatchedRoute.
+func routeLabel(pattern string) string {
+	if pattern == "" {
+		return UnmatchedRoute
+	}
+	if i := strings.IndexAny(pattern, " \t"); i >= 0 {
+		return strings.TrimLeft(pattern[i:], " \t")
+	}
+	return pattern
+}
+
+// Middleware records every request in the histogram
+// http.server.request.duration (Prometheus:
+// http_server_request_duration_seconds) with the labels
+// http_request_method, http_route and http_response_status_code, and
+// counts requests in flight in http.server.active_requests (Prometheus:
+// http_server_active_requests, labels http_request_method and url_scheme).
+//
+// Place it outside the ServeMux: the route is read after the ServeMux has
+// set [http.Request.Pattern]. A request no pattern matched is counted under
+// [UnmatchedRoute]; an unknown method under [OtherMethod]. When next panics
+// the request is recorded with status 500 and the panic goes on unchanged,
+// for a recovery middleware further out to answer.
+func (m *Metrics) Middleware(next http.Handler) http.Handler {
+	h := m.http
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info, r := reqctx.Ensure(w, r)
+		start := time.Now()
+		ctx := r.Context()
+		mi := methodIndex(r.Method)
+		scheme := 0
+		if r.TLS != nil {
+			scheme = 1
+		}
+		activeOpts := h.activeOpts[mi][scheme]
+		h.active.Add(ctx, 1, activeOpts...)
+
+		sw := &statusWriter{ResponseWriter: w}
+		completed := false
+		// A deferred function that does not recover sees a panic without
+		// stopping it, so the recovery middleware outside still gets the
+		// original value and stack.
+		defer func() {
+			status := sw.status
+			switch {
+			case !completed:
+				status = http.StatusInternalServerError
+			case status == 0 && sw.hijacked:
+				status = http.StatusSwitchingProtocols
+			case status == 0:
+				status = http.StatusOK
+			}
+			if r.Pattern != "" {
+				info.SetRoute(r.Pattern)
+			}
+			k := attrKey{method: mi, status: int32(status), route: reqctx.Route(r)}
+			h.duration.Record(ctx, time.Since(start).Seconds(), h.recordOpts(k)...)
+			h.active.Add(ctx, -1, activeOpts...)
+		}()
+		next.ServeHTTP(sw, r)
+		completed = true
+	})
+}
+
+// statusWriter remembers the status code sent. It implements Flusher,
+// Hijacker and ReaderFrom by delegating through http.ResponseController,
+// and Unwrap, so code that asserts those interfaces or uses a
+// ResponseController keeps working behind the middleware.
+type statusWriter struct {
+	http.ResponseWriter
+	status   int
+	hijacked bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	// 1xx other than 101 are informational: the final status comes later.
+	if w.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols || code < 100) {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// ReadFrom keeps the sendfile path of the underlying writer for
+// http.ServeContent and io.Copy.
+func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+		return rf.ReadFrom(src)
+	}
+	return io.Copy(writerOnly{w.ResponseWriter}, src)
+}
+
+// writerOnly hides a ReadFrom method so io.Copy does not recurse.
+type writerOnly struct{ io.Writer }
+
+func (w *statusWriter) Flush() { _ = w.FlushError() }
+
+// FlushError is what [http.ResponseController.Flush] calls: it passes the
+// underlying writer's error on.
+func (w *statusWriter) FlushError() error {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err == nil {
+		w.hijacked = true
+	}
+	return c, rw, err
+}
+
+// Unwrap returns the wrapped writer, for [http.ResponseController].
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
