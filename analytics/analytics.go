@@ -1,0 +1,475 @@
+package analytics
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/posthog/posthog-go"
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/discreet-dev/discreet/consent"
+	"github.com/discreet-dev/discreet/internal/redact"
+)
+
+// SessionProperty is the property that carries the keyed hash of the
+// session ID set with [WithSession].
+const SessionProperty = "session"
+
+// PageViewEvent is the event [Client.PageView] sends, PostHog's own name
+// for a page view.
+const PageViewEvent = "$pageview"
+
+// Defaults used when the matching Options field is zero.
+const (
+	DefaultShutdownTimeout = 5 * time.Second
+	DefaultFlushInterval   = 5 * time.Second
+	DefaultQueueSize       = 1000
+)
+
+// Options configure a [Client]. The zero value works: no events are
+// declared (so only page views are sent), every signed-in user counts as
+// allowed unless the request sent GPC, and the defaults below apply.
+type Options struct {
+	// Schema declares the events and their properties. New refuses a schema
+	// that fails [Schema.Validate].
+	Schema Schema
+
+	// Preferences is asked before every event whether the user allows
+	// product analytics (claim C6). An error counts as "no". The call is
+	// made on the caller's goroutine, so it should be quick (a cached or
+	// indexed lookup); it is the one part of Capture that may wait. Nil
+	// means there is no per-user opt-out, and New logs a warning saying so.
+	Preferences consent.Preferences
+
+	// Transport carries every request to PostHog. Nil means a clone of
+	// http.DefaultTransport.
+	Transport http.RoundTripper
+
+	// SessionKey is the HMAC-SHA256 key for session hashes; at least 16
+	// bytes. Nil means a random key per process, so the same session hashes
+	// differently after a restart or on another replica: set it when
+	// sessions should line up across those.
+	SessionKey []byte
+
+	// ShutdownTimeout bounds Close. Zero means DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
+
+	// FlushInterval is how often queued events are sent when fewer than a
+	// batch have accumulated. Zero means DefaultFlushInterval.
+	FlushInterval time.Duration
+
+	// QueueSize bounds the events held in memory, queued or being uploaded.
+	// When it is reached (PostHog slow, down or unreachable) new events are
+	// dropped and counted. Zero means DefaultQueueSize.
+	QueueSize int
+
+	// MeterProvider receives the counter of dropped events and properties
+	// (see DropsMetric). Nil means no metrics.
+	MeterProvider metric.MeterProvider
+
+	// Logger receives the SDK's warnings and one warning per kind of drop
+	// (an undeclared event or property, a value of the wrong kind). Nil
+	// means slog.Default().
+	Logger *slog.Logger
+
+	// PersonalAPIKey and ProjectID enable DeleteUser: a PostHog personal API
+	// key with the person:write scope, and the numeric ID of the project
+	// that POSTHOG_API_KEY belongs to. Without both, DeleteUser logs a
+	// warning and returns ErrDeletionNotConfigured.
+	PersonalAPIKey string
+	ProjectID      string
+
+	// APIHost is PostHog's private API base URL, used by DeleteUser. Empty
+	// means it is derived from POSTHOG_HOST: the US and EU cloud ingestion
+	// hosts (us.i.posthog.com, eu.i.posthog.com) map to us.posthog.com and
+	// eu.posthog.com; any other host (self-hosted) serves both.
+	APIHost string
+}
+
+// Client sends declared product events to PostHog, in the background. A
+// Client from a disabled configuration does nothing and never opens a
+// connection, so callers never check whether analytics is on. Its methods
+// are safe for concurrent use.
+type Client struct {
+	ph      posthog.Client // nil when disabled
+	events  map[string]*eventSpec
+	pageOps *dropOpts
+	prefs   consent.Preferences
+	drops   *drops
+	log     *slog.Logger
+
+	sessions sync.Pool // of hash.Hash keyed with the session key
+
+	pending atomic.Int64 // events enqueued and not yet reported sent or failed
+	limit   int64
+
+	shutdownTimeout time.Duration
+	del             *deleter
+}
+
+// eventSpec is one declared event, ready for the hot path.
+type eventSpec struct {
+	name  string
+	props Event
+	opts  *dropOpts
+}
+
+// New returns a Client for the settings the operator chose. Without
+// POSTHOG_API_KEY (s.PostHogAPIKey empty) it returns a no-op Client and
+// opens no connection, now or later (claim C2). Otherwise events go to
+// s.PostHogHost (claim C5: consent.FromEnv has already refused plain http
+// to anything but loopback), with GeoIP enrichment disabled, a bounded
+// queue and a bounded Close.
+//
+// New fails on a schema that does not validate and on unusable options,
+// whether or not analytics is on, so a mistake shows in development.
+func New(s consent.Settings, opts Options) (*Client, error) {
+	if err := opts.Schema.Validate(); err != nil {
+		return nil, fmt.Errorf("analytics: invalid schema: %w", err)
+	}
+	if opts.SessionKey != nil && len(opts.SessionKey) < 16 {
+		return nil, fmt.Errorf("analytics: SessionKey is %d bytes; use at least 16", len(opts.SessionKey))
+	}
+	if opts.QueueSize < 0 || opts.ShutdownTimeout < 0 || opts.FlushInterval < 0 {
+		return nil, errors.New("analytics: QueueSize, ShutdownTimeout and FlushInterval must not be negative")
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	d, err := newDrops(opts.MeterProvider, log)
+	if err != nil {
+		return nil, fmt.Errorf("analytics: creating the drop counter: %w", err)
+	}
+	c := &Client{
+		events:          make(map[string]*eventSpec, len(opts.Schema)),
+		pageOps:         newDropOpts(PageViewEvent),
+		prefs:           opts.Preferences,
+		drops:           d,
+		log:             log,
+		limit:           int64(cmp(opts.QueueSize, DefaultQueueSize)),
+		shutdownTimeout: cmp(opts.ShutdownTimeout, DefaultShutdownTimeout),
+	}
+	for name, props := range opts.Schema {
+		c.events[name] = &eventSpec{name: name, props: props, opts: newDropOpts(name)}
+	}
+	if !s.Enabled(consent.ProductAnalytics) {
+		return c, nil
+	}
+
+	endpoint := strings.TrimRight(strings.TrimSpace(s.PostHogHost), "/")
+	if endpoint == "" {
+		endpoint = consent.DefaultPostHogHost
+	}
+	if err := checkEndpoint(endpoint); err != nil {
+		return nil, fmt.Errorf("analytics: POSTHOG_HOST: %w", err)
+	}
+	transport := opts.Transport
+	if transport == nil {
+		transport = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	key := opts.SessionKey
+	if key == nil {
+		key = make([]byte, 32)
+		_, _ = rand.Read(key) // crypto/rand.Read never fails on supported platforms
+	} else {
+		key = append([]byte(nil), key...)
+	}
+	c.sessions.New = func() any { return hmac.New(sha256.New, key) }
+
+	if c.del, err = newDeleter(endpoint, opts, transport); err != nil {
+		return nil, err
+	}
+	if c.prefs == nil {
+		log.Warn("analytics: no Preferences given, so users cannot opt out of product analytics; only GPC is honoured")
+	}
+
+	queue := int(c.limit)
+	c.ph, err = posthog.NewWithConfig(s.PostHogAPIKey, posthog.Config{
+		Endpoint:        endpoint,
+		Transport:       transport,
+		Logger:          sdkLogger{log},
+		DisableGeoIP:    posthog.Ptr(true),
+		Interval:        cmp(opts.FlushInterval, DefaultFlushInterval),
+		BatchSize:       min(100, queue),
+		MaxQueueSize:    queue,
+		ShutdownTimeout: c.shutdownTimeout,
+		Callback:        (*settled)(c),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("analytics: configuring PostHog: %w", err)
+	}
+	return c, nil
+}
+
+func cmp[T int | time.Duration](v, def T) T {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// Enabled reports whether the client sends anything at all.
+func (c *Client) Enabled() bool { return c.ph != nil }
+
+// Capture sends event for the user userID, with the declared subset of
+// props. It returns at once: the event is queued and sent in the
+// background, or dropped and counted. In order, nothing is sent when:
+// the request behind ctx sent GPC (claim C6), userID is not positive,
+// event is not declared, or Preferences does not allow it (claim A3).
+// Undeclared properties and values outside their kind are dropped (claim
+// A2) and the rest is sent. The distinct ID is the decimal userID (claim
+// A1), and a session set with [WithSession] adds [SessionProperty].
+//
+// Capture never reads PostHog's own request context from ctx, so nothing
+// the SDK could gather from a request (URL, IP, user agent) is added.
+func (c *Client) Capture(ctx context.Context, userID int64, event string, props Properties) {
+	if c.ph == nil {
+		return
+	}
+	spec := c.events[event]
+	var opts *dropOpts
+	if spec != nil {
+		opts = spec.opts
+	}
+	if !c.allowed(ctx, userID, opts) {
+		return
+	}
+	if spec == nil {
+		c.drops.count(nil, rUndeclaredEvent)
+		c.drops.once("e\x00"+event, "analytics: event not declared in the schema; not sent", slog.String("event", event))
+		return
+	}
+	if !c.userAllows(ctx, userID, opts) {
+		return
+	}
+	out := make(posthog.Properties, len(props)+1)
+	for name, v := range props {
+		k, ok := spec.props[name]
+		if !ok {
+			c.drops.count(opts, rUndeclaredProperty)
+			c.drops.once("p\x00"+event+"\x00"+name, "analytics: property not declared for this event; dropped",
+				slog.String("event", event), slog.String("property", name))
+			continue
+		}
+		val, ok := k.accept(v)
+		if !ok {
+			c.drops.count(opts, rInvalidValue)
+			c.drops.once("v\x00"+event+"\x00"+name, "analytics: property value outside its kind; dropped",
+				slog.String("event", event), slog.String("property", name), slog.String("kind", k.String()),
+				slog.String("type", fmt.Sprintf("%T", v)))
+			continue
+		}
+		out[name] = val
+	}
+	c.enqueue(ctx, userID, event, out, opts)
+}
+
+// PageView sends a "$pageview" for userID on route, which must be a route
+// pattern as registered on an http.ServeMux (r.Pattern, such as
+// "GET /projects/{id}"), never a raw URL. The method and host parts are
+// removed and the path pattern is sent as $current_url and $pathname.
+// Anything from a '?' or '#' on is cut off, and a route that the redaction
+// engine would change (an email, a token, an IP in it) is not sent at all.
+// The same consent checks as Capture apply.
+func (c *Client) PageView(ctx context.Context, userID int64, route string) {
+	if c.ph == nil {
+		return
+	}
+	if !c.allowed(ctx, userID, c.pageOps) {
+		return
+	}
+	path, ok := routePath(route)
+	if !ok {
+		c.drops.count(c.pageOps, rInvalidRoute)
+		c.drops.once("r\x00"+route, "analytics: PageView needs a route pattern such as \"GET /projects/{id}\"; not sent",
+			slog.String("route", route))
+		return
+	}
+	if redact.Default().String(path) != path {
+		// Logged without the route: it carries what the engine removes.
+		c.drops.count(c.pageOps, rInvalidRoute)
+		c.drops.once("r\x00redacted", "analytics: PageView route looked like it carried personal data (a raw URL?); not sent")
+		return
+	}
+	if !c.userAllows(ctx, userID, c.pageOps) {
+		return
+	}
+	c.enqueue(ctx, userID, PageViewEvent, posthog.Properties{"$current_url": path, "$pathname": path}, c.pageOps)
+}
+
+// routePath returns the path of a ServeMux pattern "[METHOD ][HOST]/PATH",
+// cut at '?' or '#'.
+func routePath(route string) (string, bool) {
+	route = strings.TrimSpace(route)
+	if i := strings.IndexAny(route, " \t"); i >= 0 {
+		route = strings.TrimSpace(route[i+1:])
+	}
+	i := strings.IndexByte(route, '/')
+	if i < 0 {
+		return "", false
+	}
+	route = route[i:]
+	if j := strings.IndexAny(route, "?#"); j >= 0 {
+		route = route[:j]
+	}
+	return route, true
+}
+
+// allowed runs the checks that need no lookup: GPC and a real user.
+func (c *Client) allowed(ctx context.Context, userID int64, opts *dropOpts) bool {
+	if consent.GPCFromContext(ctx) {
+		c.drops.count(opts, rGPC)
+		return false
+	}
+	if userID <= 0 {
+		c.drops.count(opts, rNoUser)
+		return false
+	}
+	return true
+}
+
+// userAllows asks the application's Preferences; an error means no.
+func (c *Client) userAllows(ctx context.Context, userID int64, opts *dropOpts) bool {
+	if c.prefs == nil {
+		return true
+	}
+	ok, err := c.prefs.AnalyticsAllowed(ctx, userID)
+	if err != nil {
+		c.drops.count(opts, rPreferencesError)
+		c.drops.once("prefs-error", "analytics: Preferences failed, so the event was not sent", slog.String("error", err.Error()))
+		return false
+	}
+	if !ok {
+		c.drops.count(opts, rOptedOut)
+		return false
+	}
+	return true
+}
+
+func (c *Client) enqueue(ctx context.Context, userID int64, event string, props posthog.Properties, opts *dropOpts) {
+	if s, ok := ctx.Value(sessionKey{}).(string); ok && s != "" {
+		props[SessionProperty] = c.sessionHash(s)
+	}
+	// Reserve a slot first: the SDK's own queue is bounded, but batches
+	// being uploaded are not, and a blackholed endpoint would let them pile
+	// up. The Callback releases the slot when the SDK reports the outcome.
+	if c.pending.Add(1) > c.limit {
+		c.pending.Add(-1)
+		c.drops.count(opts, rQueueFull)
+		c.drops.once("queue-full", "analytics: queue full (PostHog slow or unreachable); events are being dropped")
+		return
+	}
+	var idBuf [20]byte
+	err := c.ph.Enqueue(posthog.Capture{
+		DistinctId: string(strconv.AppendInt(idBuf[:0], userID, 10)),
+		Event:      event,
+		Properties: props,
+	})
+	if err != nil {
+		c.pending.Add(-1)
+		switch {
+		case errors.Is(err, posthog.ErrClosed):
+			c.drops.count(opts, rClosed)
+		case errors.Is(err, posthog.ErrQueueFull):
+			c.drops.count(opts, rQueueFull)
+		default:
+			c.drops.count(opts, rInvalidValue)
+			c.drops.once("enqueue\x00"+event, "analytics: PostHog refused the event", slog.String("event", event), slog.String("error", err.Error()))
+		}
+	}
+}
+
+// sessionHash is the hex of the first 16 bytes of HMAC-SHA256(key, id):
+// stable for one session, unlinkable to its ID without the key.
+func (c *Client) sessionHash(id string) string {
+	h := c.sessions.Get().(hash.Hash)
+	h.Reset()
+	h.Write([]byte(id))
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	c.sessions.Put(h)
+	return hex.EncodeToString(sum[:16])
+}
+
+// Close sends what is queued and stops the client. It returns within
+// Options.ShutdownTimeout, or sooner when ctx ends, whatever the endpoint
+// does; events still unsent then are dropped and an error says so. Capture
+// after Close drops events. Close on a disabled client returns nil.
+func (c *Client) Close(ctx context.Context) error {
+	if c.ph == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.shutdownTimeout)
+	defer cancel()
+	if err := c.ph.CloseWithContext(ctx); err != nil {
+		if errors.Is(err, posthog.ErrClosed) {
+			return nil
+		}
+		return fmt.Errorf("analytics: close: %w", err)
+	}
+	return nil
+}
+
+type sessionKey struct{}
+
+// WithSession returns a context that carries the application's session ID.
+// Events captured with it carry [SessionProperty]: the keyed hash of the
+// ID (see Options.SessionKey), never the ID itself.
+func WithSession(ctx context.Context, sessionID string) context.Context {
+	return context.WithValue(ctx, sessionKey{}, sessionID)
+}
+
+// settled is the SDK callback that releases a queue slot per event.
+type settled Client
+
+func (s *settled) Success(posthog.APIMessage)        { s.pending.Add(-1) }
+func (s *settled) Failure(posthog.APIMessage, error) { s.pending.Add(-1) }
+
+// checkEndpoint applies claim C5 again, for Settings built by hand rather
+// than by consent.FromEnv: https, or http on a loopback host.
+func checkEndpoint(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL such as https://host.example", raw)
+	}
+	switch {
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && consent.IsLoopback(u.Hostname()):
+		return nil
+	case u.Scheme == "http":
+		return fmt.Errorf("plain http to %s is refused; use https (http is allowed only on a loopback address)", u.Host)
+	}
+	return fmt.Errorf("scheme %q is not supported; use https", u.Scheme)
+}
+
+// sdkLogger hands the SDK's messages to slog. Debug messages are formatted
+// only when debug is enabled: the SDK logs one per queued event.
+type sdkLogger struct{ l *slog.Logger }
+
+func (s sdkLogger) logf(level slog.Level, format string, args []any) {
+	if !s.l.Enabled(context.Background(), level) {
+		return
+	}
+	s.l.Log(context.Background(), level, "posthog: "+fmt.Sprintf(format, args...))
+}
+
+func (s sdkLogger) Debugf(format string, args ...any) { s.logf(slog.LevelDebug, format, args) }
+func (s sdkLogger) Logf(format string, args ...any)   { s.logf(slog.LevelInfo, format, args) }
+func (s sdkLogger) Warnf(format string, args ...any)  { s.logf(slog.LevelWarn, format, args) }
+func (s sdkLogger) Errorf(format string, args ...any) { s.logf(slog.LevelError, format, args) }
