@@ -1,0 +1,166 @@
+package logging
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/discreet-dev/discreet/internal/redact"
+)
+
+// NewHandler returns a handler that scrubs every record and passes it on to
+// next: a JSON or text handler, or a bridge to Sentry or OpenTelemetry. The
+// message, every attribute value (strings, errors, fmt.Stringers, structs,
+// maps and slices passed with slog.Any, slog.LogValuer results) and the
+// attributes and group names given to With and WithGroup are scrubbed by
+// the shared redaction engine; values under sensitive keys become
+// "[redacted]". Attributes added with With are scrubbed once, when added.
+//
+// A record logged with a request's context (see [Middleware]) gets the
+// request_id and user_id attributes when it does not carry them already.
+// They are added like the record's own attributes, so they land inside the
+// groups opened with WithGroup; [NewJSONHandler] puts them at the top level.
+//
+// A record that needs no change is passed on as it is, so wrapping costs
+// little for clean records. nil opts means the defaults described at
+// [Options].
+func NewHandler(next slog.Handler, opts *Options) slog.Handler {
+	o := orDefault(opts)
+	return &handler{next: next, s: newScrubber(o), level: o.Level, omitTime: o.OmitTime}
+}
+
+type handler struct {
+	next      slog.Handler
+	s         *scrubber
+	level     slog.Leveler
+	omitTime  bool
+	redactAll bool // inside a group whose name is a sensitive key
+}
+
+func (h *handler) Enabled(ctx context.Context, l slog.Level) bool {
+	if h.level != nil && l < h.level.Level() {
+		return false
+	}
+	return h.next.Enabled(ctx, l)
+}
+
+func (h *handler) Handle(ctx context.Context, r slog.Record) error {
+	msg := h.s.eng.String(r.Message)
+	changed := msg != r.Message || (h.omitTime && !r.Time.IsZero())
+
+	var buf [8]slog.Attr
+	attrs := buf[:0]
+	r.Attrs(func(a slog.Attr) bool {
+		b, c := h.attr(a)
+		changed = changed || c
+		attrs = append(attrs, b)
+		return true
+	})
+	if info := requestInfo(ctx); info != nil {
+		needID, needUser := missingRequestKeys(r)
+		if needID {
+			attrs = append(attrs, h.scrubAttr(slog.String(RequestIDKey, info.RequestID())))
+			changed = true
+		}
+		if uid := info.UserID(); needUser && uid > 0 {
+			attrs = append(attrs, slog.Int64(UserIDKey, uid))
+			changed = true
+		}
+	}
+	if !changed {
+		return h.next.Handle(ctx, r)
+	}
+	t := r.Time
+	if h.omitTime {
+		t = time.Time{}
+	}
+	nr := slog.NewRecord(t, r.Level, msg, r.PC)
+	nr.AddAttrs(attrs...)
+	return h.next.Handle(ctx, nr)
+}
+
+func (h *handler) WithAttrs(as []slog.Attr) slog.Handler {
+	if len(as) == 0 {
+		return h
+	}
+	out := make([]slog.Attr, len(as))
+	for i, a := range as {
+		out[i] = h.scrubAttr(a)
+	}
+	h2 := *h
+	h2.next = h.next.WithAttrs(out)
+	return &h2
+}
+
+func (h *handler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	h2 := *h
+	h2.next = h.next.WithGroup(h.s.eng.String(name))
+	h2.redactAll = h.redactAll || h.s.eng.IsSensitiveKey(name)
+	return &h2
+}
+
+func (h *handler) scrubAttr(a slog.Attr) slog.Attr {
+	b, _ := h.attr(a)
+	return b
+}
+
+// attr returns a scrubbed and resolved and whether it differs from a.
+func (h *handler) attr(a slog.Attr) (slog.Attr, bool) {
+	return scrubAttr(h.s, a, h.redactAll)
+}
+
+func scrubAttr(s *scrubber, a slog.Attr, redactAll bool) (slog.Attr, bool) {
+	v := a.Value.Resolve()
+	changed := a.Value.Kind() == slog.KindLogValuer
+	key := s.eng.String(a.Key)
+	changed = changed || key != a.Key
+	var eng *redact.Engine
+	if !redactAll {
+		eng = s.engineFor(a.Key)
+	}
+	if eng == nil {
+		if v.Kind() == slog.KindGroup && len(v.Group()) == 0 {
+			return slog.Attr{Key: key, Value: v}, changed // empty groups are elided anyway
+		}
+		if a.Key == "" && v.Kind() == slog.KindAny && v.Any() == nil {
+			return a, false // the empty attribute, elided by handlers
+		}
+		return slog.String(key, redact.Redacted), true
+	}
+	switch v.Kind() {
+	case slog.KindString:
+		str := eng.String(v.String())
+		if str != v.String() {
+			return slog.String(key, str), true
+		}
+	case slog.KindGroup:
+		g := v.Group()
+		var out []slog.Attr
+		for i, ga := range g {
+			b, c := scrubAttr(s, ga, false)
+			if c && out == nil {
+				out = make([]slog.Attr, len(g))
+				copy(out, g[:i])
+			}
+			if out != nil {
+				out[i] = b
+			}
+		}
+		if out != nil {
+			return slog.Attr{Key: key, Value: slog.GroupValue(out...)}, true
+		}
+	case slog.KindAny:
+		x := v.Any()
+		if x == nil {
+			break
+		}
+		return slog.Any(key, eng.Value(x)), true
+	}
+	if changed {
+		return slog.Attr{Key: key, Value: v}, true
+	}
+	return a, false
+}

@@ -1,0 +1,116 @@
+package logging
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/discreet-dev/discreet/internal/redact"
+	"github.com/discreet-dev/discreet/internal/reqctx"
+)
+
+// Attribute keys this package writes and reads. They are fixed so that log
+// queries, [ExportUser] and [EraseUser] can rely on them.
+const (
+	// RequestIDKey holds the request ID (claim L4).
+	RequestIDKey = "request_id"
+	// UserIDKey holds the internal numeric user ID; [ExportUser] and
+	// [EraseUser] match on it.
+	UserIDKey = "user_id"
+	// ClientIPKey is the only key under which an IP address may appear,
+	// and only when both [Options.KeepIPs] and [MiddlewareOptions.ClientIP]
+	// are set (claim L6).
+	ClientIPKey = "client_ip"
+	// ErrorKey holds the error written by [Err].
+	ErrorKey = "error"
+)
+
+// Options configure [NewHandler] and [NewJSONHandler]. A nil *Options, like
+// the zero value, means: level Info, no source, the built-in sensitive keys
+// and every IP address removed.
+type Options struct {
+	// Level is the minimum level logged; nil means slog.LevelInfo for
+	// NewJSONHandler, and whatever the wrapped handler accepts for
+	// NewHandler.
+	Level slog.Leveler
+
+	// AddSource adds a "source" group (function, file, line) to each
+	// record written by NewJSONHandler. NewHandler leaves source to the
+	// handler it wraps, which receives the record's PC untouched.
+	AddSource bool
+
+	// SensitiveKeys are extra attribute keys whose values are always
+	// replaced by "[redacted]", matched like the built-in ones (case, '-',
+	// '_' and '.' do not matter). The built-in list covers passwords,
+	// tokens, API keys, cookies, sessions, authorization, emails, notes
+	// and descriptions.
+	SensitiveKeys []string
+
+	// KeepIPs lets an IP address through under the key "client_ip" and
+	// nowhere else. Without it (the default) "client_ip" is a sensitive
+	// key and IP addresses are removed from every value. It is the switch
+	// that LOG_CLIENT_IP=true turns on (consent.Settings.LogClientIP).
+	KeepIPs bool
+
+	// OmitTime leaves the time out of every record: for examples and
+	// golden files whose output must not change from run to run.
+	OmitTime bool
+}
+
+// scrubber is what both handlers share: the engine for everything, and a
+// second one that keeps IPs, used only for the client_ip value.
+type scrubber struct {
+	eng   *redact.Engine
+	ipEng *redact.Engine // nil unless Options.KeepIPs
+}
+
+func newScrubber(o *Options) *scrubber {
+	s := &scrubber{eng: redact.New(&redact.Options{Keys: o.SensitiveKeys})}
+	if o.KeepIPs {
+		s.ipEng = redact.New(&redact.Options{Keys: o.SensitiveKeys, KeepIPs: true})
+	}
+	return s
+}
+
+// engineFor returns the engine for the value under key, or nil when the
+// value must be replaced whole by "[redacted]".
+func (s *scrubber) engineFor(key string) *redact.Engine {
+	if s.ipEng != nil && key == ClientIPKey {
+		return s.ipEng
+	}
+	if s.eng.IsSensitiveKey(key) {
+		return nil
+	}
+	return s.eng
+}
+
+// requestAttrs returns the request ID and user ID carried by ctx, for
+// records logged inside a request that do not name them already.
+func requestInfo(ctx context.Context) *reqctx.Info {
+	if ctx == nil {
+		return nil
+	}
+	return reqctx.From(ctx)
+}
+
+// missingRequestKeys reports which of request_id and user_id the record's
+// top-level attributes lack.
+func missingRequestKeys(r slog.Record) (needID, needUser bool) {
+	needID, needUser = true, true
+	r.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case RequestIDKey:
+			needID = false
+		case UserIDKey:
+			needUser = false
+		}
+		return needID || needUser
+	})
+	return needID, needUser
+}
+
+func orDefault(o *Options) *Options {
+	if o == nil {
+		return &Options{}
+	}
+	return o
+}
