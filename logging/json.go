@@ -146,6 +146,9 @@ func (h *jsonHandler) WithAttrs(as []slog.Attr) slog.Handler {
 		return h
 	}
 	b := slices.Clone(h.pre)
+	if len(b) == 0 {
+		b = append(b, ',') // pre follows "msg" in every record
+	}
 	for _, g := range h.groups[h.nOpen:] {
 		b = appendSep(b)
 		b = append(b, g...)
@@ -177,9 +180,10 @@ func (h *jsonHandler) WithGroup(name string) slog.Handler {
 	return &h2
 }
 
-// appendSep writes the comma between members unless b ends a '{'.
+// appendSep writes the comma between members unless b has just opened an
+// object or already ends in a comma.
 func appendSep(b []byte) []byte {
-	if len(b) > 0 && b[len(b)-1] != '{' {
+	if n := len(b); n > 0 && b[n-1] != '{' && b[n-1] != ',' {
 		b = append(b, ',')
 	}
 	return b
