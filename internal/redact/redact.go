@@ -1,0 +1,206 @@
+package redact
+
+import "sync"
+
+// Markers replace what was removed. Each says what kind of thing was there,
+// so a scrubbed line stays useful to the person reading it.
+const (
+	// Email replaces an email address.
+	Email = "[email]"
+	// Token replaces a bearer token or a JSON Web Token.
+	Token = "[token]"
+	// IP replaces an IPv4 or IPv6 address.
+	IP = "[ip]"
+	// Redacted replaces a value stored under a sensitive key.
+	Redacted = "[redacted]"
+	// Credentials replaces URL userinfo (user:password@) and the
+	// base64 part of a Basic authorization.
+	Credentials = "[credentials]"
+)
+
+// Options configure an [Engine]. The zero value (or a nil *Options) gives
+// the defaults: the built-in key list and IP addresses removed.
+type Options struct {
+	// Keys are extra sensitive key names, matched like the built-in ones
+	// (case, '-', '_' and '.' folded; the last dotted segment counts too).
+	Keys []string
+	// KeepIPs leaves IP addresses in place and stops treating the IP keys
+	// (ip, client_ip, remote_addr, x-forwarded-for, ...) as sensitive. It
+	// exists for LOG_CLIENT_IP=true, the one way an IP may reach a log.
+	KeepIPs bool
+}
+
+// Engine scrubs personal data and secrets out of strings and values. It is
+// immutable after [New] and safe for concurrent use.
+type Engine struct {
+	keys    map[string]struct{}
+	keepIPs bool
+}
+
+// baseKeys are the built-in sensitive key names, already folded.
+var baseKeys = []string{
+	"password", "passwd", "pass", "secret", "token", "accesstoken",
+	"refreshtoken", "apikey", "authorization", "proxyauthorization",
+	"cookie", "setcookie", "session", "sessionid", "csrf", "email", "mail",
+	"note", "notes", "description",
+}
+
+// ipKeys are the sensitive keys that only hold IP addresses; KeepIPs
+// drops them.
+var ipKeys = []string{
+	"ip", "ipaddress", "clientip", "remoteaddr", "xforwardedfor", "xrealip",
+}
+
+// New returns an engine configured by opts; nil means defaults.
+func New(opts *Options) *Engine {
+	if opts == nil {
+		opts = &Options{}
+	}
+	e := &Engine{keys: make(map[string]struct{}), keepIPs: opts.KeepIPs}
+	for _, k := range baseKeys {
+		e.keys[k] = struct{}{}
+	}
+	if !opts.KeepIPs {
+		for _, k := range ipKeys {
+			e.keys[k] = struct{}{}
+		}
+	}
+	for _, k := range opts.Keys {
+		var buf [maxFold]byte
+		if f, ok := fold(buf[:0], k); ok && len(f) > 0 {
+			e.keys[string(f)] = struct{}{}
+		}
+	}
+	return e
+}
+
+var defaultEngine = sync.OnceValue(func() *Engine { return New(nil) })
+
+// Default returns the shared engine with default options.
+func Default() *Engine { return defaultEngine() }
+
+// maxFold bounds the folded key length looked up in the key set; longer
+// keys are judged by their last segment and their suffix only.
+const maxFold = 64
+
+// fold appends the lower-cased key without '-', '_' and '.' to dst. It
+// reports false when the result would not fit in maxFold bytes.
+func fold(dst []byte, key string) ([]byte, bool) {
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case c == '-' || c == '_' || c == '.':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if len(dst) == maxFold {
+			return dst, false
+		}
+		dst = append(dst, c)
+	}
+	return dst, true
+}
+
+// suffixWords are the last words that make any key sensitive when they
+// follow a separator or a camelCase boundary: "csrf_token", "X-Api-Key",
+// "accessToken", "user_email", "remoteIP".
+var suffixWords = []string{
+	"token", "secret", "password", "passwd", "key", "apikey", "email",
+	"authorization", "cookie",
+}
+
+// IsSensitiveKey reports whether values stored under key must never be
+// shown. Case, '-', '_' and '.' are folded before the lookup, so
+// "X-Api-Key", "api_key" and "APIKEY" are the same key. The rule, in order:
+//
+//   - the whole folded key is a known name ("password", "x-forwarded-for");
+//   - the last dotted segment is a known name ("user.email", "req.headers.cookie");
+//   - the key ends in a sensitive word after a separator or a camelCase
+//     boundary: token, secret, password, passwd, key, apikey, email,
+//     authorization, cookie, and ip unless KeepIPs ("csrf_token",
+//     "accessToken", "idempotency_key", "remote_ip").
+//
+// "key" alone is not sensitive (cache and sort keys are everywhere), nor is a
+// word that merely contains a sensitive one: "session_count", "monkey",
+// "bypass", "zip", "user_id", "status", "route".
+func (e *Engine) IsSensitiveKey(key string) bool {
+	if key == "" {
+		return false
+	}
+	var buf [maxFold]byte
+	if f, ok := fold(buf[:0], key); ok {
+		if _, hit := e.keys[string(f)]; hit {
+			return true
+		}
+	}
+	if dot := lastIndexByte(key, '.'); dot >= 0 && dot+1 < len(key) {
+		if f, ok := fold(buf[:0], key[dot+1:]); ok {
+			if _, hit := e.keys[string(f)]; hit {
+				return true
+			}
+		}
+	}
+	for _, w := range suffixWords {
+		if hasWordSuffix(key, w) {
+			return true
+		}
+	}
+	return !e.keepIPs && hasWordSuffix(key, "ip")
+}
+
+func lastIndexByte(s string, c byte) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// hasWordSuffix reports whether key ends with the lower-case word w (any
+// case) and that word starts a new word: after '-', '_', '.', ' ', or at a
+// camelCase boundary ("apiKey", "APIKey", "clientIP"). A key that is only w
+// does not count; whole names are the key set's business.
+func hasWordSuffix(key, w string) bool {
+	n := len(key) - len(w)
+	if n <= 0 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := key[n+i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[i] {
+			return false
+		}
+	}
+	prev, first := key[n-1], key[n]
+	switch {
+	case prev == '-' || prev == '_' || prev == '.' || prev == ' ':
+		return true
+	case isUpper(first):
+		// "apiKey", "user1Email": lower or digit before an upper.
+		if isLower(prev) || isDigit(prev) {
+			return true
+		}
+		// "APIKey": an upper followed by a lower starts a word.
+		// "clientIP" was caught above; "VIP", "MONKEY" are one word.
+		return len(w) > 1 && isLower(key[n+1])
+	}
+	return false
+}
+
+func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
+func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// KeyValue returns Redacted when key is sensitive, otherwise the scrubbed
+// value.
+func (e *Engine) KeyValue(key, value string) string {
+	if e.IsSensitiveKey(key) {
+		return Redacted
+	}
+	return e.String(value)
+}
