@@ -52,8 +52,6 @@ func (e *Engine) Value(v any) any {
 		return v
 	case []byte:
 		return e.String(string(x))
-	case error:
-		return e.errorString(x)
 	}
 	w := walker{e: e}
 	return w.walk(reflect.ValueOf(v), 0)
