@@ -1,0 +1,387 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/errortrack"
+	"github.com/discreet-dev/discreet/examples/timetracker/auth"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+	"github.com/discreet-dev/discreet/logging"
+)
+
+// Prefix is where the API lives.
+const Prefix = "/api/v1"
+
+// MaxBodyBytes is the largest request body the API reads; a larger one is
+// answered with 413.
+const MaxBodyBytes = 1 << 20
+
+// Store is every storage service the API uses.
+type Store interface {
+	domain.UserService
+	domain.TokenService
+	domain.SessionService
+	domain.ClientService
+	domain.ProjectService
+	domain.TaskService
+	domain.EntryService
+	domain.ReportService
+	domain.ExportService
+}
+
+// Options configure [New]. Store and Auth are required; the others default
+// to disabled (no-op) values.
+type Options struct {
+	Store Store
+	Auth  *auth.Auth
+
+	// Analytics receives the declared product events (see Schema). Nil
+	// means none are sent.
+	Analytics *analytics.Client
+	// Errors receives the errors behind 500 answers and the admin's test
+	// error. Nil means they are only logged.
+	Errors *errortrack.Tracker
+	// Logger receives errors behind 500 answers; default slog.Default().
+	Logger *slog.Logger
+	// EraseLogs removes a deleted user's lines from the logs (claims R2
+	// and L8), typically logging.EraseUser on the log directory. Nil
+	// means there are no log files to clean.
+	EraseLogs func(ctx context.Context, userID int64) error
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// API serves the JSON API.
+type API struct {
+	store     Store
+	auth      *auth.Auth
+	analytics *analytics.Client
+	errors    *errortrack.Tracker
+	log       *slog.Logger
+	eraseLogs func(ctx context.Context, userID int64) error
+	now       func() time.Time
+}
+
+// New returns the API over opts.
+func New(opts Options) (*API, error) {
+	if opts.Store == nil || opts.Auth == nil {
+		return nil, errors.New("api: Options.Store and Options.Auth are required")
+	}
+	a := &API{
+		store:     opts.Store,
+		auth:      opts.Auth,
+		analytics: opts.Analytics,
+		errors:    opts.Errors,
+		log:       opts.Logger,
+		eraseLogs: opts.EraseLogs,
+		now:       opts.Now,
+	}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	return a, nil
+}
+
+// Register adds every API route to mux, under [Prefix]. Routes that need a
+// signed-in user answer 401 without one; the caller's mux must be wrapped in
+// [auth.Auth.Middleware] for anyone to be signed in.
+func (a *API) Register(mux *http.ServeMux) {
+	type route struct {
+		pattern string
+		h       func(http.ResponseWriter, *http.Request) error
+		user    bool // needs a signed-in user
+	}
+	routes := []route{
+		{"POST /users", a.register, false},
+		{"POST /sessions", a.signIn, false},
+		{"DELETE /sessions/current", a.signOut, true},
+
+		{"GET /tokens", a.listTokens, true},
+		{"POST /tokens", a.createToken, true},
+		{"DELETE /tokens/{id}", a.deleteToken, true},
+
+		{"GET /me", a.getMe, true},
+		{"PATCH /me", a.patchMe, true},
+		{"DELETE /me", a.deleteMe, true},
+		{"GET /me/export", a.exportMe, true},
+		{"GET /me/privacy", a.getPrivacy, true},
+		{"PUT /me/privacy", a.putPrivacy, true},
+
+		{"GET /clients", a.listClients, true},
+		{"POST /clients", a.createClient, true},
+		{"GET /clients/{id}", a.getClient, true},
+		{"PATCH /clients/{id}", a.patchClient, true},
+		{"DELETE /clients/{id}", a.deleteClient, true},
+
+		{"GET /projects", a.listProjects, true},
+		{"POST /projects", a.createProject, true},
+		{"GET /projects/{id}", a.getProject, true},
+		{"PATCH /projects/{id}", a.patchProject, true},
+		{"DELETE /projects/{id}", a.deleteProject, true},
+
+		{"GET /tasks", a.listTasks, true},
+		{"POST /tasks", a.createTask, true},
+		{"GET /tasks/{id}", a.getTask, true},
+		{"PATCH /tasks/{id}", a.patchTask, true},
+		{"DELETE /tasks/{id}", a.deleteTask, true},
+
+		{"GET /timer", a.getTimer, true},
+		{"POST /timer/start", a.startTimer, true},
+		{"POST /timer/stop", a.stopTimer, true},
+
+		{"GET /entries", a.listEntries, true},
+		{"POST /entries", a.createEntry, true},
+		{"GET /entries/{id}", a.getEntry, true},
+		{"PATCH /entries/{id}", a.patchEntry, true},
+		{"DELETE /entries/{id}", a.deleteEntry, true},
+
+		{"GET /reports/summary", a.summary, true},
+		{"GET /reports/entries.csv", a.entriesCSV, true},
+
+		{"POST /admin/test-error", a.testError, true},
+	}
+	for _, rt := range routes {
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		mux.Handle(method+" "+Prefix+path, a.handler(rt.h, rt.user))
+	}
+	// Anything else under the prefix answers in the API's error shape.
+	mux.Handle(Prefix+"/", a.handler(func(http.ResponseWriter, *http.Request) error {
+		return domain.Errorf(domain.ENOTFOUND, "No such API route.")
+	}, false))
+}
+
+// handler adapts an error-returning handler: a returned error is answered
+// by [Error], and user-only routes refuse anonymous callers first.
+func (a *API) handler(h func(http.ResponseWriter, *http.Request) error, needUser bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if needUser && auth.UserFrom(r.Context()) == nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="timetracker"`)
+			a.Error(w, r, domain.Errorf(domain.EUNAUTHORIZED, "Sign in or send a personal API token."))
+			return
+		}
+		if err := h(w, r); err != nil {
+			a.Error(w, r, err)
+		}
+	})
+}
+
+// user returns the signed-in user; handler has checked there is one.
+func user(r *http.Request) *domain.User { return auth.UserFrom(r.Context()) }
+
+// errorBody is the one error shape of the API.
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field,omitempty"`
+	} `json:"error"`
+}
+
+// statusOf is the one mapping from domain error codes to HTTP statuses.
+var statusOf = map[string]int{
+	domain.EINVALID:      http.StatusBadRequest,
+	domain.EUNAUTHORIZED: http.StatusUnauthorized,
+	domain.EFORBIDDEN:    http.StatusForbidden,
+	domain.ENOTFOUND:     http.StatusNotFound,
+	domain.ECONFLICT:     http.StatusConflict,
+	domain.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	domain.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	domain.ETOOMANY:      http.StatusTooManyRequests,
+	domain.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// Status returns the HTTP status for err's domain code.
+func Status(err error) int {
+	if s, ok := statusOf[domain.ErrorCode(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// Error answers err in the API's JSON shape with the status of its code.
+// An internal error is logged and reported to error tracking, and the
+// caller sees a generic message only.
+func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
+	status := Status(err)
+	if status >= 500 {
+		a.log.LogAttrs(r.Context(), slog.LevelError, "request failed", logging.Err(err))
+		if a.errors != nil {
+			a.errors.Capture(r.Context(), err)
+		}
+	}
+	var le *auth.LimitedError
+	if errors.As(err, &le) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(le.RetryAfter.Seconds()+0.999)))
+	}
+	var body errorBody
+	body.Error.Code = domain.ErrorCode(err)
+	body.Error.Message = domain.ErrorMessage(err)
+	body.Error.Field = domain.ErrorField(err)
+	if status >= 500 {
+		body.Error.Code, body.Error.Message, body.Error.Field = domain.EINTERNAL, "Internal error.", ""
+	}
+	writeJSON(w, status, body)
+}
+
+// writeJSON writes v with status. Encoding our own types cannot fail in
+// a way the client could be told about, so the error is dropped.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if v != nil {
+		_ = json.NewEncoder(w).Encode(v)
+	}
+}
+
+// decode reads a JSON request body into v: the Content-Type must be
+// application/json (415), the body at most MaxBodyBytes (413), one JSON
+// value with no unknown fields (400 naming the field).
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return domain.Errorf(domain.EUNSUPPORTED, "Send the request body as JSON with Content-Type: application/json.")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return decodeError(err)
+		}
+		return domain.Errorf(domain.EINVALID, "The body must hold one JSON value.")
+	}
+	return nil
+}
+
+// decodeError turns a JSON decoding error into a domain error naming the
+// field where it can.
+func decodeError(err error) error {
+	var (
+		mbe *http.MaxBytesError
+		ute *json.UnmarshalTypeError
+		se  *json.SyntaxError
+		fe  *fieldError
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return domain.Errorf(domain.ETOOLARGE, "The request body is larger than %d bytes.", MaxBodyBytes)
+	case errors.As(err, &fe):
+		return domain.FieldError(fe.field, "%s", fe.msg)
+	case errors.As(err, &ute):
+		field := ute.Field
+		if field == "" {
+			return domain.Errorf(domain.EINVALID, "The body must be a JSON object.")
+		}
+		return domain.FieldError(field, "Expected %s.", jsonKind(ute.Type.Kind().String()))
+	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
+		return domain.Errorf(domain.EINVALID, "The body is not valid JSON.")
+	case errors.Is(err, io.EOF):
+		return domain.Errorf(domain.EINVALID, "The request body is empty.")
+	}
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		f, _ = strconv.Unquote(f)
+		return domain.FieldError(f, "Unknown field.")
+	}
+	return domain.Errorf(domain.EINVALID, "The body could not be read as JSON.")
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "int", "int64", "int32", "uint", "uint64", "float64":
+		return "a number"
+	case "struct", "map":
+		return "an object"
+	case "slice":
+		return "an array"
+	}
+	return "another type"
+}
+
+// fieldError lets a field's own UnmarshalJSON name the field it failed on.
+type fieldError struct{ field, msg string }
+
+func (e *fieldError) Error() string { return e.field + ": " + e.msg }
+
+// pathID reads the {id} of the route. A malformed ID is answered like an
+// unknown one: 404.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.Errorf(domain.ENOTFOUND, "Not found.")
+	}
+	return id, nil
+}
+
+// queryID reads an optional positive integer query parameter.
+func queryID(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.FieldError(name, "Must be a positive integer.")
+	}
+	return id, nil
+}
+
+// parseTimeParam reads a time query parameter: RFC 3339, or a date
+// (2006-01-02, midnight UTC). endOfDay moves a date to the next midnight,
+// so "to=2026-03-01" includes that day.
+func parseTimeParam(r *http.Request, name string, endOfDay bool) (time.Time, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UTC(), nil
+	}
+	if d, err := time.Parse(time.DateOnly, v); err == nil {
+		if endOfDay {
+			d = d.AddDate(0, 0, 1)
+		}
+		return d, nil
+	}
+	return time.Time{}, domain.FieldError(name, "Use a date (2006-01-02) or an RFC 3339 time.")
+}
+
+// capture sends a declared product event for the caller.
+func (a *API) capture(r *http.Request, event string, props analytics.Properties) {
+	if a.analytics == nil {
+		return
+	}
+	if u := user(r); u != nil {
+		a.analytics.Capture(r.Context(), u.ID, event, props)
+	}
+}
+
+// internal wraps an unexpected error with what was being done; the wrapper
+// reaches the log, never the client.
+func internal(err error, what string) error {
+	if err == nil || domain.ErrorCode(err) != domain.EINTERNAL {
+		return err
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

@@ -1,0 +1,284 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+)
+
+// maxNotes bounds an entry's notes, in characters.
+const maxNotes = 10_000
+
+func checkNotes(s string) error {
+	if utf8.RuneCountInString(s) > maxNotes {
+		return domain.FieldError("notes", "Notes are longer than %d characters.", maxNotes)
+	}
+	return nil
+}
+
+// timerResponse is the state of the caller's timer.
+type timerResponse struct {
+	Running bool          `json:"running"`
+	Entry   *domain.Entry `json:"entry"`
+}
+
+// GET /timer
+func (a *API) getTimer(w http.ResponseWriter, r *http.Request) error {
+	e, err := a.store.RunningTimer(r.Context(), user(r).ID)
+	if err != nil {
+		return internal(err, "running timer")
+	}
+	writeJSON(w, http.StatusOK, timerResponse{Running: e != nil, Entry: e})
+	return nil
+}
+
+// POST /timer/start {project_id, task_id?, notes?, billable?}
+func (a *API) startTimer(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		ProjectID int64  `json:"project_id"`
+		TaskID    *int64 `json:"task_id"`
+		Notes     string `json:"notes"`
+		Billable  *bool  `json:"billable"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	p, err := a.checkProject(r, in.ProjectID)
+	if err != nil {
+		return err
+	}
+	if in.TaskID != nil {
+		if err := a.checkTask(r, *in.TaskID, p.ID); err != nil {
+			return err
+		}
+	}
+	if err := checkNotes(in.Notes); err != nil {
+		return err
+	}
+	e := &domain.Entry{
+		UserID:    user(r).ID,
+		ProjectID: p.ID,
+		TaskID:    in.TaskID,
+		Start:     a.now().UTC(),
+		Notes:     in.Notes,
+		Billable:  p.Billable,
+	}
+	if in.Billable != nil {
+		e.Billable = *in.Billable
+	}
+	if err := a.store.StartTimer(r.Context(), e); err != nil {
+		return internal(err, "start timer")
+	}
+	a.capture(r, EventTimerStarted, analytics.Properties{
+		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable, "source": "api",
+	})
+	writeJSON(w, http.StatusCreated, timerResponse{Running: true, Entry: e})
+	return nil
+}
+
+// POST /timer/stop
+func (a *API) stopTimer(w http.ResponseWriter, r *http.Request) error {
+	if r.ContentLength > 0 {
+		// A body is allowed but must be an empty JSON object.
+		var in struct{}
+		if err := decode(w, r, &in); err != nil {
+			return err
+		}
+	}
+	e, err := a.store.StopTimer(r.Context(), user(r).ID, a.now().UTC())
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return domain.Errorf(domain.ENOTFOUND, "No timer is running.")
+	} else if err != nil {
+		return internal(err, "stop timer")
+	}
+	a.capture(r, EventTimerStopped, analytics.Properties{"duration": e.Duration(a.now()), "source": "api"})
+	writeJSON(w, http.StatusOK, timerResponse{Running: false, Entry: e})
+	return nil
+}
+
+// GET /entries?from&to&project_id&client_id&limit
+func (a *API) listEntries(w http.ResponseWriter, r *http.Request) error {
+	var f domain.EntryFilter
+	var err error
+	if f.From, err = parseTimeParam(r, "from", false); err != nil {
+		return err
+	}
+	if f.To, err = parseTimeParam(r, "to", true); err != nil {
+		return err
+	}
+	if f.ProjectID, err = queryID(r, "project_id"); err != nil {
+		return err
+	}
+	if f.ClientID, err = queryID(r, "client_id"); err != nil {
+		return err
+	}
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 || n > 10_000 {
+			return domain.FieldError("limit", "Use a number from 1 to 10000.")
+		}
+		f.Limit = n
+	}
+	es, err := a.store.FindEntries(r.Context(), user(r).ID, f)
+	if err != nil {
+		return internal(err, "list entries")
+	}
+	writeJSON(w, http.StatusOK, nonNil(es))
+	return nil
+}
+
+// POST /entries {project_id, task_id?, start, end, notes?, billable?}
+func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		ProjectID int64      `json:"project_id"`
+		TaskID    *int64     `json:"task_id"`
+		Start     *time.Time `json:"start"`
+		End       *time.Time `json:"end"`
+		Notes     string     `json:"notes"`
+		Billable  *bool      `json:"billable"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	p, err := a.checkProject(r, in.ProjectID)
+	if err != nil {
+		return err
+	}
+	if in.TaskID != nil {
+		if err := a.checkTask(r, *in.TaskID, p.ID); err != nil {
+			return err
+		}
+	}
+	if in.Start == nil {
+		return domain.FieldError("start", "Start is required (RFC 3339).")
+	}
+	if in.End == nil {
+		return domain.FieldError("end", "End is required (RFC 3339); use the timer for running entries.")
+	}
+	if !in.End.After(*in.Start) {
+		return domain.FieldError("end", "End must be after start.")
+	}
+	if err := checkNotes(in.Notes); err != nil {
+		return err
+	}
+	end := in.End.UTC()
+	e := &domain.Entry{
+		UserID:    user(r).ID,
+		ProjectID: p.ID,
+		TaskID:    in.TaskID,
+		Start:     in.Start.UTC(),
+		End:       &end,
+		Notes:     in.Notes,
+		Billable:  p.Billable,
+	}
+	if in.Billable != nil {
+		e.Billable = *in.Billable
+	}
+	if err := a.store.CreateEntry(r.Context(), e); err != nil {
+		return internal(err, "create entry")
+	}
+	a.capture(r, EventEntryCreated, analytics.Properties{
+		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
+		"duration": e.Duration(a.now()), "source": "api",
+	})
+	writeJSON(w, http.StatusCreated, e)
+	return nil
+}
+
+// GET /entries/{id}
+func (a *API) getEntry(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	e, err := a.store.FindEntry(r.Context(), user(r).ID, id)
+	if err != nil {
+		return internal(err, "find entry")
+	}
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+// PATCH /entries/{id} {project_id?, task_id? (null clears), start?, end?, notes?, billable?}
+func (a *API) patchEntry(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		ProjectID *int64          `json:"project_id"`
+		TaskID    nullable[int64] `json:"task_id"`
+		Start     *time.Time      `json:"start"`
+		End       *time.Time      `json:"end"`
+		Notes     *string         `json:"notes"`
+		Billable  *bool           `json:"billable"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	e, err := a.store.FindEntry(r.Context(), user(r).ID, id)
+	if err != nil {
+		return internal(err, "find entry")
+	}
+	if in.ProjectID != nil {
+		if _, err := a.checkProject(r, *in.ProjectID); err != nil {
+			return err
+		}
+		if *in.ProjectID != e.ProjectID && !in.TaskID.Set {
+			e.TaskID = nil // the old task belongs to the old project
+		}
+		e.ProjectID = *in.ProjectID
+	}
+	if in.TaskID.Set {
+		e.TaskID = in.TaskID.Value
+	}
+	if e.TaskID != nil && (in.TaskID.Set || in.ProjectID != nil) {
+		if err := a.checkTask(r, *e.TaskID, e.ProjectID); err != nil {
+			return err
+		}
+	}
+	if in.Start != nil {
+		e.Start = in.Start.UTC()
+	}
+	if in.End != nil {
+		if e.End == nil {
+			return domain.FieldError("end", "Stop the running timer instead of setting its end.")
+		}
+		end := in.End.UTC()
+		e.End = &end
+	}
+	if e.End != nil && !e.End.After(e.Start) {
+		return domain.FieldError("end", "End must be after start.")
+	}
+	if in.Notes != nil {
+		if err := checkNotes(*in.Notes); err != nil {
+			return err
+		}
+		e.Notes = *in.Notes
+	}
+	if in.Billable != nil {
+		e.Billable = *in.Billable
+	}
+	if err := a.store.UpdateEntry(r.Context(), e); err != nil {
+		return internal(err, "update entry")
+	}
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+// DELETE /entries/{id}
+func (a *API) deleteEntry(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := a.store.DeleteEntry(r.Context(), user(r).ID, id); err != nil {
+		return internal(err, "delete entry")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,65 @@
+package api
+
+import "github.com/discreet-dev/discreet/analytics"
+
+// The product events the time tracker sends, when product analytics is on
+// and the user has not opted out. This file is the whole list: an event or
+// property that is not declared here never leaves the process.
+const (
+	EventSignedUp       = "user.signed_up"
+	EventTimerStarted   = "timer.started"
+	EventTimerStopped   = "timer.stopped"
+	EventEntryCreated   = "entry.created"
+	EventProjectCreated = "project.created"
+	EventClientCreated  = "client.created"
+	EventReportViewed   = "report.viewed"
+	EventCSVExported    = "csv.exported"
+	EventDataExported   = "data.exported"
+)
+
+// Schema declares every event with the properties it may carry: booleans,
+// enums from fixed lists and coarse buckets only, so a name, a note or an
+// email has nowhere to go.
+var Schema = analytics.Schema{
+	EventSignedUp: {
+		"first_user": analytics.Bool, // the account became the admin
+	},
+	EventTimerStarted: {
+		"has_task":  analytics.Bool,
+		"has_notes": analytics.Bool,
+		"billable":  analytics.Bool,
+		"source":    analytics.Enum("api", "web"),
+	},
+	EventTimerStopped: {
+		"duration": analytics.Duration,
+		"source":   analytics.Enum("api", "web"),
+	},
+	EventEntryCreated: {
+		"has_task":  analytics.Bool,
+		"has_notes": analytics.Bool,
+		"billable":  analytics.Bool,
+		"duration":  analytics.Duration,
+		"source":    analytics.Enum("api", "web"),
+	},
+	EventProjectCreated: {
+		"billable":   analytics.Bool,
+		"has_client": analytics.Bool,
+		"source":     analytics.Enum("api", "web"),
+	},
+	EventClientCreated: {
+		"source": analytics.Enum("api", "web"),
+	},
+	EventReportViewed: {
+		"group_by": analytics.Enum("project", "client", "day"),
+		"rows":     analytics.Count,
+		"source":   analytics.Enum("api", "web"),
+	},
+	EventCSVExported: {
+		"entries": analytics.Count,
+		"source":  analytics.Enum("api", "web"),
+	},
+	EventDataExported: {
+		"entries": analytics.Count,
+		"source":  analytics.Enum("api", "web"),
+	},
+}

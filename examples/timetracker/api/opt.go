@@ -1,0 +1,28 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// nullable is a PATCH field that can be absent (leave as is), null (clear)
+// or a value: a plain pointer cannot tell absent from null.
+type nullable[T any] struct {
+	Set   bool // the field was present
+	Value *T   // nil when it was null
+}
+
+// UnmarshalJSON is called only when the field is present.
+func (n *nullable[T]) UnmarshalJSON(b []byte) error {
+	n.Set = true
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		n.Value = nil
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	n.Value = &v
+	return nil
+}

@@ -1,0 +1,251 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/examples/timetracker/auth"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+	"github.com/discreet-dev/discreet/logging"
+)
+
+// POST /users {email, password, name}
+func (a *API) register(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+		Name     string `json:"name"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	u, err := a.auth.Register(r.Context(), auth.Registration{Email: in.Email, Password: in.Password, Name: in.Name})
+	if err != nil {
+		return internal(err, "register")
+	}
+	if a.analytics != nil {
+		a.analytics.Capture(r.Context(), u.ID, EventSignedUp, analytics.Properties{"first_user": u.Role == domain.RoleAdmin})
+	}
+	writeJSON(w, http.StatusCreated, u)
+	return nil
+}
+
+// signInResponse is the answer to a sign-in.
+type signInResponse struct {
+	User      *domain.User `json:"user"`
+	CSRFToken string       `json:"csrf_token"`
+	ExpiresAt time.Time    `json:"expires_at"`
+}
+
+// POST /sessions {email, password}
+func (a *API) signIn(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.Email == "" {
+		return domain.FieldError("email", "Email is required.")
+	}
+	if in.Password == "" {
+		return domain.FieldError("password", "Password is required.")
+	}
+	u, err := a.auth.SignIn(r.Context(), in.Email, in.Password, a.auth.ClientAddr(r))
+	if err != nil {
+		return internal(err, "sign in")
+	}
+	logging.SetUserID(r.Context(), u.ID)
+	s, err := a.auth.StartSession(r.Context(), w, r, u)
+	if err != nil {
+		return internal(err, "start session")
+	}
+	writeJSON(w, http.StatusOK, signInResponse{User: u, CSRFToken: s.CSRFToken, ExpiresAt: s.ExpiresAt})
+	return nil
+}
+
+// DELETE /sessions/current
+func (a *API) signOut(w http.ResponseWriter, r *http.Request) error {
+	if err := a.auth.EndSession(r.Context(), w, r); err != nil {
+		return internal(err, "end session")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// createdToken is the one answer that carries a token's secret.
+type createdToken struct {
+	domain.Token
+	Secret string `json:"token"`
+}
+
+// POST /tokens {name}
+func (a *API) createToken(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	secret, t, err := a.auth.CreateToken(r.Context(), user(r).ID, in.Name)
+	if err != nil {
+		return internal(err, "create token")
+	}
+	writeJSON(w, http.StatusCreated, createdToken{Token: *t, Secret: secret})
+	return nil
+}
+
+// GET /tokens
+func (a *API) listTokens(w http.ResponseWriter, r *http.Request) error {
+	ts, err := a.store.FindTokens(r.Context(), user(r).ID)
+	if err != nil {
+		return internal(err, "list tokens")
+	}
+	writeJSON(w, http.StatusOK, nonNil(ts))
+	return nil
+}
+
+// DELETE /tokens/{id}
+func (a *API) deleteToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := a.store.DeleteToken(r.Context(), user(r).ID, id); err != nil {
+		return internal(err, "delete token")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// GET /me
+func (a *API) getMe(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, user(r))
+	return nil
+}
+
+// PATCH /me {name?, email?, password?, current_password?}
+func (a *API) patchMe(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Name            *string `json:"name"`
+		Email           *string `json:"email"`
+		Password        *string `json:"password"`
+		CurrentPassword *string `json:"current_password"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	u, err := a.auth.UpdateProfile(r.Context(), user(r), auth.ProfileUpdate{
+		Name: in.Name, Email: in.Email, Password: in.Password, CurrentPassword: in.CurrentPassword,
+	})
+	if err != nil {
+		return internal(err, "update profile")
+	}
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+// DELETE /me erases the account (claim R2): the rows, the log lines, and
+// the person in product analytics.
+func (a *API) deleteMe(w http.ResponseWriter, r *http.Request) error {
+	u := user(r)
+	if err := EraseAccount(r.Context(), AccountEraser{
+		Store: a.store, Analytics: a.analytics, EraseLogs: a.eraseLogs, Logger: a.log,
+	}, u.ID); err != nil {
+		return err
+	}
+	a.auth.ClearCookie(w, r)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// AccountEraser is what [EraseAccount] needs; the web pages use it too.
+type AccountEraser struct {
+	Store     domain.UserService
+	Analytics *analytics.Client
+	EraseLogs func(ctx context.Context, userID int64) error
+	Logger    *slog.Logger
+}
+
+// EraseAccount deletes the user and everything that belongs to them
+// (claim R2): their rows, then their product-analytics person (A4), then
+// their lines in the log files (L8). Only the database step can fail the
+// call; the other two are logged when they fail, since the account is gone
+// by then and the operator has to finish by hand. The request's own log
+// record is made anonymous, so it does not bring the user ID back.
+func EraseAccount(ctx context.Context, e AccountEraser, userID int64) error {
+	if err := e.Store.DeleteUser(ctx, userID); err != nil {
+		return internal(err, "delete user")
+	}
+	log := e.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	if e.Analytics != nil {
+		if err := e.Analytics.DeleteUser(ctx, userID); err != nil {
+			log.LogAttrs(ctx, slog.LevelWarn, "account erased, but product analytics did not confirm the deletion",
+				slog.Int64("erased_user_id", userID), logging.Err(err))
+		}
+	}
+	if e.EraseLogs != nil {
+		if err := e.EraseLogs(ctx, userID); err != nil {
+			log.LogAttrs(ctx, slog.LevelError, "account erased, but its log lines could not be removed",
+				slog.Int64("erased_user_id", userID), logging.Err(err))
+		}
+	}
+	logging.SetUserID(ctx, 0)
+	return nil
+}
+
+// GET /me/export (claim R1)
+func (a *API) exportMe(w http.ResponseWriter, r *http.Request) error {
+	ex, err := a.store.Export(r.Context(), user(r).ID)
+	if err != nil {
+		return internal(err, "export")
+	}
+	a.capture(r, EventDataExported, analytics.Properties{"entries": len(ex.Entries), "source": "api"})
+	w.Header().Set("Content-Disposition", `attachment; filename="timetracker-export.json"`)
+	writeJSON(w, http.StatusOK, ex)
+	return nil
+}
+
+// privacy is the caller's privacy choice.
+type privacy struct {
+	AnalyticsOptOut bool `json:"analytics_opt_out"`
+}
+
+// GET /me/privacy
+func (a *API) getPrivacy(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, privacy{AnalyticsOptOut: user(r).AnalyticsOptOut})
+	return nil
+}
+
+// PUT /me/privacy {analytics_opt_out}
+func (a *API) putPrivacy(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		AnalyticsOptOut *bool `json:"analytics_opt_out"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.AnalyticsOptOut == nil {
+		return domain.FieldError("analytics_opt_out", "Set analytics_opt_out to true or false.")
+	}
+	u, err := a.store.UpdateUser(r.Context(), user(r).ID, domain.UserUpdate{AnalyticsOptOut: in.AnalyticsOptOut})
+	if err != nil {
+		return internal(err, "update privacy")
+	}
+	writeJSON(w, http.StatusOK, privacy{AnalyticsOptOut: u.AnalyticsOptOut})
+	return nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

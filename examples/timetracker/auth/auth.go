@@ -1,0 +1,351 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/mail"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+)
+
+// Store is the storage auth needs: accounts, sessions and tokens.
+type Store interface {
+	domain.UserService
+	domain.SessionService
+	domain.TokenService
+}
+
+// Options configure [New]. Only Store is required.
+type Options struct {
+	Store Store
+
+	// Params are the argon2id costs for new hashes; zero means DefaultParams.
+	Params Params
+	// SessionTTL is how long a session lasts; default 30 days.
+	SessionTTL time.Duration
+	// SecureCookies marks the session cookie Secure on every response, for
+	// deployments behind a TLS proxy that does not send X-Forwarded-Proto.
+	// Without it the cookie is Secure when the request came over TLS, or
+	// over a trusted proxy that says X-Forwarded-Proto: https.
+	SecureCookies bool
+	// TrustProxy makes X-Forwarded-For and X-Forwarded-Proto count: the
+	// client address for rate limiting is the last X-Forwarded-For entry
+	// (the one the proxy added). Set it only behind a proxy that sets them.
+	TrustProxy bool
+	// RegistrationClosed refuses new accounts, except the very first one
+	// (who becomes the admin).
+	RegistrationClosed bool
+	// Limiter limits failed sign-ins; nil means NewLimiter(nil).
+	Limiter *Limiter
+	// OnError answers a request the middleware refuses: an invalid bearer
+	// token (a domain.EUNAUTHORIZED error) or a missing or wrong CSRF token
+	// (domain.EFORBIDDEN). The default writes a plain-text status.
+	OnError func(w http.ResponseWriter, r *http.Request, err error)
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Auth authenticates requests and manages passwords, sessions and tokens.
+// Its methods are safe for concurrent use.
+type Auth struct {
+	store   Store
+	opts    Options
+	limiter *Limiter
+
+	dummyOnce sync.Once
+	dummy     string
+}
+
+// Names shared with the web pages.
+const (
+	// CookieName is the session cookie.
+	CookieName = "tt_session"
+	// CSRFHeader carries the CSRF token on API requests.
+	CSRFHeader = "X-CSRF-Token"
+	// CSRFField carries the CSRF token in HTML forms.
+	CSRFField = "csrf_token"
+	// TokenPrefix starts every personal API token.
+	TokenPrefix = "ttk_"
+)
+
+// New returns an Auth over opts.Store.
+func New(opts Options) (*Auth, error) {
+	if opts.Store == nil {
+		return nil, errors.New("auth: Options.Store is required")
+	}
+	if opts.Params == (Params{}) {
+		opts.Params = DefaultParams
+	}
+	if opts.SessionTTL <= 0 {
+		opts.SessionTTL = 30 * 24 * time.Hour
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.OnError == nil {
+		opts.OnError = plainError
+	}
+	l := opts.Limiter
+	if l == nil {
+		l = NewLimiter(&LimitOptions{Now: opts.Now})
+	}
+	return &Auth{store: opts.Store, opts: opts, limiter: l}, nil
+}
+
+func plainError(w http.ResponseWriter, _ *http.Request, err error) {
+	code := http.StatusUnauthorized
+	if domain.ErrorCode(err) == domain.EFORBIDDEN {
+		code = http.StatusForbidden
+	}
+	http.Error(w, domain.ErrorMessage(err), code)
+}
+
+// randomSecret returns 256 random bits, base64url without padding.
+func randomSecret() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read does not fail on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// secretLen is the length of randomSecret's output.
+const secretLen = 43
+
+func hashSecret(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+// NormalizeEmail trims and lower-cases an email address and checks that it
+// is one. The error names the field "email".
+func NormalizeEmail(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return "", domain.FieldError("email", "Email is required.")
+	}
+	if len(s) > 254 {
+		return "", domain.FieldError("email", "Email is too long.")
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+		return "", domain.FieldError("email", "Email does not look like an email address.")
+	}
+	return s, nil
+}
+
+// NormalizeName trims a display name and checks its length.
+func NormalizeName(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	switch n := utf8.RuneCountInString(s); {
+	case n == 0:
+		return "", domain.FieldError("name", "Name is required.")
+	case n > 100:
+		return "", domain.FieldError("name", "Name is longer than 100 characters.")
+	}
+	return s, nil
+}
+
+func checkPasswordRules(field, pw string) error {
+	switch n := utf8.RuneCountInString(pw); {
+	case n < MinPasswordLen:
+		return domain.FieldError(field, "Password must be at least %d characters.", MinPasswordLen)
+	case len(pw) > MaxPasswordLen:
+		return domain.FieldError(field, "Password is longer than %d bytes.", MaxPasswordLen)
+	}
+	return nil
+}
+
+// Registration is what a new user gives.
+type Registration struct {
+	Email    string
+	Password string
+	Name     string
+}
+
+// Register validates reg, hashes the password and creates the account. The
+// first account is an admin. When registration is closed, only the first
+// account may be created; later attempts get domain.EFORBIDDEN.
+func (a *Auth) Register(ctx context.Context, reg Registration) (*domain.User, error) {
+	email, err := NormalizeEmail(reg.Email)
+	if err != nil {
+		return nil, err
+	}
+	name, err := NormalizeName(reg.Name)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPasswordRules("password", reg.Password); err != nil {
+		return nil, err
+	}
+	if a.opts.RegistrationClosed {
+		n, err := a.store.CountUsers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			return nil, domain.Errorf(domain.EFORBIDDEN, "Registration is closed on this server.")
+		}
+	}
+	hash, err := HashPassword(reg.Password, a.opts.Params)
+	if err != nil {
+		return nil, err
+	}
+	u := &domain.User{Email: email, Name: name, PasswordHash: hash}
+	if err := a.store.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// LimitedError is returned by SignIn when the rate limiter refuses; its
+// code is domain.ETOOMANY and RetryAfter says when to try again.
+type LimitedError struct {
+	RetryAfter time.Duration
+}
+
+// Error implements error.
+func (e *LimitedError) Error() string {
+	return fmt.Sprintf("%s: too many failed sign-ins; try again in %s", domain.ETOOMANY, e.RetryAfter.Round(time.Second))
+}
+
+// Unwrap gives the domain error, so domain.ErrorCode finds ETOOMANY.
+func (e *LimitedError) Unwrap() error {
+	return domain.Errorf(domain.ETOOMANY, "Too many failed sign-ins. Try again later.")
+}
+
+// SignIn checks an email and password from client (see [Auth.ClientAddr]).
+// Wrong credentials give domain.EUNAUTHORIZED without saying which part was
+// wrong; too many failures give a *LimitedError.
+func (a *Auth) SignIn(ctx context.Context, email, password, client string) (*domain.User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if ok, wait := a.limiter.Allow(email, client); !ok {
+		return nil, &LimitedError{RetryAfter: wait}
+	}
+	wrong := domain.Errorf(domain.EUNAUTHORIZED, "Wrong email or password.")
+	u, err := a.store.FindUserByEmail(ctx, email)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		// Spend the same time as for a real account.
+		_ = CheckPassword(a.dummyHash(), password)
+		a.limiter.Failure(email, client)
+		return nil, wrong
+	} else if err != nil {
+		return nil, err
+	}
+	if len(password) > MaxPasswordLen {
+		a.limiter.Failure(email, client)
+		return nil, wrong
+	}
+	switch err := CheckPassword(u.PasswordHash, password); {
+	case errors.Is(err, ErrMismatch):
+		a.limiter.Failure(email, client)
+		return nil, wrong
+	case err != nil:
+		return nil, fmt.Errorf("auth: stored hash of user %d: %w", u.ID, err)
+	}
+	a.limiter.Success(email)
+	if NeedsRehash(u.PasswordHash, a.opts.Params) {
+		if h, err := HashPassword(password, a.opts.Params); err == nil {
+			if nu, err := a.store.UpdateUser(ctx, u.ID, domain.UserUpdate{PasswordHash: &h}); err == nil {
+				u = nu
+			}
+		}
+	}
+	return u, nil
+}
+
+func (a *Auth) dummyHash() string {
+	a.dummyOnce.Do(func() {
+		a.dummy, _ = HashPassword(randomSecret(), a.opts.Params)
+	})
+	return a.dummy
+}
+
+// ProfileUpdate is a change a user makes to their own account (R3). Nil
+// fields stay as they are. Changing the email or the password requires
+// the current password.
+type ProfileUpdate struct {
+	Name            *string
+	Email           *string
+	Password        *string
+	CurrentPassword *string
+}
+
+// UpdateProfile validates and applies upd to u's account.
+func (a *Auth) UpdateProfile(ctx context.Context, u *domain.User, upd ProfileUpdate) (*domain.User, error) {
+	var du domain.UserUpdate
+	if upd.Name != nil {
+		n, err := NormalizeName(*upd.Name)
+		if err != nil {
+			return nil, err
+		}
+		du.Name = &n
+	}
+	if upd.Email != nil {
+		e, err := NormalizeEmail(*upd.Email)
+		if err != nil {
+			return nil, err
+		}
+		if e != u.Email {
+			du.Email = &e
+		}
+	}
+	if upd.Password != nil {
+		if err := checkPasswordRules("password", *upd.Password); err != nil {
+			return nil, err
+		}
+	}
+	if du.Email != nil || upd.Password != nil {
+		if upd.CurrentPassword == nil || *upd.CurrentPassword == "" {
+			return nil, domain.FieldError("current_password", "Enter your current password to change your email or password.")
+		}
+		if len(*upd.CurrentPassword) > MaxPasswordLen || CheckPassword(u.PasswordHash, *upd.CurrentPassword) != nil {
+			return nil, domain.FieldError("current_password", "The current password is wrong.")
+		}
+	}
+	if upd.Password != nil {
+		h, err := HashPassword(*upd.Password, a.opts.Params)
+		if err != nil {
+			return nil, err
+		}
+		du.PasswordHash = &h
+	}
+	return a.store.UpdateUser(ctx, u.ID, du)
+}
+
+// ClientAddr returns the address rate limits are counted against: the
+// connection's peer, or with TrustProxy the last X-Forwarded-For entry.
+func (a *Auth) ClientAddr(r *http.Request) string {
+	if a.opts.TrustProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			last := xff[len(xff)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if ip := net.ParseIP(strings.TrimSpace(last)); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// secure reports whether cookies set in reply to r should be Secure.
+func (a *Auth) secure(r *http.Request) bool {
+	if a.opts.SecureCookies || r.TLS != nil {
+		return true
+	}
+	return a.opts.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}

@@ -1,0 +1,293 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/consent"
+	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/auth"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+	"github.com/discreet-dev/discreet/internal/reqctx"
+	"github.com/discreet-dev/discreet/logging"
+	"github.com/discreet-dev/discreet/metrics"
+)
+
+// shutdownGrace is how long requests in flight may take to finish once
+// shutdown starts.
+const shutdownGrace = 10 * time.Second
+
+// serve runs the HTTP server until ctx is done, then shuts down: stop
+// accepting, let requests in flight finish (at most shutdownGrace), stop
+// the background work, flush error tracking and analytics within their
+// bounds and close the database.
+func serve(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) error {
+	d, err := wire(ctx, cfg, stderr, ro)
+	if err != nil {
+		return err
+	}
+	defer d.close(context.Background())
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", cfg.listenAddr)
+	if err != nil {
+		return err
+	}
+	var draining atomic.Bool
+	srv := &http.Server{
+		Handler:           newHandler(d, &draining),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(d.log.Handler(), slog.LevelWarn),
+		// Requests keep their context when the process is told to stop:
+		// they get shutdownGrace to finish rather than being cut off.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBG()
+	var wg sync.WaitGroup
+	wg.Go(func() { d.telemetry.Run(bg) })
+	wg.Go(func() { sweepSessions(bg, d) })
+	if cfg.metricsAddr != "" {
+		mln, err := lc.Listen(ctx, "tcp", cfg.metricsAddr)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		wg.Go(func() {
+			if err := d.metrics.Serve(bg, mln, metrics.HandlerOptions{Token: cfg.metricsToken}); err != nil {
+				d.log.Error("metrics listener stopped", logging.Err(err))
+			}
+		})
+		d.log.Info("serving metrics on a separate listener", "addr", mln.Addr().String())
+		if ro.metricsReady != nil {
+			ro.metricsReady(mln.Addr().String())
+		}
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	d.log.Info("listening", "addr", ln.Addr().String(), "version", version)
+	if ro.ready != nil {
+		ro.ready(ln.Addr().String())
+	}
+
+	select {
+	case <-ctx.Done():
+		err = nil
+	case err = <-errc:
+	}
+	draining.Store(true)
+	d.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if serr := srv.Shutdown(sctx); serr != nil {
+		d.log.Warn("requests still running at the shutdown deadline were cut off", logging.Err(serr))
+		srv.Close()
+	}
+	stopBG()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// sweepSessions deletes expired sessions every hour.
+func sweepSessions(ctx context.Context, d *deps) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if _, err := d.db.DeleteExpiredSessions(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			d.log.Warn("deleting expired sessions", logging.Err(err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// newHandler returns the routes wrapped in the middleware chain. From the
+// outside in:
+//
+//	metrics      request count and latency by route and status (M1, M2)
+//	errortrack   recovers panics, reports them, answers a plain 500 (S1)
+//	logging      one scrubbed record per request, panics with their stack (L2-L6)
+//	headers      CSP, nosniff, Referrer-Policy, frame-ancestors
+//	cross-origin refuses state changes from other sites (Sec-Fetch-Site, Origin)
+//	body limit   1 MiB; larger bodies get 413
+//	consent      records Sec-GPC: 1 in the context (C6)
+//	auth         resolves the session cookie or bearer token; CSRF check
+//	analytics    session hash for events; page views of HTML pages by route
+//	mux          the routes; records the matched pattern for the layers above
+func newHandler(d *deps, draining *atomic.Bool) http.Handler {
+	mux := http.NewServeMux()
+	d.api.Register(mux)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeStatus(w, http.StatusOK, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if draining.Load() {
+			writeStatus(w, http.StatusServiceUnavailable, "shutting down")
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := d.db.Ping(ctx); err != nil {
+			d.log.WarnContext(r.Context(), "readiness: database unreachable", logging.Err(err))
+			writeStatus(w, http.StatusServiceUnavailable, "database unreachable")
+			return
+		}
+		writeStatus(w, http.StatusOK, "ok")
+	})
+	if d.cfg.metricsAddr == "" {
+		mux.Handle("GET /metrics", d.metrics.Handler(metrics.HandlerOptions{Token: d.cfg.metricsToken}))
+	}
+	// The web interface registers its pages here:
+	// web.New(...).Register(mux)
+
+	var h http.Handler = recordRoute(mux)
+	h = analyticsContext(d.analytics, h)
+	h = d.auth.Middleware(h)
+	h = consent.Middleware(h)
+	h = limitBody(h)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d.authError(w, r, domain.Errorf(domain.EFORBIDDEN, "Cross-origin requests may not change anything."))
+	}))
+	h = cop.Handler(h)
+	h = securityHeaders(d.cfg, h)
+	h = logging.Middleware(d.log, &logging.MiddlewareOptions{ClientIP: d.cfg.consent.LogClientIP, TrustProxy: d.cfg.trustProxy})(h)
+	h = d.errors.Middleware(h)
+	h = d.metrics.Middleware(h)
+	return h
+}
+
+// authError answers a request the auth layer (or the cross-origin check)
+// refused: in the API's JSON shape under /api/, as plain text elsewhere.
+func (d *deps) authError(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, api.Prefix+"/") && d.api != nil {
+		d.api.Error(w, r, err)
+		return
+	}
+	status := api.Status(err)
+	if status >= 500 {
+		d.log.ErrorContext(r.Context(), "request failed", logging.Err(err))
+		d.errors.Capture(r.Context(), err)
+	}
+	http.Error(w, domain.ErrorMessage(err), status)
+}
+
+func writeStatus(w http.ResponseWriter, code int, status string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_, _ = io.WriteString(w, `{"status":"`+status+`"}`+"\n")
+}
+
+// recordRoute tells the layers outside which pattern matched: the mux sets
+// it on the request it was given, which is not the outer layers' copy.
+func recordRoute(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if info := reqctx.From(r.Context()); info != nil {
+			info.SetRoute(r.Pattern)
+		}
+	})
+}
+
+// limitBody caps every request body at api.MaxBodyBytes, HTML forms
+// included; reading past it fails, and the handlers answer 413.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, api.MaxBodyBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// contentSecurityPolicy allows only the app's own scripts, styles and
+// images: no inline script, no framing.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+func securityHeaders(cfg config, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if r.TLS != nil || cfg.secureCookie || (cfg.trustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")) {
+			h.Set("Strict-Transport-Security", "max-age=63072000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// analyticsContext gives product events the session they belong to, as a
+// hash analytics keys again (never the session ID), and sends a page view,
+// by route pattern only, for each HTML page a signed-in user is shown. The
+// consent checks (GPC, the user's opt-out) are the analytics client's.
+func analyticsContext(a *analytics.Client, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := auth.IdentityFrom(r.Context())
+		if id == nil || !a.Enabled() {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if id.Session != nil {
+			r = r.WithContext(analytics.WithSession(r.Context(), hex.EncodeToString(id.Session.IDHash)))
+		}
+		if r.Method != http.MethodGet {
+			next.ServeHTTP(w, r)
+			return
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		if sw.status == http.StatusOK && r.Pattern != "" && strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+			a.PageView(r.Context(), id.User.ID, r.Pattern)
+		}
+	})
+}
+
+// statusWriter remembers the status sent.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach Flush and the rest.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
