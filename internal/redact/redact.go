@@ -33,22 +33,8 @@ type Options struct {
 // Engine scrubs personal data and secrets out of strings and values. It is
 // immutable after [New] and safe for concurrent use.
 type Engine struct {
-	keys    map[string]struct{}
+	keys    map[string]struct{} // the caller's extra names, folded
 	keepIPs bool
-}
-
-// baseKeys are the built-in sensitive key names, already folded.
-var baseKeys = []string{
-	"password", "passwd", "pass", "secret", "token", "accesstoken",
-	"refreshtoken", "apikey", "authorization", "proxyauthorization",
-	"cookie", "setcookie", "session", "sessionid", "csrf", "email", "mail",
-	"note", "notes", "description",
-}
-
-// ipKeys are the sensitive keys that only hold IP addresses; KeepIPs
-// drops them.
-var ipKeys = []string{
-	"ip", "ipaddress", "clientip", "remoteaddr", "xforwardedfor", "xrealip",
 }
 
 // New returns an engine configured by opts; nil means defaults.
@@ -56,18 +42,13 @@ func New(opts *Options) *Engine {
 	if opts == nil {
 		opts = &Options{}
 	}
-	e := &Engine{keys: make(map[string]struct{}), keepIPs: opts.KeepIPs}
-	for _, k := range baseKeys {
-		e.keys[k] = struct{}{}
-	}
-	if !opts.KeepIPs {
-		for _, k := range ipKeys {
-			e.keys[k] = struct{}{}
-		}
-	}
+	e := &Engine{keepIPs: opts.KeepIPs}
 	for _, k := range opts.Keys {
 		var buf [maxFold]byte
 		if f, ok := fold(buf[:0], k); ok && len(f) > 0 {
+			if e.keys == nil {
+				e.keys = make(map[string]struct{})
+			}
 			e.keys[string(f)] = struct{}{}
 		}
 	}
@@ -102,14 +83,6 @@ func fold(dst []byte, key string) ([]byte, bool) {
 	return dst, true
 }
 
-// suffixWords are the last words that make any key sensitive when they
-// follow a separator or a camelCase boundary: "csrf_token", "X-Api-Key",
-// "accessToken", "user_email", "remoteIP".
-var suffixWords = []string{
-	"token", "secret", "password", "passwd", "key", "apikey", "email",
-	"authorization", "cookie",
-}
-
 // IsSensitiveKey reports whether values stored under key must never be
 // shown. Case, '-', '_' and '.' are folded before the lookup, so
 // "X-Api-Key", "api_key" and "APIKEY" are the same key. The rule, in order:
@@ -129,24 +102,54 @@ func (e *Engine) IsSensitiveKey(key string) bool {
 		return false
 	}
 	var buf [maxFold]byte
-	if f, ok := fold(buf[:0], key); ok {
-		if _, hit := e.keys[string(f)]; hit {
-			return true
-		}
+	if f, ok := fold(buf[:0], key); ok && e.known(f) {
+		return true
 	}
 	if dot := lastIndexByte(key, '.'); dot >= 0 && dot+1 < len(key) {
-		if f, ok := fold(buf[:0], key[dot+1:]); ok {
-			if _, hit := e.keys[string(f)]; hit {
-				return true
-			}
-		}
-	}
-	for _, w := range suffixWords {
-		if hasWordSuffix(key, w) {
+		if f, ok := fold(buf[:0], key[dot+1:]); ok && e.known(f) {
 			return true
 		}
 	}
-	return !e.keepIPs && hasWordSuffix(key, "ip")
+	// Only the suffix words ending in the key's last letter can match.
+	switch key[len(key)-1] | 0x20 {
+	case 'n':
+		return hasWordSuffix(key, "token") || hasWordSuffix(key, "authorization")
+	case 't':
+		return hasWordSuffix(key, "secret")
+	case 'd':
+		return hasWordSuffix(key, "password") || hasWordSuffix(key, "passwd")
+	case 'y':
+		return hasWordSuffix(key, "key") || hasWordSuffix(key, "apikey")
+	case 'l':
+		return hasWordSuffix(key, "email")
+	case 'e':
+		return hasWordSuffix(key, "cookie")
+	case 'p':
+		return !e.keepIPs && hasWordSuffix(key, "ip")
+	}
+	return false
+}
+
+// known reports whether the folded key f is a sensitive name. The built-in
+// names are a switch, which the compiler turns into a fast search; the map
+// holds only the caller's extra names.
+func (e *Engine) known(f []byte) bool {
+	switch string(f) {
+	case "password", "passwd", "pass", "secret", "token", "accesstoken",
+		"refreshtoken", "apikey", "authorization", "proxyauthorization",
+		"cookie", "setcookie", "session", "sessionid", "csrf", "email", "mail",
+		"note", "notes", "description":
+		return true
+	case "ip", "ipaddress", "clientip", "remoteaddr", "xforwardedfor", "xrealip":
+		if !e.keepIPs {
+			return true
+		}
+	}
+	if len(e.keys) == 0 {
+		return false
+	}
+	_, hit := e.keys[string(f)]
+	return hit
 }
 
 func lastIndexByte(s string, c byte) int {

@@ -73,7 +73,7 @@ func TestStringRemoves(t *testing.T) {
 		{"userinfo", "dial https://user:pass@example.com/path", "dial https://[credentials]@example.com/path"},
 		{"userinfo user only", "ssh://git@example.com/repo", "ssh://[credentials]@example.com/repo"},
 		{"userinfo postgres ip", "postgres://app:pw@10.0.0.5:5432/db", "postgres://[credentials]@[ip]:5432/db"},
-		{"userinfo email user", "https://alice@example.com:pw@host.example/", "https://[credentials]@host.example/"},
+		{"userinfo holding an email", "https://alice@example.com:pw@host.example/", "https://[credentials]/"},
 
 		// IPv4.
 		{"ipv4", "from 192.168.1.20 ok", "from [ip] ok"},

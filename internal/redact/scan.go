@@ -249,7 +249,7 @@ func mailDomain(d string) bool {
 // the first byte after "://".
 func (sc *scanner) userinfo(a int) {
 	s := sc.s
-	at := -1
+	at, ats := -1, 0
 	for k := a; k < len(s); k++ {
 		c := s[k]
 		if c <= ' ' || strings.IndexByte("/?#\"'<>\\", c) >= 0 {
@@ -257,11 +257,17 @@ func (sc *scanner) userinfo(a int) {
 		}
 		if c == '@' {
 			at = k
+			ats++
 		}
 	}
 	if at > a {
 		sc.add(a, at, Credentials)
-		sc.urlAt = at
+		// The host after a lone '@' is not an email domain. With more
+		// than one '@' the userinfo may hold an address whose domain
+		// ends up looking like the host: let the email rule take it too.
+		if ats == 1 {
+			sc.urlAt = at
+		}
 	}
 }
 
