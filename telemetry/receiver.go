@@ -123,12 +123,36 @@ func (rc *receiver) decode(w http.ResponseWriter, r *http.Request) (Ping, error)
 			return p, fmt.Errorf("unknown field %q", k)
 		}
 	}
-	if err := strictUnmarshal(body, &p); err != nil {
+	// Times are decoded apart so that a bad one is named in the reply.
+	var wire struct {
+		Schema      int    `json:"schema"`
+		Kind        string `json:"kind"`
+		Fingerprint string `json:"fingerprint"`
+		Version     string `json:"version"`
+		InstalledAt string `json:"installed_at"`
+		UpdatedAt   string `json:"updated_at"`
+	}
+	if err := strictUnmarshal(body, &wire); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
 			return p, fmt.Errorf("field %q has the wrong type", te.Field)
 		}
 		return p, fmt.Errorf("malformed ping: %v", err)
+	}
+	p = Ping{Schema: wire.Schema, Kind: wire.Kind, Fingerprint: wire.Fingerprint, Version: wire.Version}
+	for _, ts := range []struct {
+		name string
+		raw  string
+		dst  *time.Time
+	}{{"installed_at", wire.InstalledAt, &p.InstalledAt}, {"updated_at", wire.UpdatedAt, &p.UpdatedAt}} {
+		if ts.raw == "" {
+			continue // validate reports it as missing
+		}
+		t, err := time.Parse(time.RFC3339, ts.raw)
+		if err != nil {
+			return p, fmt.Errorf("%s is not an RFC 3339 time such as 2026-01-02T03:04:05Z", ts.name)
+		}
+		*ts.dst = t
 	}
 	return p, nil
 }

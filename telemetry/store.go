@@ -233,4 +233,5 @@ func (c *timeCol) parse(s string) error {
 	*c = timeCol(t.UTC())
 	return nil
 }
+
 var _ Store = (*SQLStore)(nil)
