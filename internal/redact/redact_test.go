@@ -338,7 +338,8 @@ func TestKeyValue(t *testing.T) {
 }
 
 func TestDefaultIsShared(t *testing.T) {
-	if Default() != Default() {
+	a, b := Default(), Default()
+	if a != b {
 		t.Fatal("Default returned two engines")
 	}
 }

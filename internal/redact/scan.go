@@ -58,10 +58,6 @@ func init() {
 	}
 }
 
-func is(c byte, f uint8) bool { return class[c]&f != 0 }
-
-func isDigitDot(c byte) bool { return isDigit(c) || c == '.' }
-
 func isV6(c byte) bool { return class[c]&cHex != 0 || c == ':' || c == '.' }
 
 type span struct {
