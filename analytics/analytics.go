@@ -180,7 +180,9 @@ func New(s consent.Settings, opts Options) (*Client, error) {
 	}
 	transport := opts.Transport
 	if transport == nil {
-		transport = http.DefaultTransport.(*http.Transport).Clone()
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 10 // as posthog-go does: several uploads may run at once
+		transport = t
 	}
 	key := opts.SessionKey
 	if key == nil {
@@ -254,7 +256,7 @@ func (c *Client) Capture(ctx context.Context, userID int64, event string, props 
 		c.drops.once("e\x00"+event, "analytics: event not declared in the schema; not sent", slog.String("event", event))
 		return
 	}
-	if !c.userAllows(ctx, userID, opts) {
+	if !c.userAllows(ctx, userID, opts) || !c.reserve(opts) {
 		return
 	}
 	out := make(posthog.Properties, len(props)+1)
@@ -306,7 +308,7 @@ func (c *Client) PageView(ctx context.Context, userID int64, route string) {
 		c.drops.once("r\x00redacted", "analytics: PageView route looked like it carried personal data (a raw URL?); not sent")
 		return
 	}
-	if !c.userAllows(ctx, userID, c.pageOps) {
+	if !c.userAllows(ctx, userID, c.pageOps) || !c.reserve(c.pageOps) {
 		return
 	}
 	c.enqueue(ctx, userID, PageViewEvent, posthog.Properties{"$current_url": path, "$pathname": path}, c.pageOps)
@@ -361,18 +363,25 @@ func (c *Client) userAllows(ctx context.Context, userID int64, opts *dropOpts) b
 	return true
 }
 
-func (c *Client) enqueue(ctx context.Context, userID int64, event string, props posthog.Properties, opts *dropOpts) {
-	if s, ok := ctx.Value(sessionKey{}).(string); ok && s != "" {
-		props[SessionProperty] = c.sessionHash(s)
-	}
-	// Reserve a slot first: the SDK's own queue is bounded, but batches
-	// being uploaded are not, and a blackholed endpoint would let them pile
-	// up. The Callback releases the slot when the SDK reports the outcome.
+// reserve takes a queue slot, or counts a drop when none is left. The
+// SDK's own queue is bounded, but batches being uploaded are not, and a
+// blackholed endpoint would let them pile up; the slot is released by the
+// SDK's callback when it reports the event sent or failed.
+func (c *Client) reserve(opts *dropOpts) bool {
 	if c.pending.Add(1) > c.limit {
 		c.pending.Add(-1)
 		c.drops.count(opts, rQueueFull)
 		c.drops.once("queue-full", "analytics: queue full (PostHog slow or unreachable); events are being dropped")
-		return
+		return false
+	}
+	return true
+}
+
+// enqueue hands a reserved event to the SDK, which serialises it on this
+// goroutine and queues it without blocking.
+func (c *Client) enqueue(ctx context.Context, userID int64, event string, props posthog.Properties, opts *dropOpts) {
+	if s, ok := ctx.Value(sessionKey{}).(string); ok && s != "" {
+		props[SessionProperty] = c.sessionHash(s)
 	}
 	var idBuf [20]byte
 	err := c.ph.Enqueue(posthog.Capture{
