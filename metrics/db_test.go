@@ -38,9 +38,9 @@ func (fakeStmt) Query([]driver.Value) (driver.Rows, error)  { return fakeRows{},
 
 type fakeRows struct{}
 
-func (fakeRows) Columns() []string           { return nil }
-func (fakeRows) Close() error                { return nil }
-func (fakeRows) Next([]driver.Value) error   { return io.EOF }
+func (fakeRows) Columns() []string         { return nil }
+func (fakeRows) Close() error              { return nil }
+func (fakeRows) Next([]driver.Value) error { return io.EOF }
 
 var driverSeq atomic.Int64
 
@@ -94,7 +94,9 @@ func TestObserveDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	pool := map[string]string{"db_client_connection_pool_name": "main"}
-	with := func(k, v string) map[string]string { return map[string]string{"db_client_connection_pool_name": "main", k: v} }
+	with := func(k, v string) map[string]string {
+		return map[string]string{"db_client_connection_pool_name": "main", k: v}
+	}
 	type figures struct{ idle, used, max, waits, closedMaxIdle float64 }
 	read := func() figures {
 		fams := scrape(t, m)
