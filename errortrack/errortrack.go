@@ -115,8 +115,18 @@ func New(s consent.Settings, opts Options) (*Tracker, error) {
 			// A redirect could lead to a plain-http host; C5 allows none.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		Transport:      t.queue,
-		SendDefaultPII: false,
+		Transport: t.queue,
+		// The SDK's own collection is switched off entirely (the modern
+		// form of SendDefaultPII=false, which alone still keeps queries,
+		// headers and bodies); the Tracker builds the request part itself
+		// and Scrub checks it.
+		DataCollection: &sentry.DataCollection{
+			UserInfo:    sentry.Set(false),
+			Cookies:     collectionOff(),
+			HTTPHeaders: &sentry.HeaderCollectionConfig{Request: collectionOff(), Response: collectionOff()},
+			HTTPBodies:  []sentry.BodyType{},
+			QueryParams: collectionOff(),
+		},
 		MaxBreadcrumbs: maxBreadcrumbs,
 		// Client reports only count dropped events; skipping them keeps the
 		// traffic to one request per event.
@@ -217,6 +227,10 @@ func serverName(name string) string {
 		return name
 	}
 	return "unknown"
+}
+
+func collectionOff() *sentry.KeyValueCollectionBehavior {
+	return &sentry.KeyValueCollectionBehavior{Mode: sentry.CollectionOff}
 }
 
 // withoutModules drops the SDK's Modules integration: the dependency list is
