@@ -48,33 +48,57 @@ func (h *handler) Handle(ctx context.Context, r slog.Record) error {
 	msg := h.s.eng.String(r.Message)
 	changed := msg != r.Message || (h.omitTime && !r.Time.IsZero())
 
-	var buf [8]slog.Attr
-	attrs := buf[:0]
-	r.Attrs(func(a slog.Attr) bool {
-		b, c := h.attr(a)
-		changed = changed || c
-		attrs = append(attrs, b)
-		return true
-	})
+	// Find the first attribute that scrubbing changes, without copying
+	// anything: most records are clean and are passed on as they are.
+	first, i := slog.Attr{}, -1 // i: index of the first changed attribute
+	if !changed {
+		i = 0
+		r.Attrs(func(a slog.Attr) bool {
+			if b, c := h.attr(a); c {
+				first, changed = b, true
+				return false
+			}
+			i++
+			return true
+		})
+	}
+	var extra [2]slog.Attr
+	ctxAttrs := extra[:0]
 	if info := requestInfo(ctx); info != nil {
 		needID, needUser := missingRequestKeys(r)
 		if needID {
-			attrs = append(attrs, h.scrubAttr(slog.String(RequestIDKey, info.RequestID())))
-			changed = true
+			ctxAttrs = append(ctxAttrs, h.scrubAttr(slog.String(RequestIDKey, info.RequestID())))
 		}
 		if uid := info.UserID(); needUser && uid > 0 {
-			attrs = append(attrs, slog.Int64(UserIDKey, uid))
-			changed = true
+			ctxAttrs = append(ctxAttrs, slog.Int64(UserIDKey, uid))
 		}
 	}
-	if !changed {
+	if !changed && len(ctxAttrs) == 0 {
 		return h.next.Handle(ctx, r)
 	}
+
 	t := r.Time
 	if h.omitTime {
 		t = time.Time{}
 	}
 	nr := slog.NewRecord(t, r.Level, msg, r.PC)
+	var buf [10]slog.Attr
+	attrs := buf[:0]
+	j := 0
+	r.Attrs(func(a slog.Attr) bool {
+		switch {
+		case !changed || j < i:
+			// before the first change, or no change at all: as it is
+		case j == i:
+			a = first
+		default:
+			a = h.scrubAttr(a)
+		}
+		attrs = append(attrs, a)
+		j++
+		return true
+	})
+	attrs = append(attrs, ctxAttrs...)
 	nr.AddAttrs(attrs...)
 	return h.next.Handle(ctx, nr)
 }
@@ -115,11 +139,10 @@ func (h *handler) attr(a slog.Attr) (slog.Attr, bool) {
 func scrubAttr(s *scrubber, a slog.Attr, redactAll bool) (slog.Attr, bool) {
 	v := a.Value.Resolve()
 	changed := a.Value.Kind() == slog.KindLogValuer
-	key := s.eng.String(a.Key)
+	key, eng := s.key(a.Key)
 	changed = changed || key != a.Key
-	var eng *redact.Engine
-	if !redactAll {
-		eng = s.engineFor(a.Key)
+	if redactAll {
+		eng = nil
 	}
 	if eng == nil {
 		if v.Kind() == slog.KindGroup && len(v.Group()) == 0 {

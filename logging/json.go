@@ -197,9 +197,9 @@ func (h *jsonHandler) appendAttr(b []byte, a slog.Attr, redactAll bool) ([]byte,
 	if a.Key == "" && v.Kind() == slog.KindAny && v.Any() == nil {
 		return b, false
 	}
-	var eng *redact.Engine
-	if !redactAll {
-		eng = h.s.engineFor(a.Key)
+	key, eng := h.s.key(a.Key)
+	if redactAll {
+		eng = nil
 	}
 	if v.Kind() == slog.KindGroup {
 		attrs := v.Group()
@@ -218,7 +218,7 @@ func (h *jsonHandler) appendAttr(b []byte, a slog.Attr, redactAll bool) ([]byte,
 		if eng != nil {
 			mark := len(b)
 			b = appendSep(b)
-			b = h.s.eng.AppendJSONString(b, a.Key)
+			b = appendJSONString(b, key)
 			b = append(b, ':', '{')
 			wrote := false
 			for _, ga := range attrs {
@@ -233,7 +233,7 @@ func (h *jsonHandler) appendAttr(b []byte, a slog.Attr, redactAll bool) ([]byte,
 		}
 	}
 	b = appendSep(b)
-	b = h.s.eng.AppendJSONString(b, a.Key)
+	b = appendJSONString(b, key)
 	b = append(b, ':')
 	if eng == nil {
 		return append(b, `"`+redact.Redacted+`"`...), true
@@ -345,4 +345,18 @@ func appendFloat(b []byte, f float64) []byte {
 		}
 	}
 	return b
+}
+
+// appendJSONString quotes a string the scrubber already cleaned (an
+// attribute key). Plain ASCII keys, nearly all of them, are copied as they
+// are; anything else is left to the engine's escaper.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			return redact.Default().AppendJSONString(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

@@ -3,6 +3,9 @@ package logging
 import (
 	"context"
 	"log/slog"
+	"maps"
+	"sync"
+	"sync/atomic"
 
 	"github.com/discreet-dev/discreet/internal/redact"
 	"github.com/discreet-dev/discreet/internal/reqctx"
@@ -61,7 +64,25 @@ type Options struct {
 type scrubber struct {
 	eng   *redact.Engine
 	ipEng *redact.Engine // nil unless Options.KeepIPs
+
+	// keys caches the verdict on clean attribute keys. Keys are nearly
+	// always constants, so one lookup replaces a scan and a key-list
+	// check on every attribute of every record. The map is replaced, never
+	// changed, so readers need no lock; it is bounded because a program
+	// may build keys from data.
+	keys   atomic.Pointer[map[string]keyVerdict]
+	keysMu sync.Mutex // serializes writers
 }
+
+type keyVerdict uint8
+
+const (
+	keyClean     keyVerdict = iota + 1 // write the value scrubbed
+	keySensitive                       // write "[redacted]"
+	keyClientIP                        // write the value scrubbed but IPs kept
+)
+
+const maxCachedKeys = 4096
 
 func newScrubber(o *Options) *scrubber {
 	s := &scrubber{eng: redact.New(&redact.Options{Keys: o.SensitiveKeys})}
@@ -71,14 +92,50 @@ func newScrubber(o *Options) *scrubber {
 	return s
 }
 
-// engineFor returns the engine for the value under key, or nil when the
-// value must be replaced whole by "[redacted]".
-func (s *scrubber) engineFor(key string) *redact.Engine {
-	if s.ipEng != nil && key == ClientIPKey {
-		return s.ipEng
+// key returns the scrubbed key and the engine for the value under it, nil
+// when the value must be replaced whole by "[redacted]".
+func (s *scrubber) key(key string) (string, *redact.Engine) {
+	m := s.keys.Load()
+	if m != nil {
+		if v, ok := (*m)[key]; ok {
+			return key, s.engineOf(v)
+		}
 	}
-	if s.eng.IsSensitiveKey(key) {
+	verdict := keyClean
+	switch {
+	case s.ipEng != nil && key == ClientIPKey:
+		verdict = keyClientIP
+	case s.eng.IsSensitiveKey(key):
+		verdict = keySensitive
+	}
+	clean := s.eng.String(key)
+	if clean == key && (m == nil || len(*m) < maxCachedKeys) {
+		s.keysMu.Lock()
+		old := s.keys.Load()
+		next := make(map[string]keyVerdict, 1+lenOf(old))
+		if old != nil {
+			maps.Copy(next, *old)
+		}
+		next[key] = verdict
+		s.keys.Store(&next)
+		s.keysMu.Unlock()
+	}
+	return clean, s.engineOf(verdict)
+}
+
+func lenOf(m *map[string]keyVerdict) int {
+	if m == nil {
+		return 0
+	}
+	return len(*m)
+}
+
+func (s *scrubber) engineOf(v keyVerdict) *redact.Engine {
+	switch v {
+	case keySensitive:
 		return nil
+	case keyClientIP:
+		return s.ipEng
 	}
 	return s.eng
 }

@@ -1,0 +1,74 @@
+// Package logging gives log/slog handlers that cannot leak personal data,
+// a JSON Lines file sink with rotation, one log record per HTTP request,
+// and export and erasure of one user's log lines. It keeps claims L1 to L8
+// of PRIVACY.md.
+//
+// # Handlers
+//
+// [NewJSONHandler] writes JSON Lines in the shape of slog.JSONHandler, with
+// scrubbing fused into the encoding; [NewHandler] scrubs records on their
+// way to any other slog.Handler (text, Sentry, OpenTelemetry). Both use the
+// one redaction engine that discreet's other packages share: emails,
+// tokens, JWTs, credentials in URLs and IP addresses are replaced by
+// markers such as "[email]" wherever they occur (message, attribute,
+// error text, fmt.Stringer, slog.LogValuer, or deep inside a struct, map
+// or slice passed with slog.Any), and whatever is stored under a sensitive
+// key (password, token, api_key, authorization, cookie, session, email,
+// note, description, and the keys in [Options.SensitiveKeys]) becomes
+// "[redacted]" (claim L5). [Err] logs an error with its message and stack
+// trace (claim L3).
+//
+// # Client IP addresses
+//
+// An IP address reaches a log only as the "client_ip" attribute of a
+// request record, and only when both switches are on: [MiddlewareOptions.ClientIP],
+// which makes [Middleware] add it, and [Options.KeepIPs] (or
+// [FileOptions.KeepIPs]), which lets the handler keep it. Both follow
+// LOG_CLIENT_IP. With KeepIPs off, "client_ip" is a sensitive key and every
+// IP address in any value is replaced by "[ip]"; with it on, IPs elsewhere
+// (an error message, a "peer" attribute) are still replaced (claim L6).
+// The address is the connection's, unless [MiddlewareOptions.TrustProxy]
+// says a reverse proxy's X-Forwarded-For is to be believed.
+//
+// # Files
+//
+// [Open] writes LOG_DIR/app.jsonl (claim L1) with mode 0640 in a
+// directory of mode 0750, rotates it by size into app-<UTC time>.jsonl,
+// keeps a bounded number of those, optionally gzipped in the background,
+// and re-opens app.jsonl on SIGHUP, so logrotate's move-then-signal
+// rotation loses no line (claim L7). A full disk or an unwritable file
+// never blocks or fails the application: lines are dropped, counted in
+// [File.Dropped], and one notice goes to standard error.
+//
+// # Requests
+//
+// [Middleware] writes one record per completed request (claim L2) with the
+// method, the route pattern (never the raw path or query), status,
+// duration, response size, request ID (claim L4) and the user ID set with
+// [SetUserID]. Records logged with the request's context through this
+// package's handlers carry request_id and user_id too, so a user's lines
+// can be found, exported with [ExportUser] and erased with [EraseUser]
+// (claim L8).
+//
+// # Speed
+//
+// BenchmarkRequestRecord logs the request record of [Middleware] (method,
+// route, status, duration, user_id, request_id, bytes) to io.Discard:
+//
+//	go test -run '^$' -bench BenchmarkRequestRecord -benchmem ./logging
+//
+// Measured on a shared 2-core machine under heavy load from other jobs
+// (Go 1.26), as CPU time per operation rather than wall time, relative to
+// slog.NewJSONHandler on the same record in the same run:
+//
+//	record  handler                       time   allocs
+//	clean   slog.NewJSONHandler           1.00   1
+//	clean   NewJSONHandler                1.12   1
+//	clean   NewHandler(slog.JSONHandler)  1.57   1
+//	pii     NewJSONHandler                1.38   1   (1.23x its clean record)
+//	pii     NewHandler(slog.JSONHandler)  2.40   4   (1.53x its clean record)
+//
+// The "pii" record has an email in its message and a bearer JWT as its
+// request ID. Most of the time above slog's is the redaction engine's scan
+// of each string; a clean record passes through NewHandler without a copy.
+package logging
