@@ -64,16 +64,29 @@ func Default() *Engine { return defaultEngine() }
 // keys are judged by their last segment and their suffix only.
 const maxFold = 64
 
+// foldTab maps a key byte to its folded form, or to 0 when folding drops it.
+var foldTab = func() (t [256]byte) {
+	for c := range 256 {
+		b := byte(c)
+		switch {
+		case b == '-' || b == '_' || b == '.':
+		case isUpper(b):
+			t[c] = b + 'a' - 'A'
+		default:
+			t[c] = b
+		}
+	}
+	t[0] = 0xff // keep NUL distinct from "dropped"; no name contains it
+	return t
+}()
+
 // fold appends the lower-cased key without '-', '_' and '.' to dst. It
 // reports false when the result would not fit in maxFold bytes.
 func fold(dst []byte, key string) ([]byte, bool) {
 	for i := 0; i < len(key); i++ {
-		c := key[i]
-		switch {
-		case c == '-' || c == '_' || c == '.':
+		c := foldTab[key[i]]
+		if c == 0 {
 			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
 		}
 		if len(dst) == maxFold {
 			return dst, false
@@ -105,7 +118,7 @@ func (e *Engine) IsSensitiveKey(key string) bool {
 	if f, ok := fold(buf[:0], key); ok && e.known(f) {
 		return true
 	}
-	if dot := lastIndexByte(key, '.'); dot >= 0 && dot+1 < len(key) {
+	if dot := lastIndexByte(key, '.'); dot > 0 && dot+1 < len(key) {
 		if f, ok := fold(buf[:0], key[dot+1:]); ok && e.known(f) {
 			return true
 		}

@@ -51,7 +51,7 @@ func init() {
 		if alnum || b == '_' || b == '.' || b == '-' {
 			f |= cKey
 		}
-		if f&cHex != 0 || strings.IndexByte(":=@%bBe", b) >= 0 {
+		if strings.IndexByte(":=@%.bBJ", b) >= 0 {
 			f |= cTrig
 		}
 		class[c] = f
@@ -80,6 +80,8 @@ type scanner struct {
 
 	kvEnd      int // key=value checks are pointless inside a value already removed
 	jwtEnd     int // end of the last base64url run examined for a JWT
+	v4End      int // end of the last chain of dotted numbers examined
+	v6End      int // end of the last hex-and-colon run examined
 	emailFloor int // local parts do not reach back past the previous '@' or %40
 	urlAt      int // the '@' that ended URL userinfo; not an email
 }
@@ -124,13 +126,15 @@ func (sc *scanner) pop() span {
 // next returns the next span to replace; ok is false when there is none.
 func (sc *scanner) next() (sp span, ok bool) {
 	s := sc.s
-	for sc.outN == 0 && sc.i < len(s) {
-		i := sc.i
-		sc.i++
-		if class[s[i]]&cTrig != 0 {
-			sc.look(i)
+	i := sc.i
+	for sc.outN == 0 && i < len(s) {
+		c := s[i]
+		i++
+		if class[c]&cTrig != 0 {
+			sc.look(i - 1)
 		}
 	}
+	sc.i = i
 	if sc.outN > 0 {
 		return sc.pop(), true
 	}
@@ -145,26 +149,21 @@ func (sc *scanner) next() (sp span, ok bool) {
 // look runs the detectors that byte i can start.
 func (sc *scanner) look(i int) {
 	s := sc.s
-	c := s[i]
-	ips := !sc.e.keepIPs
-	switch c {
+	switch s[i] {
 	case '@':
 		if i != sc.urlAt {
 			sc.email(i, i+1)
 		}
 		sc.emailFloor = i + 1
-		return
 	case '%':
 		if i+2 < len(s) && s[i+1] == '4' && s[i+2] == '0' {
 			sc.email(i, i+3)
 			sc.emailFloor = i + 3
 		}
-		return
 	case '=':
 		if i >= sc.kvEnd {
 			sc.keyValue(i)
 		}
-		return
 	case ':':
 		if i >= sc.kvEnd {
 			sc.keyValue(i)
@@ -172,23 +171,32 @@ func (sc *scanner) look(i int) {
 		if i+2 < len(s) && s[i+1] == '/' && s[i+2] == '/' {
 			sc.userinfo(i + 3)
 		}
+		if !sc.e.keepIPs && i >= sc.v6End {
+			// An IPv6 address has a ':' within its first five bytes:
+			// back up over the hex digits before the first one.
+			k := i
+			for k > 0 && i-k < 5 && class[s[k-1]]&cHex != 0 {
+				k--
+			}
+			sc.ipv6(k)
+		}
+	case '.':
+		// Two digits around a dot may be part of an IPv4 address: back
+		// up to the first number of the chain, once per chain.
+		if !sc.e.keepIPs && i >= sc.v4End && i > 0 && i+1 < len(s) && isDigit(s[i-1]) && isDigit(s[i+1]) {
+			k := i - 1
+			for k > 0 && (isDigit(s[k-1]) || s[k-1] == '.' && k > 1 && isDigit(s[k-2])) {
+				k--
+			}
+			sc.ipv4(k)
+		}
 	case 'b', 'B':
 		sc.authScheme(i)
-	case 'e':
-		if i >= sc.jwtEnd && i+2 < len(s) && s[i+1] == 'y' && s[i+2] == 'J' {
-			sc.jwt(i)
+	case 'J':
+		// "eyJ" opens every JWT: base64 of `{"`.
+		if i >= 2 && i-2 >= sc.jwtEnd && s[i-2] == 'e' && s[i-1] == 'y' {
+			sc.jwt(i - 2)
 		}
-	}
-	if !ips {
-		return
-	}
-	// A chain of dotted numbers starts at a digit that does not continue
-	// one: not after a digit, nor after a dot that follows a digit.
-	if isDigit(c) && (i == 0 || !isDigit(s[i-1]) && (s[i-1] != '.' || i < 2 || !isDigit(s[i-2]))) {
-		sc.ipv4(i)
-	}
-	if i == 0 || !isV6(s[i-1]) {
-		sc.ipv6(i)
 	}
 }
 
@@ -472,6 +480,7 @@ func (sc *scanner) ipv4(i int) {
 			j++
 			continue
 		}
+		sc.v4End = j
 		return
 	}
 }
@@ -504,6 +513,7 @@ func (sc *scanner) ipv6(i int) {
 	for end < len(s) && isV6(s[end]) {
 		end++
 	}
+	sc.v6End = end
 	a, b := i, end
 	for b > a && s[b-1] == '.' {
 		b--
