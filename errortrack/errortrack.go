@@ -158,7 +158,7 @@ func (t *Tracker) Enabled() bool { return t != nil && t.client != nil }
 
 // Flush waits until queued events are delivered, at most timeout. It
 // reports whether everything was delivered in time (always true for a
-// disabled Tracker). An unreachable Sentry makes it return false at the
+// disabled or closed Tracker, which have nothing pending). An unreachable Sentry makes it return false at the
 // deadline, never later (claim S3).
 func (t *Tracker) Flush(timeout time.Duration) bool {
 	if !t.Enabled() || t.closed.Load() {
