@@ -1,0 +1,428 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"modernc.org/sqlite"               // registers the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+)
+
+// Dialect names the database engine behind a [DB].
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DefaultPath is the SQLite file [Open] uses when given an empty DSN.
+const DefaultPath = "data/timetracker.db"
+
+// sqlitePragmas are applied by the driver to every connection it opens, so
+// each pooled connection waits for locks instead of failing at once, checks
+// foreign keys (SQLite's default is off) and runs in WAL mode. _txlock makes
+// every transaction BEGIN IMMEDIATE: a transaction takes the write lock up
+// front, which busy_timeout can wait for, instead of failing with
+// SQLITE_BUSY when it later tries to upgrade a read lock.
+const sqlitePragmas = "_pragma=busy_timeout(5000)" +
+	"&_pragma=journal_mode(WAL)" +
+	"&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(NORMAL)" +
+	"&_txlock=immediate"
+
+// DB is the time tracker's storage: a database/sql pool on SQLite or
+// PostgreSQL. It implements every service interface of package domain and
+// is safe for concurrent use.
+type DB struct {
+	db      *sql.DB
+	dialect Dialect
+
+	// Now returns the current time; nil means time.Now. Tests set it before
+	// first use to control created and updated stamps and session expiry.
+	Now func() time.Time
+}
+
+// Open opens the database named by dsn and checks that it answers. It does
+// not change the schema: call [DB.Migrate] for that.
+//
+// A dsn starting with postgres:// or postgresql:// selects PostgreSQL
+// through pgx. Anything else is the path of an SQLite file, optionally
+// prefixed with "sqlite:"; an empty dsn means [DefaultPath]. The SQLite
+// file's directory is created if missing.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	var (
+		sdb     *sql.DB
+		dialect Dialect
+		err     error
+	)
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		dialect = Postgres
+		sdb, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		// Connections idle for long are closed so a replica that has gone
+		// quiet gives its slots back to the others sharing the server.
+		sdb.SetConnMaxIdleTime(5 * time.Minute)
+	default:
+		dialect = SQLite
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			path = DefaultPath
+		}
+		// The driver splits its parameters off at the first '?', so a path
+		// holding one would be cut short silently.
+		if strings.ContainsAny(path, "?#") {
+			return nil, fmt.Errorf("store: sqlite path %q must not contain '?' or '#'", path)
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("store: create database directory: %w", err)
+			}
+		}
+		sdb, err = sql.Open("sqlite", path+"?"+sqlitePragmas)
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+	}
+	db := &DB{db: sdb, dialect: dialect}
+	if err := db.Ping(ctx); err != nil {
+		sdb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes the pool, waiting for queries in flight to finish.
+func (db *DB) Close() error { return db.db.Close() }
+
+// SQL returns the underlying pool, for pool statistics (metrics.ObserveDB)
+// and nothing that bypasses the user scoping of the methods.
+func (db *DB) SQL() *sql.DB { return db.db }
+
+// Dialect reports which database engine db talks to.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Ping checks that the database answers; readiness probes call it.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: ping %s: %w", db.dialect, err)
+	}
+	return nil
+}
+
+func (db *DB) now() time.Time {
+	if db.Now != nil {
+		return db.Now()
+	}
+	return time.Now()
+}
+
+// querier is what *sql.DB, *sql.Tx and *sql.Conn have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// q runs statements written with '?' placeholders on either dialect.
+type q struct {
+	querier
+	dialect Dialect
+}
+
+func (db *DB) q() q { return q{db.db, db.dialect} }
+
+func (x q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return x.ExecContext(ctx, rebind(x.dialect, query), args...)
+}
+
+func (x q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return x.QueryContext(ctx, rebind(x.dialect, query), args...)
+}
+
+func (x q) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return x.QueryRowContext(ctx, rebind(x.dialect, query), args...)
+}
+
+// forShare locks the rows a check has read until the transaction ends, on
+// PostgreSQL, so that what was checked cannot change before the write that
+// relies on it. SQLite needs nothing: its transactions run one at a time.
+func (x q) forShare() string {
+	if x.dialect == Postgres {
+		return " FOR SHARE"
+	}
+	return ""
+}
+
+// forUpdate is forShare for rows the transaction is about to change.
+func (x q) forUpdate() string {
+	if x.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// rebind turns '?' placeholders into PostgreSQL's $1, $2, ... The queries of
+// this package hold no '?' inside literals.
+func rebind(d Dialect, query string) string {
+	if d != Postgres || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 8)
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(x q) error) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(q{tx, db.dialect}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Times.
+
+// sqliteTime is the layout of times in SQLite: fixed width, so that text
+// order is time order.
+const sqliteTime = "2006-01-02T15:04:05.000000Z"
+
+// norm is how a time is stored: UTC, to the microsecond (PostgreSQL's
+// precision, kept on SQLite too so both behave the same).
+func norm(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// ts converts t, already normalised, to a query argument.
+func (x q) ts(t time.Time) any {
+	if x.dialect == SQLite {
+		return t.UTC().Format(sqliteTime)
+	}
+	return t.UTC()
+}
+
+// tsPtr is ts for an optional time.
+func (x q) tsPtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return x.ts(*t)
+}
+
+// validTime rejects times the fixed-width layout cannot hold.
+func validTime(t time.Time, field string) error {
+	if t.IsZero() {
+		return domain.FieldError(field, "is required")
+	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return domain.FieldError(field, "is out of range")
+	}
+	return nil
+}
+
+// timeCol scans a NOT NULL time column from either dialect.
+type timeCol struct{ t *time.Time }
+
+func (c timeCol) Scan(src any) error {
+	t, err := parseTime(src)
+	if err != nil {
+		return err
+	}
+	if t == nil {
+		return errors.New("store: NULL in a NOT NULL time column")
+	}
+	*c.t = *t
+	return nil
+}
+
+// nullTimeCol scans a nullable time column.
+type nullTimeCol struct{ t **time.Time }
+
+func (c nullTimeCol) Scan(src any) error {
+	t, err := parseTime(src)
+	if err != nil {
+		return err
+	}
+	*c.t = t
+	return nil
+}
+
+func parseTime(src any) (*time.Time, error) {
+	var t time.Time
+	switch v := src.(type) {
+	case nil:
+		return nil, nil
+	case time.Time:
+		t = v
+	case string:
+		p, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return nil, fmt.Errorf("store: bad time %q: %w", v, err)
+		}
+		t = p
+	case []byte:
+		p, err := time.Parse(time.RFC3339Nano, string(v))
+		if err != nil {
+			return nil, fmt.Errorf("store: bad time %q: %w", v, err)
+		}
+		t = p
+	default:
+		return nil, fmt.Errorf("store: cannot scan %T into a time", src)
+	}
+	t = t.UTC()
+	return &t, nil
+}
+
+// Errors.
+
+// constraint describes a violated database constraint.
+type constraint struct {
+	kind string // "unique", "foreign_key", "check", "not_null"
+	name string // PostgreSQL's constraint name, or SQLite's message
+}
+
+// violated reports which constraint err broke, if it is a constraint error.
+func violated(err error) (constraint, bool) {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return constraint{"unique", pe.ConstraintName}, true
+		case "23503":
+			return constraint{"foreign_key", pe.ConstraintName}, true
+		case "23514":
+			return constraint{"check", pe.ConstraintName}, true
+		case "23502":
+			return constraint{"not_null", pe.ColumnName}, true
+		}
+		return constraint{}, false
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return constraint{"unique", se.Error()}, true
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return constraint{"foreign_key", se.Error()}, true
+		case sqlite3.SQLITE_CONSTRAINT_CHECK:
+			return constraint{"check", se.Error()}, true
+		case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+			return constraint{"not_null", se.Error()}, true
+		}
+	}
+	return constraint{}, false
+}
+
+// Constraint names, with the text SQLite puts in its message for the same
+// constraint: SQLite names columns, not indexes.
+var (
+	emailTaken = []string{"users_email_key", "users.email"}
+	oneRunning = []string{"entries_one_running_key", "entries.user_id"}
+)
+
+func (c constraint) is(names []string) bool {
+	for _, n := range names {
+		if c.name == n || strings.Contains(c.name, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// errTimerRunning is the answer to a second running timer.
+func errTimerRunning() error {
+	return domain.Errorf(domain.ECONFLICT, "a timer is already running")
+}
+
+// mapErr turns the constraint errors a write can meet into domain errors
+// and wraps anything else as internal with op for the log. fkField names
+// the input at fault when a foreign key fails: the checks before each write
+// make that a lost race with a delete, and SQLite does not say which key.
+func mapErr(err error, op, fkField string) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if c, ok := violated(err); ok {
+		switch {
+		case c.kind == "unique" && c.is(emailTaken):
+			return &domain.Error{Code: domain.ECONFLICT, Message: "this email address is already registered", Field: "email"}
+		case c.kind == "unique" && c.is(oneRunning):
+			return errTimerRunning()
+		case c.kind == "foreign_key" && fkField != "":
+			return domain.FieldError(fkField, "does not exist")
+		case c.kind == "check" && strings.Contains(c.name, "end"):
+			return domain.FieldError("end", "must not be before start")
+		}
+	}
+	return fmt.Errorf("store: %s: %w", op, err)
+}
+
+// notFound is the answer for a missing object and for another user's.
+func notFound(what string) error {
+	return domain.Errorf(domain.ENOTFOUND, "%s not found", what)
+}
+
+// mustAffect turns a write that touched no row into notFound.
+func mustAffect(res sql.Result, what string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return notFound(what)
+	}
+	return nil
+}
+
+// Input limits the database does not enforce.
+const (
+	maxName  = 200
+	maxNotes = 10000
+)
+
+// cleanName trims a name and checks it is present and not too long.
+func cleanName(s, field string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", domain.FieldError(field, "is required")
+	}
+	if len([]rune(s)) > maxName {
+		return "", domain.FieldError(field, "must be at most %d characters", maxName)
+	}
+	return s, nil
+}

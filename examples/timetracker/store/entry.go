@@ -1,0 +1,295 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+)
+
+const entryColumns = "e.id, e.user_id, e.project_id, e.task_id, e.start_at, e.end_at, e.notes, e.billable, e.created_at, e.updated_at"
+
+func scanEntry(row interface{ Scan(...any) error }) (*domain.Entry, error) {
+	var e domain.Entry
+	var task sql.NullInt64
+	err := row.Scan(&e.ID, &e.UserID, &e.ProjectID, &task, timeCol{&e.Start}, nullTimeCol{&e.End},
+		&e.Notes, &e.Billable, timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt})
+	if err != nil {
+		return nil, err
+	}
+	if task.Valid {
+		e.TaskID = &task.Int64
+	}
+	return &e, nil
+}
+
+// checkEntry validates e's own fields and normalises its times.
+func checkEntry(e *domain.Entry) error {
+	if err := validTime(e.Start, "start"); err != nil {
+		return err
+	}
+	e.Start = norm(e.Start)
+	if e.End != nil {
+		if err := validTime(*e.End, "end"); err != nil {
+			return err
+		}
+		end := norm(*e.End)
+		if end.Before(e.Start) {
+			return domain.FieldError("end", "must not be before start")
+		}
+		e.End = &end
+	}
+	if len([]rune(e.Notes)) > maxNotes {
+		return domain.FieldError("notes", "must be at most %d characters", maxNotes)
+	}
+	return nil
+}
+
+// checkEntryRefs checks, inside a transaction, that e's project is the
+// user's and its task, if any, is in that project. It reports whether the
+// project is archived.
+func checkEntryRefs(ctx context.Context, x q, e *domain.Entry) (archived bool, err error) {
+	archived, err = ownProject(ctx, x, e.UserID, e.ProjectID)
+	if err != nil {
+		return false, err
+	}
+	if e.TaskID != nil {
+		if err := taskInProject(ctx, x, e.UserID, *e.TaskID, e.ProjectID); err != nil {
+			return false, err
+		}
+	}
+	return archived, nil
+}
+
+func insertEntry(ctx context.Context, x q, e *domain.Entry, now time.Time) error {
+	return x.row(ctx, `INSERT INTO entries (user_id, project_id, task_id, start_at, end_at, notes, billable, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.UserID, e.ProjectID, nullID(e.TaskID), x.ts(e.Start), x.tsPtr(e.End), e.Notes, e.Billable,
+		x.ts(now), x.ts(now)).Scan(&e.ID)
+}
+
+// CreateEntry stores e for e.UserID and sets its ID and stamps. Its project
+// must be the user's (else EINVALID on project_id) and its task, if any,
+// one of that project's (else EINVALID on task_id). An entry without an
+// end is a running timer, so it is ECONFLICT when one runs already.
+func (db *DB) CreateEntry(ctx context.Context, e *domain.Entry) error {
+	in := *e
+	if err := checkEntry(&in); err != nil {
+		return err
+	}
+	now := norm(db.now())
+	err := db.inTx(ctx, func(x q) error {
+		if _, err := checkEntryRefs(ctx, x, &in); err != nil {
+			return err
+		}
+		return insertEntry(ctx, x, &in, now)
+	})
+	if err != nil {
+		return mapErr(err, "create entry", "project_id")
+	}
+	in.CreatedAt, in.UpdatedAt = now, now
+	*e = in
+	return nil
+}
+
+// FindEntry returns the user's entry, or ENOTFOUND.
+func (db *DB) FindEntry(ctx context.Context, userID, id int64) (*domain.Entry, error) {
+	e, err := scanEntry(db.q().row(ctx, "SELECT "+entryColumns+" FROM entries e WHERE e.id = ? AND e.user_id = ?", id, userID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("entry")
+	} else if err != nil {
+		return nil, fmt.Errorf("store: find entry: %w", err)
+	}
+	return e, nil
+}
+
+// FindEntries returns the user's entries that pass f, latest start first.
+// Running timers are included.
+func (db *DB) FindEntries(ctx context.Context, userID int64, f domain.EntryFilter) ([]domain.Entry, error) {
+	return findEntries(ctx, db.q(), userID, f)
+}
+
+func findEntries(ctx context.Context, x q, userID int64, f domain.EntryFilter) ([]domain.Entry, error) {
+	var b strings.Builder
+	b.WriteString("SELECT " + entryColumns + " FROM entries e")
+	if f.ClientID != 0 {
+		b.WriteString(" JOIN projects p ON p.id = e.project_id")
+	}
+	b.WriteString(" WHERE e.user_id = ?")
+	args := []any{userID}
+	if !f.From.IsZero() {
+		b.WriteString(" AND e.start_at >= ?")
+		args = append(args, x.ts(norm(f.From)))
+	}
+	if !f.To.IsZero() {
+		b.WriteString(" AND e.start_at < ?")
+		args = append(args, x.ts(norm(f.To)))
+	}
+	if f.ProjectID != 0 {
+		b.WriteString(" AND e.project_id = ?")
+		args = append(args, f.ProjectID)
+	}
+	if f.ClientID != 0 {
+		b.WriteString(" AND p.client_id = ?")
+		args = append(args, f.ClientID)
+	}
+	b.WriteString(" ORDER BY e.start_at DESC, e.id DESC")
+	if f.Limit > 0 {
+		b.WriteString(" LIMIT ?")
+		args = append(args, f.Limit)
+	}
+	rows, err := x.query(ctx, b.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: find entries: %w", err)
+	}
+	defer rows.Close()
+	es := []domain.Entry{}
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: find entries: %w", err)
+		}
+		es = append(es, *e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: find entries: %w", err)
+	}
+	return es, nil
+}
+
+// UpdateEntry saves e's project, task, start, end, notes and billable flag;
+// e must be one of e.UserID's entries, else ENOTFOUND, and its references
+// are checked as in CreateEntry. Clearing the end of a stopped entry turns
+// it back into a running timer, which is ECONFLICT when another runs.
+func (db *DB) UpdateEntry(ctx context.Context, e *domain.Entry) error {
+	in := *e
+	if err := checkEntry(&in); err != nil {
+		return err
+	}
+	now := norm(db.now())
+	err := db.inTx(ctx, func(x q) error {
+		var one int
+		err := x.row(ctx, "SELECT 1 FROM entries WHERE id = ? AND user_id = ?"+x.forUpdate(), in.ID, in.UserID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("entry")
+		} else if err != nil {
+			return err
+		}
+		if _, err := checkEntryRefs(ctx, x, &in); err != nil {
+			return err
+		}
+		return x.row(ctx, `UPDATE entries SET project_id = ?, task_id = ?, start_at = ?, end_at = ?, notes = ?, billable = ?, updated_at = ?
+			WHERE id = ? AND user_id = ? RETURNING created_at`,
+			in.ProjectID, nullID(in.TaskID), x.ts(in.Start), x.tsPtr(in.End), in.Notes, in.Billable, x.ts(now),
+			in.ID, in.UserID).Scan(timeCol{&in.CreatedAt})
+	})
+	if err != nil {
+		return mapErr(err, "update entry", "project_id")
+	}
+	in.UpdatedAt = now
+	*e = in
+	return nil
+}
+
+// DeleteEntry deletes one of the user's entries, running or not.
+func (db *DB) DeleteEntry(ctx context.Context, userID, id int64) error {
+	res, err := db.q().exec(ctx, "DELETE FROM entries WHERE id = ? AND user_id = ?", id, userID)
+	if err != nil {
+		return fmt.Errorf("store: delete entry: %w", err)
+	}
+	return mustAffect(res, "entry")
+}
+
+// StartTimer stores e as the user's running timer: e.End must be nil, a
+// zero e.Start means now, and the project must not be archived. When a
+// timer already runs it is ECONFLICT, decided by a unique index in the
+// database so that it holds across processes.
+func (db *DB) StartTimer(ctx context.Context, e *domain.Entry) error {
+	if e.End != nil {
+		return domain.FieldError("end", "a running timer has no end")
+	}
+	in := *e
+	now := norm(db.now())
+	if in.Start.IsZero() {
+		in.Start = now
+	}
+	if err := checkEntry(&in); err != nil {
+		return err
+	}
+	err := db.inTx(ctx, func(x q) error {
+		archived, err := checkEntryRefs(ctx, x, &in)
+		if err != nil {
+			return err
+		}
+		if archived {
+			return domain.FieldError("project_id", "the project is archived")
+		}
+		return insertEntry(ctx, x, &in, now)
+	})
+	if err != nil {
+		return mapErr(err, "start timer", "project_id")
+	}
+	in.CreatedAt, in.UpdatedAt = now, now
+	*e = in
+	return nil
+}
+
+// StopTimer ends the user's running timer at end (zero means now) and
+// returns it; ENOTFOUND when no timer runs, EINVALID on field end when end
+// is before the timer's start.
+func (db *DB) StopTimer(ctx context.Context, userID int64, end time.Time) (*domain.Entry, error) {
+	now := norm(db.now())
+	if end.IsZero() {
+		end = now
+	}
+	if err := validTime(end, "end"); err != nil {
+		return nil, err
+	}
+	end = norm(end)
+	x := db.q()
+	// One statement: two processes stopping the same timer cannot both
+	// succeed, and the row returned is the one that was stopped.
+	e, err := scanEntry(x.row(ctx, `UPDATE entries SET end_at = ?, updated_at = ?
+		WHERE user_id = ? AND end_at IS NULL AND start_at <= ?
+		RETURNING `+strings.ReplaceAll(entryColumns, "e.", ""),
+		x.ts(end), x.ts(now), userID, x.ts(end)))
+	if err == nil {
+		return e, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: stop timer: %w", err)
+	}
+	running, err := db.RunningTimer(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if running == nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no timer is running")
+	}
+	return nil, domain.FieldError("end", "must not be before start")
+}
+
+// RunningTimer returns the user's running timer, or nil and no error.
+func (db *DB) RunningTimer(ctx context.Context, userID int64) (*domain.Entry, error) {
+	e, err := scanEntry(db.q().row(ctx, "SELECT "+entryColumns+" FROM entries e WHERE e.user_id = ? AND e.end_at IS NULL", userID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("store: running timer: %w", err)
+	}
+	return e, nil
+}
+
+// CountRunningTimers counts the running timers of all users, for the
+// active-timers gauge.
+func (db *DB) CountRunningTimers(ctx context.Context) (int64, error) {
+	var n int64
+	if err := db.q().row(ctx, "SELECT COUNT(*) FROM entries WHERE end_at IS NULL").Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count running timers: %w", err)
+	}
+	return n, nil
+}

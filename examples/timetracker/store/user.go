@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+)
+
+// firstUserLockKey serialises CreateUser on PostgreSQL so that two sign-ups
+// racing on an empty database cannot both become admin.
+const firstUserLockKey = 7_514_082_392
+
+// NormalizeEmail is how emails are stored and looked up: trimmed and
+// lower-cased, so that "Ann@Example.com " and "ann@example.com" are one
+// account.
+func NormalizeEmail(email string) string {
+	return strings.ToLower(strings.TrimSpace(email))
+}
+
+func cleanEmail(email string) (string, error) {
+	e := NormalizeEmail(email)
+	if e == "" {
+		return "", domain.FieldError("email", "is required")
+	}
+	if len(e) > 254 || !strings.Contains(e, "@") || strings.ContainsAny(e, " \t\r\n") {
+		return "", domain.FieldError("email", "is not a valid email address")
+	}
+	return e, nil
+}
+
+const userColumns = "id, email, name, role, password_hash, analytics_opt_out, created_at, updated_at"
+
+func scanUser(row interface{ Scan(...any) error }) (*domain.User, error) {
+	var u domain.User
+	var role string
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.AnalyticsOptOut,
+		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt})
+	if err != nil {
+		return nil, err
+	}
+	u.Role = domain.Role(role)
+	return &u, nil
+}
+
+// CreateUser stores u and sets its ID, role and stamps. The email is
+// stored normalised; a taken email is ECONFLICT on field email. The first
+// user of the database becomes an admin, decided by the same statement that
+// inserts it; later users get u.Role if it is admin, else user.
+func (db *DB) CreateUser(ctx context.Context, u *domain.User) error {
+	email, err := cleanEmail(u.Email)
+	if err != nil {
+		return err
+	}
+	name := strings.TrimSpace(u.Name)
+	if len([]rune(name)) > maxName {
+		return domain.FieldError("name", "must be at most %d characters", maxName)
+	}
+	role := domain.RoleUser
+	if u.Role == domain.RoleAdmin {
+		role = domain.RoleAdmin
+	}
+	now := norm(db.now())
+	out := *u
+	err = db.inTx(ctx, func(x q) error {
+		if x.dialect == Postgres {
+			// Held until the transaction ends. SQLite needs no lock: its
+			// transactions already run one at a time.
+			if _, err := x.exec(ctx, "SELECT pg_advisory_xact_lock(?)", firstUserLockKey); err != nil {
+				return err
+			}
+		}
+		row := x.row(ctx, `INSERT INTO users (email, name, role, password_hash, analytics_opt_out, created_at, updated_at)
+			VALUES (?, ?, CASE WHEN EXISTS (SELECT 1 FROM users) THEN ? ELSE 'admin' END, ?, ?, ?, ?)
+			RETURNING id, role`,
+			email, name, string(role), u.PasswordHash, u.AnalyticsOptOut, x.ts(now), x.ts(now))
+		var r string
+		if err := row.Scan(&out.ID, &r); err != nil {
+			return err
+		}
+		out.Role = domain.Role(r)
+		return nil
+	})
+	if err != nil {
+		return mapErr(err, "create user", "")
+	}
+	out.Email, out.Name, out.CreatedAt, out.UpdatedAt = email, name, now, now
+	*u = out
+	return nil
+}
+
+// FindUserByID returns the user with the given ID, or ENOTFOUND.
+func (db *DB) FindUserByID(ctx context.Context, id int64) (*domain.User, error) {
+	u, err := scanUser(db.q().row(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("user")
+	} else if err != nil {
+		return nil, fmt.Errorf("store: find user: %w", err)
+	}
+	return u, nil
+}
+
+// FindUserByEmail returns the user with the given email, compared after
+// normalising it, or ENOTFOUND.
+func (db *DB) FindUserByEmail(ctx context.Context, email string) (*domain.User, error) {
+	u, err := scanUser(db.q().row(ctx, "SELECT "+userColumns+" FROM users WHERE email = ?", NormalizeEmail(email)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("user")
+	} else if err != nil {
+		return nil, fmt.Errorf("store: find user: %w", err)
+	}
+	return u, nil
+}
+
+// UpdateUser changes the fields of upd that are set and returns the user
+// as stored. A taken email is ECONFLICT on field email.
+func (db *DB) UpdateUser(ctx context.Context, id int64, upd domain.UserUpdate) (*domain.User, error) {
+	var (
+		sets []string
+		args []any
+	)
+	if upd.Email != nil {
+		email, err := cleanEmail(*upd.Email)
+		if err != nil {
+			return nil, err
+		}
+		sets, args = append(sets, "email = ?"), append(args, email)
+	}
+	if upd.Name != nil {
+		name := strings.TrimSpace(*upd.Name)
+		if len([]rune(name)) > maxName {
+			return nil, domain.FieldError("name", "must be at most %d characters", maxName)
+		}
+		sets, args = append(sets, "name = ?"), append(args, name)
+	}
+	if upd.PasswordHash != nil {
+		if *upd.PasswordHash == "" {
+			return nil, domain.FieldError("password", "is required")
+		}
+		sets, args = append(sets, "password_hash = ?"), append(args, *upd.PasswordHash)
+	}
+	if upd.AnalyticsOptOut != nil {
+		sets, args = append(sets, "analytics_opt_out = ?"), append(args, *upd.AnalyticsOptOut)
+	}
+	x := db.q()
+	if len(sets) == 0 {
+		return db.FindUserByID(ctx, id)
+	}
+	sets, args = append(sets, "updated_at = ?"), append(args, x.ts(norm(db.now())))
+	args = append(args, id)
+	u, err := scanUser(x.row(ctx, "UPDATE users SET "+strings.Join(sets, ", ")+" WHERE id = ? RETURNING "+userColumns, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("user")
+	} else if err != nil {
+		return nil, mapErr(err, "update user", "")
+	}
+	return u, nil
+}
+
+// DeleteUser removes the user; the foreign keys remove every row that
+// belongs to them (tokens, sessions, clients, projects, tasks, entries).
+func (db *DB) DeleteUser(ctx context.Context, id int64) error {
+	res, err := db.q().exec(ctx, "DELETE FROM users WHERE id = ?", id)
+	if err != nil {
+		return fmt.Errorf("store: delete user: %w", err)
+	}
+	return mustAffect(res, "user")
+}
+
+// CountUsers returns how many accounts exist.
+func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := db.q().row(ctx, "SELECT COUNT(*) FROM users").Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count users: %w", err)
+	}
+	return n, nil
+}
