@@ -1,0 +1,287 @@
+// Command telemetry-server is the reference receiver for discreet's install
+// telemetry: it accepts pings at /ping, keeps one row per installation in
+// SQLite or PostgreSQL, forgets installations silent for 12 months, and
+// never stores or logs a sender's IP address.
+//
+// Usage:
+//
+//	telemetry-server [flags]            serve (the default)
+//	telemetry-server versions [flags]   print installations by version
+//
+// Flags, each defaulting to its environment variable:
+//
+//	-listen   LISTEN_ADDR     listen address (default ":8090")
+//	-db       DATABASE_URL    postgres://… for PostgreSQL, otherwise a SQLite
+//	                          file path (default "data/telemetry.db")
+//	-latest   LATEST_VERSION  newest release, sent back to every ping
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/discreet-dev/discreet/internal/redact"
+	"github.com/discreet-dev/discreet/telemetry"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+const (
+	defaultListen   = ":8090"
+	defaultDatabase = "data/telemetry.db"
+	// retention is how long an installation that stopped pinging is kept
+	// (claim T6).
+	retentionMonths = 12
+	purgeEvery      = 24 * time.Hour
+	shutdownWithin  = 10 * time.Second
+)
+
+func main() {
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if err := run(os.Args[1:], os.LookupEnv, os.Stdout, logger); err != nil {
+		logger.Error("telemetry-server: " + err.Error())
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	command  string // "serve" or "versions"
+	listen   string
+	database string
+	latest   string
+}
+
+// parseConfig reads the flags, each defaulting to its environment variable.
+func parseConfig(args []string, lookup func(string) (string, bool)) (config, error) {
+	env := func(name, def string) string {
+		if v, ok := lookup(name); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+		return def
+	}
+	cfg := config{command: "serve"}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cfg.command, args = args[0], args[1:]
+	}
+	if cfg.command != "serve" && cfg.command != "versions" {
+		return cfg, fmt.Errorf("unknown command %q; use serve or versions", cfg.command)
+	}
+	fs := flag.NewFlagSet("telemetry-server "+cfg.command, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&cfg.listen, "listen", env("LISTEN_ADDR", defaultListen), "listen address (LISTEN_ADDR)")
+	fs.StringVar(&cfg.database, "db", env("DATABASE_URL", defaultDatabase), "postgres:// URL or SQLite file path (DATABASE_URL)")
+	fs.StringVar(&cfg.latest, "latest", env("LATEST_VERSION", ""), "newest released version sent back to pings (LATEST_VERSION)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if len(cfg.latest) > telemetry.MaxVersionLen {
+		return cfg, fmt.Errorf("LATEST_VERSION is longer than %d characters", telemetry.MaxVersionLen)
+	}
+	return cfg, nil
+}
+
+func run(args []string, lookup func(string) (string, bool), stdout io.Writer, logger *slog.Logger) error {
+	cfg, err := parseConfig(args, lookup)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	db, store, err := openStore(ctx, cfg.database)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	if cfg.command == "versions" {
+		return printVersions(ctx, store, stdout)
+	}
+
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return err
+	}
+	logger.Info("telemetry-server listening", "addr", ln.Addr().String(),
+		"database", describeDatabase(cfg.database), "latest", cfg.latest)
+	go purgeLoop(ctx, store, time.Now, purgeEvery, logger)
+	return serve(ctx, ln, newHandler(db, store, cfg.latest, time.Now, logger), logger)
+}
+
+// openStore opens the database named by dsn, checks it answers and
+// creates the table if needed.
+func openStore(ctx context.Context, dsn string) (*sql.DB, *telemetry.SQLStore, error) {
+	var (
+		db      *sql.DB
+		dialect telemetry.Dialect
+		err     error
+	)
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		dialect = telemetry.Postgres
+		db, err = sql.Open("pgx", dsn)
+	} else {
+		dialect = telemetry.SQLite
+		if dir := filepath.Dir(dsn); dir != "." {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, nil, err
+			}
+		}
+		// WAL and a busy timeout let the purge and the pings share the file.
+		db, err = sql.Open("sqlite", "file:"+dsn+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)")
+		if err == nil {
+			db.SetMaxOpenConns(1) // SQLite writes one at a time anyway
+		}
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("opening the database: %w", err)
+	}
+	store, err := telemetry.NewStore(db, dialect)
+	if err == nil {
+		err = db.PingContext(ctx)
+	}
+	if err == nil {
+		err = store.Migrate(ctx)
+	}
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("opening the %s database: %w", dialect, err)
+	}
+	return db, store, nil
+}
+
+// describeDatabase names the database for the start-up record without the
+// password a URL may carry.
+func describeDatabase(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		rest := dsn[i+3:]
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			rest = rest[at+1:]
+		}
+		if q := strings.IndexAny(rest, "?"); q >= 0 {
+			rest = rest[:q]
+		}
+		return "postgres " + rest
+	}
+	return "sqlite " + dsn
+}
+
+// newHandler routes /ping to the receiver and /healthz to a database
+// check. Nothing here reads a client address.
+func newHandler(db *sql.DB, store *telemetry.SQLStore, latest string, now func() time.Time, logger *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/ping", telemetry.NewReceiver(store, telemetry.ReceiverOptions{Latest: latest, Now: now, Logger: logger}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := db.PingContext(ctx); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ok\n")
+	})
+	return mux
+}
+
+// serve runs an HTTP server on ln until ctx is done, then shuts it down,
+// letting requests in flight finish within shutdownWithin.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    8 << 10,
+		// net/http's own messages can name the peer ("http: panic serving
+		// 203.0.113.7:…"); the scrubber removes addresses before they are
+		// written (claim T6).
+		ErrorLog: log.New(scrubWriter{logger}, "", 0),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("telemetry-server shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownWithin)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// scrubWriter turns net/http's error log lines into slog records with IP
+// addresses removed.
+type scrubWriter struct{ logger *slog.Logger }
+
+func (s scrubWriter) Write(p []byte) (int, error) {
+	msg := redact.Default().String(strings.TrimSpace(string(p)))
+	s.logger.Warn("http server", "error", msg)
+	return len(p), nil
+}
+
+// purgeOnce deletes installations not heard from in 12 months.
+func purgeOnce(ctx context.Context, store *telemetry.SQLStore, now time.Time) (int64, error) {
+	return store.Purge(ctx, now.AddDate(0, -retentionMonths, 0))
+}
+
+// purgeLoop runs purgeOnce at start and then every interval until ctx is
+// done.
+func purgeLoop(ctx context.Context, store *telemetry.SQLStore, now func() time.Time, every time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := purgeOnce(ctx, store, now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("telemetry-server: purge failed", "error", err.Error())
+		case err == nil:
+			logger.Info("telemetry-server: purged installations silent for 12 months", "deleted", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// printVersions writes the version distribution as a table.
+func printVersions(ctx context.Context, store *telemetry.SQLStore, w io.Writer) error {
+	counts, err := store.VersionCounts(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tINSTALLATIONS")
+	for _, c := range counts {
+		fmt.Fprintf(tw, "%s\t%d\n", c.Version, c.Installations)
+	}
+	return tw.Flush()
+}
