@@ -130,6 +130,7 @@ func sweepSessions(ctx context.Context, d *deps) {
 //	errortrack   recovers panics, reports them, answers a plain 500 (S1)
 //	logging      one scrubbed record per request, panics with their stack (L2-L6)
 //	headers      CSP, nosniff, Referrer-Policy, frame-ancestors
+//	/metrics     here, beside the rest, when METRICS_ADDR is not set (M3)
 //	cross-origin refuses state changes from other sites (Sec-Fetch-Site, Origin)
 //	body limit   1 MiB; larger bodies get 413
 //	consent      records Sec-GPC: 1 in the context (C6)
@@ -156,9 +157,6 @@ func newHandler(d *deps, draining *atomic.Bool) http.Handler {
 		}
 		writeStatus(w, http.StatusOK, "ok")
 	})
-	if d.cfg.metricsAddr == "" {
-		mux.Handle("GET /metrics", d.metrics.Handler(metrics.HandlerOptions{Token: d.cfg.metricsToken}))
-	}
 	// The web interface registers its pages here:
 	// web.New(...).Register(mux)
 
@@ -172,11 +170,31 @@ func newHandler(d *deps, draining *atomic.Bool) http.Handler {
 		d.authError(w, r, domain.Errorf(domain.EFORBIDDEN, "Cross-origin requests may not change anything."))
 	}))
 	h = cop.Handler(h)
+	if d.cfg.metricsAddr == "" {
+		// Scrapers authenticate with METRICS_TOKEN, not as users, so
+		// /metrics is served beside the auth layer rather than behind it.
+		mm := http.NewServeMux()
+		mm.Handle("GET /metrics", d.metrics.Handler(metrics.HandlerOptions{Token: d.cfg.metricsToken}))
+		h = beside("/metrics", recordRoute(mm), h)
+	}
 	h = securityHeaders(d.cfg, h)
 	h = logging.Middleware(d.log, &logging.MiddlewareOptions{ClientIP: d.cfg.consent.LogClientIP, TrustProxy: d.cfg.trustProxy})(h)
 	h = d.errors.Middleware(h)
 	h = d.metrics.Middleware(h)
 	return h
+}
+
+// beside sends requests for path to special and all others to next. It
+// is not a ServeMux on purpose: a mux would set its own catch-all pattern
+// on the request the outer middlewares read the route from.
+func beside(path string, special, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == path {
+			special.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // authError answers a request the auth layer (or the cross-origin check)

@@ -290,6 +290,9 @@ func decodeError(err error) error {
 		if field == "" {
 			return domain.Errorf(domain.EINVALID, "The body must be a JSON object.")
 		}
+		if ute.Type == timeType {
+			return domain.FieldError(field, "Expected an RFC 3339 time such as 2026-03-01T09:00:00Z.")
+		}
 		return domain.FieldError(field, "Expected %s.", jsonKind(ute.Type.Kind().String()))
 	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
 		return domain.Errorf(domain.EINVALID, "The body is not valid JSON.")

@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/discreet-dev/discreet/analytics"
@@ -136,8 +135,8 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		ProjectID int64      `json:"project_id"`
 		TaskID    *int64     `json:"task_id"`
-		Start     *time.Time `json:"start"`
-		End       *time.Time `json:"end"`
+		Start     *timestamp `json:"start"`
+		End       *timestamp `json:"end"`
 		Notes     string     `json:"notes"`
 		Billable  *bool      `json:"billable"`
 	}
@@ -159,7 +158,7 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 	if in.End == nil {
 		return domain.FieldError("end", "End is required (RFC 3339); use the timer for running entries.")
 	}
-	if !in.End.After(*in.Start) {
+	if !in.End.After(in.Start.Time) {
 		return domain.FieldError("end", "End must be after start.")
 	}
 	if err := checkNotes(in.Notes); err != nil {
@@ -212,8 +211,8 @@ func (a *API) patchEntry(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		ProjectID *int64          `json:"project_id"`
 		TaskID    nullable[int64] `json:"task_id"`
-		Start     *time.Time      `json:"start"`
-		End       *time.Time      `json:"end"`
+		Start     *timestamp      `json:"start"`
+		End       *timestamp      `json:"end"`
 		Notes     *string         `json:"notes"`
 		Billable  *bool           `json:"billable"`
 	}

@@ -3,6 +3,8 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
+	"time"
 )
 
 // nullable is a PATCH field that can be absent (leave as is), null (clear)
@@ -24,5 +26,19 @@ func (n *nullable[T]) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	n.Value = &v
+	return nil
+}
+
+// timestamp is an RFC 3339 time in a request body. Its decoding error is
+// an UnmarshalTypeError, so the decoder names the field it failed in.
+type timestamp struct{ time.Time }
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// UnmarshalJSON accepts what time.Time does: an RFC 3339 string.
+func (t *timestamp) UnmarshalJSON(b []byte) error {
+	if err := t.Time.UnmarshalJSON(b); err != nil {
+		return &json.UnmarshalTypeError{Value: "string", Type: timeType}
+	}
 	return nil
 }

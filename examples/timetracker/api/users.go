@@ -26,6 +26,7 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return internal(err, "register")
 	}
+	logging.SetUserID(r.Context(), u.ID)
 	if a.analytics != nil {
 		a.analytics.Capture(r.Context(), u.ID, EventSignedUp, analytics.Properties{"first_user": u.Role == domain.RoleAdmin})
 	}
