@@ -337,6 +337,19 @@ func TestKeyValue(t *testing.T) {
 	}
 }
 
+// TestManySpansInOneRun covers runs that yield many separate spans at once:
+// a long chain of dotted numbers where only some stretches are addresses.
+func TestManySpansInOneRun(t *testing.T) {
+	// Outer numbers may carry glued digits ("1000.1.1.1" holds 0.1.1.1),
+	// middle ones may not: only the lone 1000 between two spans stays.
+	in := strings.Repeat("1.1.1.1.1000.1000.1000.", 50) + "1.1.1.1"
+	want := strings.Repeat("[ip].1000.", 50) + "[ip]"
+	if got := Default().String(in); got != want {
+		t.Errorf("String(%q)\n got %q\nwant %q", in, got, want)
+	}
+	checkJSON(t, Default(), in, want)
+}
+
 func TestDefaultIsShared(t *testing.T) {
 	a, b := Default(), Default()
 	if a != b {

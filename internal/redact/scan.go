@@ -81,6 +81,7 @@ type scanner struct {
 	kvEnd      int // key=value checks are pointless inside a value already removed
 	jwtEnd     int // end of the last base64url run examined for a JWT
 	v4End      int // end of the last chain of dotted numbers examined
+	v4Floor    int // where a chain cut short resumes
 	v6End      int // end of the last hex-and-colon run examined
 	emailFloor int // local parts do not reach back past the previous '@' or %40
 	urlAt      int // the '@' that ended URL userinfo; not an email
@@ -185,7 +186,7 @@ func (sc *scanner) look(i int) {
 		// up to the first number of the chain, once per chain.
 		if !sc.e.keepIPs && i >= sc.v4End && i > 0 && i+1 < len(s) && isDigit(s[i-1]) && isDigit(s[i+1]) {
 			k := i - 1
-			for k > 0 && (isDigit(s[k-1]) || s[k-1] == '.' && k > 1 && isDigit(s[k-2])) {
+			for k > sc.v4Floor && (isDigit(s[k-1]) || s[k-1] == '.' && k > 1 && isDigit(s[k-2])) {
 				k--
 			}
 			sc.ipv4(k)
@@ -475,6 +476,15 @@ func (sc *scanner) ipv4(i int) {
 		n++
 		if n >= 4 && octet(s[g[(n-3)%4].a:g[(n-3)%4].b]) && octet(s[g[(n-2)%4].a:g[(n-2)%4].b]) {
 			sc.add(g[(n-4)%4].a, j, IP)
+			if sc.outN > 0 {
+				// A span is ready to hand out and the queue is small:
+				// stop here. The next dot picks the chain up again from
+				// its last three numbers, so no window is lost or seen
+				// twice.
+				sc.v4End = j
+				sc.v4Floor = g[(n-3)%4].a
+				return
+			}
 		}
 		if j+1 < len(s) && s[j] == '.' && isDigit(s[j+1]) {
 			j++
