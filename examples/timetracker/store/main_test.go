@@ -24,8 +24,8 @@ import (
 // it at the end, and each test gets a schema of its own in it.
 
 var (
-	pgAdminURL string // TEST_POSTGRES_URL
-	pgRunURL   string // the database created for this run
+	pgAdminURL string  // TEST_POSTGRES_URL
+	pgRunURL   string  // the database created for this run
 	pgRun      *sql.DB // a pool on it, for creating and dropping schemas
 	pgSchemas  atomic.Int64
 )

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -152,6 +153,7 @@ func TestMigrateConcurrent(t *testing.T) {
 	})
 }
 
+// claim: R3 (a user edits their own profile; see "update")
 func TestUsers(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
@@ -906,6 +908,8 @@ func TestScoping(t *testing.T) {
 
 // Deleting an account removes every row of it, in every table, and
 // nothing of anyone else's.
+//
+// claim: R2
 func TestDeleteUserCascade(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
@@ -972,20 +976,21 @@ func TestSummary(t *testing.T) {
 			end := start.Add(d)
 			must(t, db.CreateEntry(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: p.ID, Start: start, End: &end, Billable: billable}))
 		}
-		add(f.project, d1.Add(9*time.Hour), 2*time.Hour, true)                   // 7200 billable
-		add(f.project, d2.Add(23*time.Hour), 90*time.Minute, false)              // 5400, day 2 by its start
+		add(f.project, d1.Add(9*time.Hour), 2*time.Hour, true)                    // 7200 billable
+		add(f.project, d2.Add(23*time.Hour), 90*time.Minute, false)               // 5400, day 2 by its start
 		add(app, d1.Add(13*time.Hour), 30*time.Minute+999*time.Millisecond, true) // 1800 (whole seconds)
-		add(inhouse, d2.Add(8*time.Hour), time.Hour, false)                      // 3600
-		add(inhouse, d1.Add(-time.Second), time.Hour, true)                      // before the range
-		add(inhouse, d2.AddDate(0, 0, 1), time.Hour, true)                       // at "to": excluded
-		must(t, db.StartTimer(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: inhouse.ID, Start: d1.Add(10 * time.Hour)})) // running: excluded
+		add(inhouse, d2.Add(8*time.Hour), time.Hour, false)                       // 3600
+		add(inhouse, d1.Add(-time.Second), time.Hour, true)                       // before the range
+		add(inhouse, d2.AddDate(0, 0, 1), time.Hour, true)                        // at "to": excluded
+		// A running timer: excluded.
+		must(t, db.StartTimer(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: inhouse.ID, Start: d1.Add(10 * time.Hour)}))
 		bProject := &domain.Project{UserID: f.b.ID, Name: "B's"}
 		must(t, db.CreateProject(ctx, bProject))
 		end := d1.Add(2 * time.Hour)
 		must(t, db.CreateEntry(ctx, &domain.Entry{UserID: f.b.ID, ProjectID: bProject.ID, Start: d1, End: &end, Billable: true}))
 
 		from, to := d1, d2.AddDate(0, 0, 1)
-		id := func(n int64) string { return strconvI(n) }
+		id := func(n int64) string { return strconv.FormatInt(n, 10) }
 		cases := []struct {
 			by   domain.GroupBy
 			rows []domain.ReportRow
@@ -1044,11 +1049,6 @@ func TestSummary(t *testing.T) {
 			wantErr(t, err, domain.EINVALID, "to")
 		})
 	})
-}
-
-func strconvI(n int64) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }
 
 // claim: R1
