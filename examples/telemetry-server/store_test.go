@@ -229,7 +229,7 @@ func TestStore(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := []telemetry.VersionCount{{"1.1.0", 3}, {"1.0.0", 2}, {"0.9.0", 1}}
+				want := []telemetry.VersionCount{{Version: "1.1.0", Installations: 3}, {Version: "1.0.0", Installations: 2}, {Version: "0.9.0", Installations: 1}}
 				if !slices.Equal(got, want) {
 					t.Errorf("VersionCounts = %v, want %v", got, want)
 				}
