@@ -129,11 +129,11 @@ type blackhole struct {
 	accepts atomic.Int64
 }
 
-func newBlackhole(t *testing.T) *blackhole {
-	t.Helper()
+func newBlackhole(tb testing.TB) *blackhole {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	b := &blackhole{ln: ln}
 	var mu sync.Mutex
@@ -150,7 +150,7 @@ func newBlackhole(t *testing.T) *blackhole {
 			mu.Unlock()
 		}
 	}()
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		ln.Close()
 		mu.Lock()
 		defer mu.Unlock()

@@ -224,7 +224,7 @@ func (s Schema) Validate() error {
 		case name == "":
 			errs = append(errs, fmt.Errorf("%s name is empty", what))
 		case len(name) > maxNameLen:
-			errs = append(errs, fmt.Errorf("%s name %.40q... is longer than %d bytes", what, name, maxNameLen))
+			errs = append(errs, fmt.Errorf("%s name %q... is longer than %d bytes", what, eng.String(name[:40]), maxNameLen))
 		case strings.HasPrefix(name, "$"):
 			errs = append(errs, fmt.Errorf("%s name %q starts with \"$\", which PostHog reserves", what, name))
 		case eng.String(name) != name:
