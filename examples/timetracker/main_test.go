@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 // started is a run() in the background.
@@ -387,5 +386,3 @@ func TestClosedRegistration(t *testing.T) {
 		t.Fatalf("%+v", e)
 	}
 }
-
-var _ = time.Second

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// posthogServer records what a PostHog endpoint receives.
+type posthogServer struct {
+	*httptest.Server
+	mu      sync.Mutex
+	events  []map[string]any
+	deletes []string // bodies of person deletions
+	raw     strings.Builder
+}
+
+func newPostHogServer(t *testing.T) *posthogServer {
+	ps := &posthogServer{}
+	ps.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var rd io.Reader = r.Body
+		if r.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(r.Body)
+			if err != nil {
+				t.Errorf("gzip: %v", err)
+				return
+			}
+			rd = zr
+		}
+		b, _ := io.ReadAll(rd)
+		ps.mu.Lock()
+		defer ps.mu.Unlock()
+		ps.raw.Write(b)
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/batch/"):
+			var batch struct {
+				Batch []map[string]any `json:"batch"`
+			}
+			if err := json.Unmarshal(b, &batch); err != nil {
+				t.Errorf("batch body %q: %v", b, err)
+			}
+			ps.events = append(ps.events, batch.Batch...)
+		case strings.Contains(r.URL.Path, "/persons/bulk_delete/"):
+			ps.deletes = append(ps.deletes, string(b))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":1}`)
+	}))
+	t.Cleanup(ps.Close)
+	return ps
+}
+
+// byUser returns the event names received per distinct ID.
+func (ps *posthogServer) byUser() map[string][]string {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	m := map[string][]string{}
+	for _, e := range ps.events {
+		id, _ := e["distinct_id"].(string)
+		name, _ := e["event"].(string)
+		m[id] = append(m[id], name)
+	}
+	return m
+}
+
+// TestAnalyticsWiring runs a session with product analytics on: the
+// declared events of one user arrive under their internal ID with no names
+// or notes; a user who opted out, and requests that send GPC, produce
+// nothing; deleting an account asks PostHog to delete the person.
+// claim: A1
+// claim: A3
+// claim: A4
+// claim: C6
+func TestAnalyticsWiring(t *testing.T) {
+	ps := newPostHogServer(t)
+	s := startRun(t, map[string]string{
+		"POSTHOG_API_KEY":          "phc_testkey",
+		"POSTHOG_HOST":             ps.URL,
+		"POSTHOG_PERSONAL_API_KEY": "phx_personal",
+		"POSTHOG_PROJECT_ID":       "42",
+	}, runOptions{})
+	app := &testApp{t: t, srv: &httptest.Server{URL: "http://" + s.addr}}
+
+	play := func(c *client) {
+		var cl, pr idOnly
+		c.must(http.StatusCreated, "POST", "/api/v1/clients", map[string]string{"name": "Secret Client Name"}, &cl)
+		c.must(http.StatusCreated, "POST", "/api/v1/projects", map[string]any{"name": "Secret Project Name", "client_id": cl.ID, "billable": true}, &pr)
+		c.must(http.StatusCreated, "POST", "/api/v1/timer/start", map[string]any{"project_id": pr.ID, "notes": "secret notes"}, nil)
+		c.must(http.StatusOK, "POST", "/api/v1/timer/stop", nil, nil)
+		c.must(http.StatusOK, "GET", "/api/v1/reports/summary?group_by=client", nil, nil)
+		c.must(http.StatusOK, "GET", "/api/v1/reports/entries.csv", nil, nil)
+		c.must(http.StatusOK, "GET", "/api/v1/me/export", nil, nil)
+	}
+	tracked, tu := app.register("tracked@example.org", "tracked-password", "Tracked")
+	play(tracked)
+	optedOut, ou := app.register("optout@example.org", "optout-password", "Opted Out")
+	optedOut.must(http.StatusOK, "PUT", "/api/v1/me/privacy", map[string]bool{"analytics_opt_out": true}, nil)
+	play(optedOut)
+	gpc, gu := app.register("gpc@example.org", "gpc-password", "GPC")
+	gpc.hdr.Set("Sec-GPC", "1")
+	play(gpc)
+	gone, du := app.register("gone@example.org", "gone-password", "Gone")
+	gone.must(http.StatusNoContent, "DELETE", "/api/v1/me", nil, nil)
+	s.stop(t) // flushes the queue
+
+	got := ps.byUser()
+	want := []string{"timer.started", "timer.stopped", "client.created", "project.created", "report.viewed", "csv.exported", "data.exported"}
+	for _, ev := range want {
+		if !slices.Contains(got[strconv.FormatInt(tu.ID, 10)], ev) {
+			t.Errorf("no %s for the tracked user; got %v", ev, got)
+		}
+	}
+	if evs := got[strconv.FormatInt(ou.ID, 10)]; len(evs) > 1 || (len(evs) == 1 && evs[0] != "user.signed_up") {
+		t.Errorf("the opted-out user sent %v after opting out", evs)
+	}
+	if evs := got[strconv.FormatInt(gu.ID, 10)]; len(evs) > 1 || (len(evs) == 1 && evs[0] != "user.signed_up") {
+		t.Errorf("GPC requests sent %v", evs)
+	}
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	for _, secret := range []string{"Secret Client Name", "Secret Project Name", "secret notes", "@example.org", "password"} {
+		if strings.Contains(ps.raw.String(), secret) {
+			t.Errorf("PostHog received %q", secret)
+		}
+	}
+	if len(ps.deletes) != 1 || !strings.Contains(ps.deletes[0], `"`+strconv.FormatInt(du.ID, 10)+`"`) {
+		t.Errorf("person deletions = %q, want one for user %d", ps.deletes, du.ID)
+	}
+}
