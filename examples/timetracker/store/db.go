@@ -31,6 +31,10 @@ const (
 // DefaultPath is the SQLite file [Open] uses when given an empty DSN.
 const DefaultPath = "data/timetracker.db"
 
+// PostgresMaxOpenConns bounds the connections one process opens to
+// PostgreSQL; callers may change it on [DB.SQL].
+const PostgresMaxOpenConns = 20
+
 // sqlitePragmas are applied by the driver to every connection it opens, so
 // each pooled connection waits for locks instead of failing at once, checks
 // foreign keys (SQLite's default is off) and runs in WAL mode. _txlock makes
@@ -75,8 +79,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
-		// Connections idle for long are closed so a replica that has gone
-		// quiet gives its slots back to the others sharing the server.
+		// Several replicas share one server and its max_connections
+		// (100 by default): each takes a bounded share, and one that has
+		// gone quiet gives its idle connections back.
+		sdb.SetMaxOpenConns(PostgresMaxOpenConns)
+		sdb.SetMaxIdleConns(5)
 		sdb.SetConnMaxIdleTime(5 * time.Minute)
 	default:
 		dialect = SQLite
@@ -360,6 +367,18 @@ func (c constraint) is(names []string) bool {
 	return false
 }
 
+// fkColumn returns the column of a PostgreSQL foreign key named by its
+// default, <table>_<column>_fkey, or "" (always on SQLite, whose messages
+// do not name the key).
+func fkColumn(name string) string {
+	for _, col := range []string{"user_id", "client_id", "project_id", "task_id"} {
+		if strings.HasSuffix(name, "_"+col+"_fkey") {
+			return col
+		}
+	}
+	return ""
+}
+
 // errTimerRunning is the answer to a second running timer.
 func errTimerRunning() error {
 	return domain.Errorf(domain.ECONFLICT, "a timer is already running")
@@ -383,8 +402,13 @@ func mapErr(err error, op, fkField string) error {
 			return &domain.Error{Code: domain.ECONFLICT, Message: "this email address is already registered", Field: "email"}
 		case c.kind == "unique" && c.is(oneRunning):
 			return errTimerRunning()
-		case c.kind == "foreign_key" && fkField != "":
-			return domain.FieldError(fkField, "does not exist")
+		case c.kind == "foreign_key":
+			if col := fkColumn(c.name); col != "" {
+				fkField = col
+			}
+			if fkField != "" {
+				return domain.FieldError(fkField, "does not exist")
+			}
 		case c.kind == "check" && strings.Contains(c.name, "end"):
 			return domain.FieldError("end", "must not be before start")
 		}

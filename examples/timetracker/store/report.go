@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -141,7 +142,7 @@ func (db *DB) Export(ctx context.Context, userID int64) (*domain.Export, error) 
 	ex := &domain.Export{}
 	err := db.inTx(ctx, func(x q) error {
 		u, err := scanUser(x.row(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", userID))
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("user")
 		} else if err != nil {
 			return err
