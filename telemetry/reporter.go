@@ -59,7 +59,7 @@ type Options struct {
 	Interval time.Duration
 
 	// HTTPClient, when set, is used as it is. Otherwise the reporter builds
-	// one from Transport and Timeout.
+	// one from Transport and Timeout that does not follow redirects.
 	HTTPClient *http.Client
 	// Transport carries the pings; nil means a clone of
 	// http.DefaultTransport. An application routes every outbound
@@ -162,7 +162,14 @@ func New(s consent.Settings, opts Options) (*Reporter, error) {
 		if tr == nil {
 			tr = http.DefaultTransport.(*http.Transport).Clone()
 		}
-		r.client = &http.Client{Transport: tr, Timeout: opts.Timeout}
+		r.client = &http.Client{
+			Transport: tr,
+			Timeout:   opts.Timeout,
+			// A redirect could lead a ping to a plain-http or unexpected
+			// host (claim C5); a receiver has no reason to send one, so it
+			// counts as a failed attempt.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
 	}
 	return r, nil
 }

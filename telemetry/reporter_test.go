@@ -730,3 +730,23 @@ func TestRunTwiceAtOnceIsRefused(t *testing.T) {
 	}
 	ps.none(t)
 }
+
+// claim: C5
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	elsewhere := newPingServer(t)
+	ps := newPingServer(t)
+	ps.setAnswer(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+"/ping", http.StatusTemporaryRedirect)
+	})
+	f := newFixture(t, ps.URL)
+	_, stop := f.start(t)
+	defer stop()
+	ps.next(t)
+	if d := f.clock.nextWait(t); d > DefaultBackoff {
+		t.Errorf("after a redirect the reporter waits %v, want a retry backoff", d)
+	}
+	elsewhere.none(t)
+	if !strings.Contains(f.logs.String(), "307 Temporary Redirect") {
+		t.Errorf("the redirect is not reported as the failure; logs:\n%s", f.logs)
+	}
+}
