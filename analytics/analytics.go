@@ -112,7 +112,7 @@ type Client struct {
 	drops   *drops
 	log     *slog.Logger
 
-	sessions sync.Pool // of hash.Hash keyed with the session key
+	sessions sync.Pool // of *sessionHasher keyed with the session key
 
 	pending atomic.Int64 // events enqueued and not yet reported sent or failed
 	limit   int64
@@ -191,7 +191,7 @@ func New(s consent.Settings, opts Options) (*Client, error) {
 	} else {
 		key = append([]byte(nil), key...)
 	}
-	c.sessions.New = func() any { return hmac.New(sha256.New, key) }
+	c.sessions.New = func() any { return &sessionHasher{mac: hmac.New(sha256.New, key)} }
 
 	if c.del, err = newDeleter(endpoint, opts, transport); err != nil {
 		return nil, err
@@ -383,9 +383,8 @@ func (c *Client) enqueue(ctx context.Context, userID int64, event string, props 
 	if s, ok := ctx.Value(sessionKey{}).(string); ok && s != "" {
 		props[SessionProperty] = c.sessionHash(s)
 	}
-	var idBuf [20]byte
 	err := c.ph.Enqueue(posthog.Capture{
-		DistinctId: string(strconv.AppendInt(idBuf[:0], userID, 10)),
+		DistinctId: strconv.FormatInt(userID, 10),
 		Event:      event,
 		Properties: props,
 	})
@@ -403,16 +402,24 @@ func (c *Client) enqueue(ctx context.Context, userID int64, event string, props 
 	}
 }
 
+// sessionHasher is pooled so hashing a session allocates only its result.
+type sessionHasher struct {
+	mac hash.Hash
+	buf []byte
+	sum [sha256.Size]byte
+}
+
 // sessionHash is the hex of the first 16 bytes of HMAC-SHA256(key, id):
 // stable for one session, unlinkable to its ID without the key.
 func (c *Client) sessionHash(id string) string {
-	h := c.sessions.Get().(hash.Hash)
-	h.Reset()
-	h.Write([]byte(id))
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
+	h := c.sessions.Get().(*sessionHasher)
+	h.mac.Reset()
+	h.buf = append(h.buf[:0], id...)
+	h.mac.Write(h.buf)
+	sum := h.mac.Sum(h.sum[:0])
+	out := hex.EncodeToString(sum[:16])
 	c.sessions.Put(h)
-	return hex.EncodeToString(sum[:16])
+	return out
 }
 
 // Close sends what is queued and stops the client. It returns within

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -26,7 +27,19 @@ import (
 // goroutine per batch without limit. To compare the normal path, both
 // clients are rebuilt (timer stopped) every rebuildEvery events, fewer than
 // DefaultQueueSize, so every timed call is queued and sent or held.
+//
+// Besides wall time per call, each run reports cpu-ns/op: the process's CPU
+// time (user and system, all goroutines, including uploads and the test
+// server) per event over the timed stretches. On a shared machine it is the
+// steadier figure to compare.
 func BenchmarkCapture(b *testing.B) {
+	variants := []struct {
+		name string
+		ctx  context.Context
+	}{
+		{"discreet", context.Background()},
+		{"discreet_session", WithSession(context.Background(), "kq3W9tZrN1bV7xLp")}, // adds the HMAC
+	}
 	endpoints := []struct {
 		name string
 		url  func(b *testing.B) string
@@ -64,13 +77,17 @@ func BenchmarkCapture(b *testing.B) {
 				return c
 			}
 			c := newBare()
+			var cpu cpuClock
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu.start()
 			for i := range b.N {
 				if i > 0 && i%rebuildEvery == 0 {
 					b.StopTimer()
+					cpu.stop()
 					_ = c.Close()
 					c = newBare()
+					cpu.start()
 					b.StartTimer()
 				}
 				_ = c.Enqueue(posthog.Capture{
@@ -80,39 +97,64 @@ func BenchmarkCapture(b *testing.B) {
 				})
 			}
 			b.StopTimer()
+			cpu.stop()
+			cpu.report(b)
 			_ = c.Close()
 		})
-		b.Run(ep.name+"/discreet", func(b *testing.B) {
-			prefs := consent.PreferencesFunc(func(context.Context, int64) (bool, error) { return true, nil })
-			newClient := func() *Client {
-				c, err := New(consent.Settings{PostHogAPIKey: "phc_bench", PostHogHost: url}, Options{
-					Schema:          testSchema,
-					Preferences:     prefs,
-					Logger:          slog.New(slog.DiscardHandler),
-					ShutdownTimeout: 5 * time.Millisecond,
-				})
-				if err != nil {
-					b.Fatal(err)
+		for _, v := range variants {
+			b.Run(ep.name+"/"+v.name, func(b *testing.B) {
+				prefs := consent.PreferencesFunc(func(context.Context, int64) (bool, error) { return true, nil })
+				newClient := func() *Client {
+					c, err := New(consent.Settings{PostHogAPIKey: "phc_bench", PostHogHost: url}, Options{
+						Schema:          testSchema,
+						Preferences:     prefs,
+						Logger:          slog.New(slog.DiscardHandler),
+						ShutdownTimeout: 5 * time.Millisecond,
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+					return c
 				}
-				return c
-			}
-			c := newClient()
-			ctx := context.Background()
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := range b.N {
-				if i > 0 && i%rebuildEvery == 0 {
-					b.StopTimer()
-					_ = c.Close(ctx)
-					c = newClient()
-					b.StartTimer()
+				c := newClient()
+				ctx := v.ctx
+				var cpu cpuClock
+				b.ReportAllocs()
+				b.ResetTimer()
+				cpu.start()
+				for i := range b.N {
+					if i > 0 && i%rebuildEvery == 0 {
+						b.StopTimer()
+						cpu.stop()
+						_ = c.Close(ctx)
+						c = newClient()
+						cpu.start()
+						b.StartTimer()
+					}
+					c.Capture(ctx, 42, "timer.started", Properties{"has_task": true, "has_notes": false, "entries": 3})
 				}
-				c.Capture(ctx, 42, "timer.started", Properties{"has_task": true, "has_notes": false, "entries": 3})
-			}
-			b.StopTimer()
-			_ = c.Close(ctx)
-		})
+				b.StopTimer()
+				cpu.stop()
+				cpu.report(b)
+				_ = c.Close(ctx)
+			})
+		}
 	}
 }
 
 const rebuildEvery = DefaultQueueSize / 2
+
+// cpuClock sums the process's CPU time over the timed stretches.
+type cpuClock struct{ total, at time.Duration }
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func (c *cpuClock) start() { c.at = processCPU() }
+func (c *cpuClock) stop()  { c.total += processCPU() - c.at }
+func (c *cpuClock) report(b *testing.B) {
+	b.ReportMetric(float64(c.total.Nanoseconds())/float64(b.N), "cpu-ns/op")
+}

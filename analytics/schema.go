@@ -40,6 +40,7 @@ type Event map[string]Kind
 type Kind struct {
 	code   kindCode
 	values []string // Enum only, in declaration order
+	boxed  []any    // values, already converted to interfaces
 }
 
 type kindCode uint8
@@ -76,7 +77,11 @@ var (
 // refuses an empty list, an empty value, and a value the redaction engine
 // would change (one that looks like an email address, a token or an IP).
 func Enum(values ...string) Kind {
-	return Kind{code: kindEnum, values: append([]string(nil), values...)}
+	k := Kind{code: kindEnum, values: append([]string(nil), values...), boxed: make([]any, len(values))}
+	for i, v := range k.values {
+		k.boxed[i] = v
+	}
+	return k
 }
 
 // String describes the kind, for error messages and documentation.
@@ -123,9 +128,9 @@ func (k Kind) accept(v any) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		for _, allowed := range k.values {
+		for i, allowed := range k.values {
 			if s == allowed {
-				return allowed, true
+				return k.boxed[i], true
 			}
 		}
 	}
@@ -166,44 +171,35 @@ func asInt(v any) (int64, bool) {
 	return 0, false
 }
 
-func countBucket(n int64) string {
-	switch {
-	case n == 0:
-		return "0"
-	case n == 1:
-		return "1"
-	case n <= 5:
-		return "2-5"
-	case n <= 10:
-		return "6-10"
-	case n <= 50:
-		return "11-50"
-	case n <= 100:
-		return "51-100"
+// Bucket labels are boxed once, so sending one allocates nothing.
+var (
+	countLabels    = []any{"0", "1", "2-5", "6-10", "11-50", "51-100", "101+"}
+	countUpper     = []int64{0, 1, 5, 10, 50, 100}
+	durationLabels = []any{"<1m", "1-5m", "5-15m", "15-30m", "30-60m", "1-2h", "2-4h", "4-8h", "8h+"}
+	durationUpper  = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+		time.Hour, 2 * time.Hour, 4 * time.Hour, 8 * time.Hour}
+)
+
+// countBucket returns the label of the first bucket whose upper bound
+// (inclusive) holds n.
+func countBucket(n int64) any {
+	for i, upper := range countUpper {
+		if n <= upper {
+			return countLabels[i]
+		}
 	}
-	return "101+"
+	return countLabels[len(countLabels)-1]
 }
 
-func durationBucket(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "<1m"
-	case d < 5*time.Minute:
-		return "1-5m"
-	case d < 15*time.Minute:
-		return "5-15m"
-	case d < 30*time.Minute:
-		return "15-30m"
-	case d < time.Hour:
-		return "30-60m"
-	case d < 2*time.Hour:
-		return "1-2h"
-	case d < 4*time.Hour:
-		return "2-4h"
-	case d < 8*time.Hour:
-		return "4-8h"
+// durationBucket returns the label of the first bucket whose upper bound
+// (exclusive) is above d.
+func durationBucket(d time.Duration) any {
+	for i, upper := range durationUpper {
+		if d < upper {
+			return durationLabels[i]
+		}
 	}
-	return "8h+"
+	return durationLabels[len(durationLabels)-1]
 }
 
 // maxNameLen bounds event, property and enum value names; PostHog accepts
