@@ -34,6 +34,7 @@ import (
 	"github.com/discreet-dev/discreet/examples/timetracker/api"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/store"
+	"github.com/discreet-dev/discreet/examples/timetracker/web"
 	"github.com/discreet-dev/discreet/logging"
 	"github.com/discreet-dev/discreet/metrics"
 	"github.com/discreet-dev/discreet/telemetry"
@@ -255,6 +256,7 @@ type deps struct {
 	telemetry *telemetry.Reporter
 	auth      *auth.Auth
 	api       *api.API
+	web       *web.Server
 }
 
 // wire builds every part from cfg. On error, what was built is closed.
@@ -349,16 +351,31 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		return d, err
 	}
 	logDir := cfg.consent.LogDir
+	eraseLogs := func(_ context.Context, userID int64) error {
+		_, err := logging.EraseUser(logDir, userID)
+		return err
+	}
 	if d.api, err = api.New(api.Options{
 		Store:     d.db,
 		Auth:      d.auth,
 		Analytics: d.analytics,
 		Errors:    d.errors,
 		Logger:    d.log,
-		EraseLogs: func(_ context.Context, userID int64) error {
-			_, err := logging.EraseUser(logDir, userID)
-			return err
-		},
+		EraseLogs: eraseLogs,
+	}); err != nil {
+		return d, err
+	}
+	if d.web, err = web.New(web.Config{
+		Store:         d.db,
+		Auth:          d.auth,
+		Analytics:     d.analytics,
+		Logger:        d.log,
+		Consent:       cfg.consent,
+		Telemetry:     d.telemetry,
+		Version:       version,
+		Errors:        d.errors,
+		EraseLogs:     eraseLogs,
+		SecureCookies: cfg.secureCookie,
 	}); err != nil {
 		return d, err
 	}

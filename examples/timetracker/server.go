@@ -157,8 +157,9 @@ func newHandler(d *deps, draining *atomic.Bool) http.Handler {
 		}
 		writeStatus(w, http.StatusOK, "ok")
 	})
-	// The web interface registers its pages here:
-	// web.New(...).Register(mux)
+	// The web interface: the HTML pages, outside /api/, /healthz, /readyz
+	// and /metrics.
+	d.web.Register(mux)
 
 	var h http.Handler = recordRoute(mux)
 	h = analyticsContext(d.analytics, h)
@@ -202,6 +203,10 @@ func beside(path string, special, next http.Handler) http.Handler {
 func (d *deps) authError(w http.ResponseWriter, r *http.Request, err error) {
 	if strings.HasPrefix(r.URL.Path, api.Prefix+"/") && d.api != nil {
 		d.api.Error(w, r, err)
+		return
+	}
+	if d.web != nil {
+		d.web.Error(w, r, err)
 		return
 	}
 	status := api.Status(err)

@@ -1,0 +1,633 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+)
+
+// catalog is the user's clients, projects and tasks, for names in lists
+// and for the options of select boxes.
+type catalog struct {
+	Clients  []domain.Client
+	Projects []domain.Project // archived ones too
+	Tasks    []domain.Task
+	client   map[int64]*domain.Client
+	project  map[int64]*domain.Project
+	task     map[int64]*domain.Task
+}
+
+func (s *Server) catalog(ctx context.Context, uid int64) (*catalog, error) {
+	c := &catalog{client: map[int64]*domain.Client{}, project: map[int64]*domain.Project{}, task: map[int64]*domain.Task{}}
+	var err error
+	if c.Clients, err = s.store.FindClients(ctx, uid); err != nil {
+		return nil, internalf(err, "clients")
+	}
+	if c.Projects, err = s.store.FindProjects(ctx, uid, true); err != nil {
+		return nil, internalf(err, "projects")
+	}
+	if c.Tasks, err = s.store.FindTasks(ctx, uid, 0); err != nil {
+		return nil, internalf(err, "tasks")
+	}
+	for i := range c.Clients {
+		c.client[c.Clients[i].ID] = &c.Clients[i]
+	}
+	for i := range c.Projects {
+		c.project[c.Projects[i].ID] = &c.Projects[i]
+	}
+	for i := range c.Tasks {
+		c.task[c.Tasks[i].ID] = &c.Tasks[i]
+	}
+	return c, nil
+}
+
+// ActiveProjects are the projects new work can go to, each with its open
+// tasks, for the timer's and the entry form's select boxes.
+func (c *catalog) ActiveProjects() []projectOption {
+	var out []projectOption
+	for i := range c.Projects {
+		p := &c.Projects[i]
+		if p.Archived {
+			continue
+		}
+		out = append(out, c.option(p))
+	}
+	return out
+}
+
+// ProjectsFor lists the active projects plus, when it is archived, the one
+// an entry being edited belongs to.
+func (c *catalog) ProjectsFor(current int64) []projectOption {
+	out := c.ActiveProjects()
+	if p := c.project[current]; p != nil && p.Archived {
+		out = append(out, c.option(p))
+	}
+	return out
+}
+
+func (c *catalog) option(p *domain.Project) projectOption {
+	o := projectOption{ID: p.ID, Name: p.Name, Archived: p.Archived}
+	if p.ClientID != nil && c.client[*p.ClientID] != nil {
+		o.Client = c.client[*p.ClientID].Name
+	}
+	for _, t := range c.Tasks {
+		if t.ProjectID == p.ID && !t.Done {
+			o.Tasks = append(o.Tasks, t)
+		}
+	}
+	return o
+}
+
+type projectOption struct {
+	ID       int64
+	Name     string
+	Client   string
+	Archived bool
+	Tasks    []domain.Task
+}
+
+// Label is how a project is named in a select box.
+func (o projectOption) Label() string {
+	l := o.Name
+	if o.Client != "" {
+		l += " (" + o.Client + ")"
+	}
+	if o.Archived {
+		l += " [archived]"
+	}
+	return l
+}
+
+// entryRow is an entry with the names it refers to, as lists show it.
+type entryRow struct {
+	domain.Entry
+	Project  string
+	Client   string
+	Task     string
+	Length   time.Duration
+	DayStart time.Time
+}
+
+// Running reports whether the entry is the running timer; templates
+// cannot call the pointer method of the embedded Entry.
+func (r entryRow) Running() bool { return r.End == nil }
+
+func (c *catalog) rows(entries []domain.Entry, now time.Time, loc *time.Location) []entryRow {
+	out := make([]entryRow, 0, len(entries))
+	for _, e := range entries {
+		row := entryRow{Entry: e, Length: e.Duration(now)}
+		if p := c.project[e.ProjectID]; p != nil {
+			row.Project = p.Name
+			if p.ClientID != nil && c.client[*p.ClientID] != nil {
+				row.Client = c.client[*p.ClientID].Name
+			}
+		}
+		if e.TaskID != nil && c.task[*e.TaskID] != nil {
+			row.Task = c.task[*e.TaskID].Name
+		}
+		row.DayStart = startOfDay(e.Start, loc)
+		out = append(out, row)
+	}
+	return out
+}
+
+func startOfDay(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// startOfWeek is the Monday of t's week.
+func startOfWeek(t time.Time, loc *time.Location) time.Time {
+	d := startOfDay(t, loc)
+	off := (int(d.Weekday()) + 6) % 7
+	return d.AddDate(0, 0, -off)
+}
+
+// dayGroup is one day of a list of entries with its total.
+type dayGroup struct {
+	Day     time.Time
+	Entries []entryRow
+	Total   time.Duration
+}
+
+func groupByDay(rows []entryRow) []dayGroup {
+	var out []dayGroup
+	for _, r := range rows {
+		if n := len(out); n == 0 || !out[n-1].Day.Equal(r.DayStart) {
+			out = append(out, dayGroup{Day: r.DayStart})
+		}
+		g := &out[len(out)-1]
+		g.Entries = append(g.Entries, r)
+		if !r.Running() {
+			g.Total += r.Length
+		}
+	}
+	return out
+}
+
+func total(rows []entryRow) (all, billable time.Duration) {
+	for _, r := range rows {
+		if r.Running() {
+			continue
+		}
+		all += r.Length
+		if r.Billable {
+			billable += r.Length
+		}
+	}
+	return
+}
+
+type dashboardData struct {
+	Catalog    *catalog
+	Running    *entryRow
+	Today      []entryRow
+	TodayTotal time.Duration
+	Week       []dayGroup
+	WeekTotal  time.Duration
+	WeekStart  time.Time
+	Now        time.Time
+}
+
+// GET /
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
+	return s.showDashboard(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status int, f *form) error {
+	ctx, uid := r.Context(), userOf(r).ID
+	cat, err := s.catalog(ctx, uid)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	weekStart := startOfWeek(now, s.loc)
+	es, err := s.store.FindEntries(ctx, uid, domain.EntryFilter{From: weekStart, To: weekStart.AddDate(0, 0, 7)})
+	if err != nil {
+		return internalf(err, "week entries")
+	}
+	d := dashboardData{Catalog: cat, WeekStart: weekStart, Now: now}
+	run, err := s.store.RunningTimer(ctx, uid)
+	if err != nil {
+		return internalf(err, "running timer")
+	}
+	if run != nil {
+		rows := cat.rows([]domain.Entry{*run}, now, s.loc)
+		d.Running = &rows[0]
+	}
+	var finished []domain.Entry
+	for _, e := range es {
+		if !e.Running() {
+			finished = append(finished, e)
+		}
+	}
+	rows := cat.rows(finished, now, s.loc)
+	today := startOfDay(now, s.loc)
+	for _, row := range rows {
+		if row.DayStart.Equal(today) {
+			d.Today = append(d.Today, row)
+		}
+	}
+	d.TodayTotal, _ = total(d.Today)
+	d.Week = groupByDay(rows)
+	d.WeekTotal, _ = total(rows)
+	if f == nil {
+		f = newForm(nil)
+	}
+	s.render(w, r, status, "dashboard", &page{Title: "Dashboard", Nav: "dashboard", Form: f, Data: d})
+	return nil
+}
+
+// POST /timer/start
+func (s *Server) startTimer(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return domain.Errorf(domain.EINVALID, "The form could not be read.")
+	}
+	f := newForm(r.PostForm)
+	ctx, u := r.Context(), userOf(r)
+	e := &domain.Entry{UserID: u.ID, Start: s.now().UTC(), Notes: strings.TrimSpace(r.PostForm.Get("notes"))}
+	p := s.formProject(r, f, e)
+	if p != nil && p.Archived {
+		f.Errors["project_id"] = "This project is archived. Restore it first, or pick another."
+	}
+	if !f.HasErrors() {
+		err := s.store.StartTimer(ctx, e)
+		switch {
+		case domain.ErrorCode(err) == domain.ECONFLICT:
+			f.Errors[""] = "A timer is running already. Stop it before starting another."
+		case err != nil:
+			if !f.Fail(err, "") {
+				return internalf(err, "start timer")
+			}
+		default:
+			s.capture(r, api.EventTimerStarted, analytics.Properties{
+				"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
+			})
+			return s.redirect(w, r, "/", "timer-started")
+		}
+	}
+	return s.showDashboard(w, r, http.StatusUnprocessableEntity, f)
+}
+
+// POST /timer/stop
+func (s *Server) stopTimer(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.store.StopTimer(r.Context(), userOf(r).ID, s.now().UTC())
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return s.redirect(w, r, "/", "no-timer")
+	} else if err != nil {
+		return internalf(err, "stop timer")
+	}
+	s.capture(r, api.EventTimerStopped, analytics.Properties{"duration": e.Duration(s.now())})
+	return s.redirect(w, r, "/", "timer-stopped")
+}
+
+// formProject reads project_id, task_id, billable and notes into e,
+// recording problems in f. It returns the project, or nil.
+func (s *Server) formProject(r *http.Request, f *form, e *domain.Entry) *domain.Project {
+	ctx, uid := r.Context(), userOf(r).ID
+	if n := utf8.RuneCountInString(e.Notes); n > maxNotes {
+		f.Errors["notes"] = "Notes are too long: at most 10,000 characters."
+	}
+	pid, _ := strconv.ParseInt(r.PostForm.Get("project_id"), 10, 64)
+	if pid <= 0 {
+		f.Errors["project_id"] = "Choose a project."
+		return nil
+	}
+	p, err := s.store.FindProject(ctx, uid, pid)
+	if err != nil {
+		f.Errors["project_id"] = "Choose one of your projects."
+		return nil
+	}
+	e.ProjectID = p.ID
+	e.Billable = p.Billable
+	if b := r.PostForm.Get("billable"); b != "" {
+		e.Billable = b == "on" || b == "true" || b == "1"
+	} else if r.PostForm.Has("billable_shown") {
+		e.Billable = false // the checkbox was on the form and left unticked
+	}
+	e.TaskID = nil
+	if v := r.PostForm.Get("task_id"); v != "" {
+		tid, _ := strconv.ParseInt(v, 10, 64)
+		t, err := s.store.FindTask(ctx, uid, tid)
+		switch {
+		case err != nil:
+			f.Errors["task_id"] = "Choose one of your tasks, or none."
+		case t.ProjectID != p.ID:
+			f.Errors["task_id"] = "This task belongs to another project."
+		default:
+			e.TaskID = &t.ID
+		}
+	}
+	return p
+}
+
+const maxNotes = 10_000
+
+type entriesData struct {
+	Catalog   *catalog
+	Filter    entriesFilter
+	Days      []dayGroup
+	Total     time.Duration
+	Billable  time.Duration
+	Count     int
+	Truncated bool
+	Today     time.Time
+}
+
+type entriesFilter struct {
+	From, To            string // as typed, 2006-01-02
+	ProjectID, ClientID int64
+	Query               string // the filter as a query string, for links
+}
+
+// entriesLimit bounds one page of the entries list.
+const entriesLimit = 500
+
+// GET /entries?from&to&project_id&client_id
+func (s *Server) entriesPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showEntries(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) showEntries(w http.ResponseWriter, r *http.Request, status int, add *form) error {
+	ctx, uid := r.Context(), userOf(r).ID
+	q := r.URL.Query()
+	ff := newForm(q)
+	now := s.now()
+	var ef domain.EntryFilter
+	d := entriesData{Today: startOfDay(now, s.loc)}
+	// Without a range the list shows the last 30 days.
+	from, to := q.Get("from"), q.Get("to")
+	if from == "" && to == "" {
+		to = now.In(s.loc).Format(time.DateOnly)
+		from = startOfDay(now, s.loc).AddDate(0, 0, -29).Format(time.DateOnly)
+	}
+	if t, ok := s.parseDate(from); ok {
+		ef.From = t
+	} else if from != "" {
+		ff.Errors["from"] = "Use a date like 2026-03-01."
+	}
+	if t, ok := s.parseDate(to); ok {
+		ef.To = t.AddDate(0, 0, 1)
+	} else if to != "" {
+		ff.Errors["to"] = "Use a date like 2026-03-31."
+	}
+	if !ef.From.IsZero() && !ef.To.IsZero() && !ef.To.After(ef.From) {
+		ff.Errors["to"] = "The end date must not be before the start date."
+	}
+	ef.ProjectID, _ = strconv.ParseInt(q.Get("project_id"), 10, 64)
+	ef.ClientID, _ = strconv.ParseInt(q.Get("client_id"), 10, 64)
+	ef.Limit = entriesLimit + 1
+	d.Filter = entriesFilter{From: from, To: to, ProjectID: ef.ProjectID, ClientID: ef.ClientID}
+	fq := url.Values{"from": {from}, "to": {to}}
+	if ef.ProjectID > 0 {
+		fq.Set("project_id", strconv.FormatInt(ef.ProjectID, 10))
+	}
+	if ef.ClientID > 0 {
+		fq.Set("client_id", strconv.FormatInt(ef.ClientID, 10))
+	}
+	d.Filter.Query = fq.Encode()
+
+	cat, err := s.catalog(ctx, uid)
+	if err != nil {
+		return err
+	}
+	d.Catalog = cat
+	if !ff.HasErrors() {
+		es, err := s.store.FindEntries(ctx, uid, ef)
+		if err != nil {
+			return internalf(err, "entries")
+		}
+		if len(es) > entriesLimit {
+			es, d.Truncated = es[:entriesLimit], true
+		}
+		rows := cat.rows(es, now, s.loc)
+		d.Count = len(rows)
+		d.Days = groupByDay(rows)
+		d.Total, d.Billable = total(rows)
+	}
+	if add == nil {
+		add = newForm(url.Values{"date": {now.In(s.loc).Format(time.DateOnly)}})
+	}
+	// Both forms on one page: the filter's errors go under "filter.".
+	for k, v := range ff.Errors {
+		add.Errors["filter."+k] = v
+	}
+	if ff.HasErrors() && status == http.StatusOK {
+		status = http.StatusBadRequest
+	}
+	s.render(w, r, status, "entries", &page{Title: "Entries", Nav: "entries", Form: add, Data: d})
+	return nil
+}
+
+// parseDate reads a 2006-01-02 date as midnight in the page's zone.
+func (s *Server) parseDate(v string) (time.Time, bool) {
+	if v == "" {
+		return time.Time{}, false
+	}
+	t, err := time.ParseInLocation(time.DateOnly, v, s.loc)
+	if err != nil || t.Year() < 1900 || t.Year() > 9999 {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// parseSpan reads the date, start and end fields of an entry form. An end
+// before the start is on the next day (work past midnight).
+func (s *Server) parseSpan(f *form, v url.Values) (start, end time.Time, ok bool) {
+	day, dok := s.parseDate(v.Get("date"))
+	if !dok {
+		f.Errors["date"] = "Enter the date, like 2026-03-01."
+	}
+	st, sok := parseClock(v.Get("start"))
+	if !sok {
+		f.Errors["start"] = "Enter the start time, like 09:00."
+	}
+	en, eok := parseClock(v.Get("end"))
+	if !eok {
+		f.Errors["end"] = "Enter the end time, like 17:30."
+	}
+	if !dok || !sok || !eok {
+		return
+	}
+	start = time.Date(day.Year(), day.Month(), day.Day(), st/60, st%60, 0, 0, s.loc)
+	end = time.Date(day.Year(), day.Month(), day.Day(), en/60, en%60, 0, 0, s.loc)
+	if en == st {
+		f.Errors["end"] = "The end time must differ from the start time."
+		return
+	}
+	if en < st {
+		end = end.AddDate(0, 0, 1)
+	}
+	return start.UTC(), end.UTC(), true
+}
+
+// parseClock reads "15:04" (or "15:04:05") as minutes after midnight.
+func parseClock(v string) (int, bool) {
+	for _, layout := range []string{"15:04", "15:04:05"} {
+		if t, err := time.Parse(layout, strings.TrimSpace(v)); err == nil {
+			return t.Hour()*60 + t.Minute(), true
+		}
+	}
+	return 0, false
+}
+
+// POST /entries
+func (s *Server) createEntry(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return domain.Errorf(domain.EINVALID, "The form could not be read.")
+	}
+	f := newForm(r.PostForm)
+	u := userOf(r)
+	e := &domain.Entry{UserID: u.ID, Notes: strings.TrimSpace(r.PostForm.Get("notes"))}
+	s.formProject(r, f, e)
+	start, end, ok := s.parseSpan(f, r.PostForm)
+	if ok {
+		e.Start, e.End = start, &end
+	}
+	if !f.HasErrors() {
+		if err := s.store.CreateEntry(r.Context(), e); err != nil {
+			if !f.Fail(err, "") {
+				return internalf(err, "create entry")
+			}
+		} else {
+			s.capture(r, api.EventEntryCreated, analytics.Properties{
+				"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
+				"duration": e.Duration(s.now()),
+			})
+			return s.redirect(w, r, "/entries?"+r.URL.RawQuery, "entry-created")
+		}
+	}
+	return s.showEntries(w, r, http.StatusUnprocessableEntity, f)
+}
+
+type editEntryData struct {
+	Catalog *catalog
+	Entry   entryRow
+}
+
+// GET /entries/{id}/edit
+func (s *Server) editEntryPage(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.findEntry(r)
+	if err != nil {
+		return err
+	}
+	v := url.Values{
+		"project_id": {strconv.FormatInt(e.ProjectID, 10)},
+		"date":       {e.Start.In(s.loc).Format(time.DateOnly)},
+		"start":      {e.Start.In(s.loc).Format("15:04")},
+		"notes":      {e.Notes},
+	}
+	if e.TaskID != nil {
+		v.Set("task_id", strconv.FormatInt(*e.TaskID, 10))
+	}
+	if e.End != nil {
+		v.Set("end", e.End.In(s.loc).Format("15:04"))
+	}
+	if e.Billable {
+		v.Set("billable", "on")
+	}
+	return s.showEditEntry(w, r, http.StatusOK, e, newForm(v))
+}
+
+func (s *Server) showEditEntry(w http.ResponseWriter, r *http.Request, status int, e *domain.Entry, f *form) error {
+	cat, err := s.catalog(r.Context(), userOf(r).ID)
+	if err != nil {
+		return err
+	}
+	row := cat.rows([]domain.Entry{*e}, s.now(), s.loc)[0]
+	s.render(w, r, status, "entry", &page{Title: "Edit entry", Nav: "entries", Form: f, Data: editEntryData{Catalog: cat, Entry: row}})
+	return nil
+}
+
+func (s *Server) findEntry(r *http.Request) (*domain.Entry, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.store.FindEntry(r.Context(), userOf(r).ID, id)
+	return e, internalf(err, "find entry")
+}
+
+// POST /entries/{id}
+func (s *Server) updateEntry(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.findEntry(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return domain.Errorf(domain.EINVALID, "The form could not be read.")
+	}
+	f := newForm(r.PostForm)
+	upd := *e
+	upd.Notes = strings.TrimSpace(r.PostForm.Get("notes"))
+	s.formProject(r, f, &upd)
+	if e.Running() {
+		// A running timer has no end yet: only its start can move.
+		day, dok := s.parseDate(r.PostForm.Get("date"))
+		st, sok := parseClock(r.PostForm.Get("start"))
+		switch {
+		case !dok:
+			f.Errors["date"] = "Enter the date, like 2026-03-01."
+		case !sok:
+			f.Errors["start"] = "Enter the start time, like 09:00."
+		default:
+			upd.Start = time.Date(day.Year(), day.Month(), day.Day(), st/60, st%60, 0, 0, s.loc).UTC()
+			if upd.Start.After(s.now()) {
+				f.Errors["start"] = "A running timer cannot start in the future."
+			}
+		}
+	} else if start, end, ok := s.parseSpan(f, r.PostForm); ok {
+		upd.Start, upd.End = start, &end
+	}
+	if !f.HasErrors() {
+		if err := s.store.UpdateEntry(r.Context(), &upd); err != nil {
+			if !f.Fail(err, "") {
+				return internalf(err, "update entry")
+			}
+		} else {
+			return s.redirect(w, r, backTo(r, "/entries"), "entry-updated")
+		}
+	}
+	return s.showEditEntry(w, r, http.StatusUnprocessableEntity, e, f)
+}
+
+// POST /entries/{id}/delete
+func (s *Server) deleteEntry(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteEntry(r.Context(), userOf(r).ID, id); err != nil {
+		return internalf(err, "delete entry")
+	}
+	return s.redirect(w, r, backTo(r, "/entries"), "entry-deleted")
+}
+
+// backTo returns the local page a form asked to return to (its "back"
+// field), or def.
+func backTo(r *http.Request, def string) string {
+	if b := r.PostFormValue("back"); b != "" {
+		if n := safeNext(b); n != "/" || b == "/" {
+			return n
+		}
+	}
+	return def
+}
+
+// pathID reads the {id} of the route; a malformed ID is a 404 like an
+// unknown one.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.Errorf(domain.ENOTFOUND, "Not found.")
+	}
+	return id, nil
+}

@@ -1,0 +1,75 @@
+package web
+
+import (
+	"net/http"
+)
+
+// flashCookie carries the code of a one-time success message across the
+// redirect after a POST. It holds a code from flashes, never text the
+// user typed, so no personal data is ever in it.
+const flashCookie = "tt_flash"
+
+type flashMessage struct {
+	Kind string // success or error
+	Text string
+}
+
+// flashes are every message a redirect can carry, by code.
+var flashes = map[string]flashMessage{
+	"signed-up":        {"success", "Welcome! Your account is ready. Create a project to start tracking time."},
+	"signed-in":        {"success", "You are signed in."},
+	"signed-out":       {"success", "You are signed out."},
+	"timer-started":    {"success", "Timer started."},
+	"timer-stopped":    {"success", "Timer stopped and saved as an entry."},
+	"entry-created":    {"success", "Entry added."},
+	"entry-updated":    {"success", "Entry saved."},
+	"entry-deleted":    {"success", "Entry deleted."},
+	"client-created":   {"success", "Client added."},
+	"client-updated":   {"success", "Client renamed."},
+	"client-deleted":   {"success", "Client deleted. Its projects are kept, without a client."},
+	"project-created":  {"success", "Project created."},
+	"project-updated":  {"success", "Project saved."},
+	"project-archived": {"success", "Project archived. Its entries stay in your reports."},
+	"project-restored": {"success", "Project restored."},
+	"project-deleted":  {"success", "Project deleted with its tasks and entries."},
+	"task-created":     {"success", "Task added."},
+	"task-updated":     {"success", "Task saved."},
+	"task-deleted":     {"success", "Task deleted."},
+	"profile-updated":  {"success", "Profile saved."},
+	"token-revoked":    {"success", "Token revoked. Programs using it can no longer sign in."},
+	"privacy-updated":  {"success", "Privacy choice saved."},
+	"account-deleted":  {"success", "Your account and all its data have been deleted."},
+	"test-error-sent":  {"success", "A test error was sent to error tracking."},
+	"test-error-off":   {"error", "The test error was logged, but not sent: error tracking is off (SENTRY_DSN is not set) or its queue is full."},
+	"no-timer":         {"error", "No timer is running."},
+}
+
+func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, code string) {
+	if _, ok := flashes[code]; !ok {
+		panic("web: unknown flash " + code)
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: flashCookie, Value: code, Path: "/", MaxAge: 60,
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// takeFlash returns the pending message, if any, and clears its cookie.
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *flashMessage {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return nil
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
+	})
+	if m, ok := flashes[c.Value]; ok {
+		return &m
+	}
+	return nil
+}
+
+func (s *Server) secure(r *http.Request) bool {
+	return s.cfg.SecureCookies || r.TLS != nil
+}

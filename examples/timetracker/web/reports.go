@@ -1,0 +1,202 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+)
+
+type reportData struct {
+	From, To   string // as in the form, inclusive dates
+	GroupBy    domain.GroupBy
+	Report     *domain.Report
+	Chart      *chart
+	CSVURL     string
+	Ranges     []quickRange
+	NonBill    int64
+	GroupLabel string
+}
+
+type quickRange struct {
+	Label string
+	URL   string
+}
+
+// reportRange reads the inclusive date range of the report form; without
+// one it is the current week.
+func (s *Server) reportRange(f *form) (from, to time.Time, fromS, toS string) {
+	now := s.now()
+	fromS, toS = f.Get("from"), f.Get("to")
+	if fromS == "" && toS == "" {
+		ws := startOfWeek(now, s.loc)
+		fromS, toS = ws.Format(time.DateOnly), ws.AddDate(0, 0, 6).Format(time.DateOnly)
+	}
+	var ok bool
+	if from, ok = s.parseDate(fromS); !ok {
+		f.Errors["from"] = "Use a date like 2026-03-01."
+	}
+	if to, ok = s.parseDate(toS); !ok {
+		f.Errors["to"] = "Use a date like 2026-03-31."
+	} else {
+		to = to.AddDate(0, 0, 1)
+	}
+	if !f.HasErrors() {
+		switch {
+		case !to.After(from):
+			f.Errors["to"] = "The end date must not be before the start date."
+		case to.Sub(from) > 5*366*24*time.Hour:
+			f.Errors["from"] = "A report may span at most five years."
+		}
+	}
+	return from, to, fromS, toS
+}
+
+// GET /reports?from&to&group_by
+func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
+	ctx, uid := r.Context(), userOf(r).ID
+	f := newForm(r.URL.Query())
+	from, to, fromS, toS := s.reportRange(f)
+	by := domain.GroupBy(f.Get("group_by"))
+	switch by {
+	case "":
+		by = domain.GroupByProject
+	case domain.GroupByProject, domain.GroupByClient, domain.GroupByDay:
+	default:
+		f.Errors["group_by"] = "Group by project, client or day."
+		by = domain.GroupByProject
+	}
+	f.Values.Set("from", fromS)
+	f.Values.Set("to", toS)
+	f.Values.Set("group_by", string(by))
+	d := reportData{From: fromS, To: toS, GroupBy: by, Ranges: s.quickRanges(by)}
+	d.GroupLabel = map[domain.GroupBy]string{domain.GroupByProject: "Project", domain.GroupByClient: "Client", domain.GroupByDay: "Day"}[by]
+	status := http.StatusOK
+	if f.HasErrors() {
+		status = http.StatusBadRequest
+	} else {
+		var rep *domain.Report
+		var err error
+		if by == domain.GroupByDay {
+			rep, err = s.dayReport(r, uid, from, to)
+		} else {
+			rep, err = s.store.Summary(ctx, uid, from, to, by)
+		}
+		if err != nil {
+			return internalf(err, "report")
+		}
+		d.Report = rep
+		d.NonBill = rep.Seconds - rep.BillableSeconds
+		d.Chart = newChart(rep, by)
+		d.CSVURL = "/reports/entries.csv?" + url.Values{"from": {fromS}, "to": {toS}}.Encode()
+		s.capture(r, api.EventReportViewed, analytics.Properties{"group_by": string(by), "rows": len(rep.Rows)})
+	}
+	s.render(w, r, status, "reports", &page{Title: "Reports", Nav: "reports", Form: f, Data: d})
+	return nil
+}
+
+// dayReport totals finished entries by day in the page's time zone (the
+// store's day grouping counts UTC days), with a row for every day of a
+// range up to three months long, so that the chart shows the gaps.
+func (s *Server) dayReport(r *http.Request, uid int64, from, to time.Time) (*domain.Report, error) {
+	es, err := s.store.FindEntries(r.Context(), uid, domain.EntryFilter{From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	rep := &domain.Report{From: from.UTC(), To: to.UTC(), GroupBy: domain.GroupByDay}
+	idx := map[string]int{}
+	add := func(day time.Time) int {
+		key := day.Format(time.DateOnly)
+		if i, ok := idx[key]; ok {
+			return i
+		}
+		rep.Rows = append(rep.Rows, domain.ReportRow{Key: key, Label: day.Format("Mon 2 Jan")})
+		idx[key] = len(rep.Rows) - 1
+		return idx[key]
+	}
+	if to.Sub(from) <= 93*24*time.Hour {
+		for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
+			add(d)
+		}
+	}
+	for i := len(es) - 1; i >= 0; i-- { // oldest first
+		e := es[i]
+		if e.Running() {
+			continue
+		}
+		row := &rep.Rows[add(startOfDay(e.Start, s.loc))]
+		secs := int64(e.End.Sub(e.Start) / time.Second)
+		row.Seconds += secs
+		rep.Seconds += secs
+		if e.Billable {
+			row.BillableSeconds += secs
+			rep.BillableSeconds += secs
+		}
+	}
+	sortRows(rep.Rows)
+	return rep, nil
+}
+
+func sortRows(rows []domain.ReportRow) {
+	for i := 1; i < len(rows); i++ {
+		for j := i; j > 0 && rows[j].Key < rows[j-1].Key; j-- {
+			rows[j], rows[j-1] = rows[j-1], rows[j]
+		}
+	}
+}
+
+func (s *Server) quickRanges(by domain.GroupBy) []quickRange {
+	now := s.now()
+	ws := startOfWeek(now, s.loc)
+	y, m, _ := now.In(s.loc).Date()
+	ms := time.Date(y, m, 1, 0, 0, 0, 0, s.loc)
+	mk := func(label string, from, to time.Time) quickRange {
+		q := url.Values{"from": {from.Format(time.DateOnly)}, "to": {to.Format(time.DateOnly)}, "group_by": {string(by)}}
+		return quickRange{Label: label, URL: "/reports?" + q.Encode()}
+	}
+	return []quickRange{
+		mk("This week", ws, ws.AddDate(0, 0, 6)),
+		mk("Last week", ws.AddDate(0, 0, -7), ws.AddDate(0, 0, -1)),
+		mk("This month", ms, ms.AddDate(0, 1, -1)),
+		mk("Last month", ms.AddDate(0, -1, 0), ms.AddDate(0, 0, -1)),
+	}
+}
+
+// GET /reports/entries.csv?from&to: the same CSV as the API's.
+func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) error {
+	ctx, uid := r.Context(), userOf(r).ID
+	f := newForm(r.URL.Query())
+	from, to, fromS, toS := s.reportRange(f)
+	if f.HasErrors() {
+		for _, msg := range f.Errors {
+			return domain.Errorf(domain.EINVALID, "%s", msg)
+		}
+	}
+	es, err := s.store.FindEntries(ctx, uid, domain.EntryFilter{From: from, To: to})
+	if err != nil {
+		return internalf(err, "csv entries")
+	}
+	cat, err := s.catalog(ctx, uid)
+	if err != nil {
+		return err
+	}
+	// Oldest first reads naturally in a spreadsheet.
+	for i, j := 0, len(es)-1; i < j; i, j = i+1, j-1 {
+		es[i], es[j] = es[j], es[i]
+	}
+	name := fmt.Sprintf("timetracker-%s-to-%s.csv", strings.ReplaceAll(fromS, "/", "-"), strings.ReplaceAll(toS, "/", "-"))
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	if err := api.WriteCSV(w, es, cat.Projects, cat.Clients, cat.Tasks, s.now()); err != nil {
+		s.log.WarnContext(ctx, "writing the CSV report failed", "error", err)
+		return nil
+	}
+	s.capture(r, api.EventCSVExported, analytics.Properties{"entries": len(es)})
+	return nil
+}

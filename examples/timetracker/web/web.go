@@ -1,0 +1,424 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/consent"
+	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/auth"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+	"github.com/discreet-dev/discreet/logging"
+)
+
+// Store is every storage service the pages use; *store.DB implements it.
+type Store interface {
+	domain.UserService
+	domain.TokenService
+	domain.ClientService
+	domain.ProjectService
+	domain.TaskService
+	domain.EntryService
+	domain.ReportService
+	domain.ExportService
+}
+
+// Telemetry is what the admin page shows of install telemetry;
+// *telemetry.Reporter implements it.
+type Telemetry interface {
+	// Preview returns the exact body the next ping would send (claim T5).
+	Preview() ([]byte, error)
+	// Latest returns the newest version the telemetry server named, or "".
+	Latest() string
+}
+
+// ErrorReporter receives the errors behind 500 pages and the admin's test
+// error; *errortrack.Tracker implements it. Capture returns the event ID,
+// or "" when nothing was sent.
+type ErrorReporter interface {
+	Capture(ctx context.Context, err error) string
+}
+
+// Config configures [New]. Store and Auth are required; everything else
+// has a working default (nothing sent, nothing shown).
+type Config struct {
+	Store Store
+	Auth  *auth.Auth
+
+	// Analytics receives the product events of actions done through the
+	// pages, from the schema the API declares ([api.Schema]). Nil sends
+	// none. Page views are sent by the server's middleware, not here.
+	Analytics *analytics.Client
+	// Logger receives errors behind 500 pages; default slog.Default().
+	Logger *slog.Logger
+	// Consent is the operator's choice of optional services, shown on
+	// the admin page (claim C4).
+	Consent consent.Settings
+	// Telemetry is shown on the admin page: its payload preview (T5) and
+	// the update notice. Nil shows neither.
+	Telemetry Telemetry
+	// Version is the running version, compared with Telemetry.Latest.
+	Version string
+	// Errors receives the errors behind 500 pages and the admin's test
+	// error. Nil means they are only logged.
+	Errors ErrorReporter
+	// EraseLogs removes a deleted user's log lines (claims R2, L8); the
+	// same function the API is given.
+	EraseLogs func(ctx context.Context, userID int64) error
+	// Location is the time zone days and weeks are counted in and times
+	// are shown in; default time.Local.
+	Location *time.Location
+	// SecureCookies marks the flash cookie Secure even on plain-HTTP
+	// requests (behind a TLS proxy), like the session cookie.
+	SecureCookies bool
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Server serves the HTML pages. Create it with [New] and add its routes to
+// a mux with [Server.Register].
+type Server struct {
+	cfg   Config
+	store Store
+	auth  *auth.Auth
+	log   *slog.Logger
+	loc   *time.Location
+	now   func() time.Time
+	pages map[string]*template.Template
+}
+
+// New checks cfg and parses the templates.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Auth == nil {
+		return nil, errors.New("web: Config.Store and Config.Auth are required")
+	}
+	s := &Server{cfg: cfg, store: cfg.Store, auth: cfg.Auth, log: cfg.Logger, loc: cfg.Location, now: cfg.Now}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.loc == nil {
+		s.loc = time.Local
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var err error
+	if s.pages, err = parseTemplates(s.funcs()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Register adds every page to mux. The patterns are all outside /api/,
+// /healthz, /readyz and /metrics; "/" catches unknown paths with an HTML
+// 404 page.
+func (s *Server) Register(mux *http.ServeMux) {
+	pub := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
+		mux.Handle(pattern, s.handler(h, false))
+	}
+	usr := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
+		mux.Handle(pattern, s.handler(h, true))
+	}
+	mux.Handle("GET /static/{file}", http.HandlerFunc(serveStatic))
+	pub("GET /privacy", s.privacyPage)
+	pub("GET /signin", s.signInPage)
+	pub("POST /signin", s.signIn)
+	pub("GET /signup", s.signUpPage)
+	pub("POST /signup", s.signUp)
+	pub("POST /signout", s.signOut)
+	pub("/", s.notFound)
+
+	usr("GET /{$}", s.dashboard)
+	usr("POST /timer/start", s.startTimer)
+	usr("POST /timer/stop", s.stopTimer)
+
+	usr("GET /entries", s.entriesPage)
+	usr("POST /entries", s.createEntry)
+	usr("GET /entries/{id}/edit", s.editEntryPage)
+	usr("POST /entries/{id}", s.updateEntry)
+	usr("POST /entries/{id}/delete", s.deleteEntry)
+
+	usr("GET /clients", s.clientsPage)
+	usr("POST /clients", s.createClient)
+	usr("POST /clients/{id}", s.updateClient)
+	usr("POST /clients/{id}/delete", s.deleteClient)
+
+	usr("GET /projects", s.projectsPage)
+	usr("POST /projects", s.createProject)
+	usr("GET /projects/{id}", s.projectPage)
+	usr("POST /projects/{id}", s.updateProject)
+	usr("POST /projects/{id}/archive", s.archiveProject)
+	usr("POST /projects/{id}/delete", s.deleteProject)
+	usr("POST /projects/{id}/tasks", s.createTask)
+	usr("POST /tasks/{id}", s.updateTask)
+	usr("POST /tasks/{id}/delete", s.deleteTask)
+
+	usr("GET /reports", s.reportsPage)
+	usr("GET /reports/entries.csv", s.reportCSV)
+
+	usr("GET /settings", func(w http.ResponseWriter, r *http.Request) error {
+		http.Redirect(w, r, "/settings/profile", http.StatusSeeOther)
+		return nil
+	})
+	usr("GET /settings/profile", s.profilePage)
+	usr("POST /settings/profile", s.updateProfile)
+	usr("GET /settings/tokens", s.tokensPage)
+	usr("POST /settings/tokens", s.createToken)
+	usr("POST /settings/tokens/{id}/delete", s.deleteToken)
+	usr("GET /settings/privacy", s.privacySettingsPage)
+	usr("POST /settings/privacy", s.updatePrivacy)
+	usr("GET /settings/export", s.export)
+	usr("GET /settings/delete", s.deleteAccountPage)
+	usr("POST /settings/delete", s.deleteAccount)
+
+	usr("GET /admin", s.adminPage)
+	usr("POST /admin/test-error", s.testError)
+}
+
+// handler adapts a page handler: pages for signed-in users send everyone
+// else to the sign-in page, and a returned error becomes an error page.
+func (s *Server) handler(h func(http.ResponseWriter, *http.Request) error, needUser bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if needUser && auth.UserFrom(r.Context()) == nil {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				next := r.URL.Path
+				if r.URL.RawQuery != "" {
+					next += "?" + r.URL.RawQuery
+				}
+				target := "/signin"
+				if next != "/" {
+					target += "?next=" + url.QueryEscape(next)
+				}
+				http.Redirect(w, r, target, http.StatusSeeOther)
+				return
+			}
+			s.Error(w, r, domain.Errorf(domain.EUNAUTHORIZED, "Your session has ended. Sign in again and repeat what you were doing."))
+			return
+		}
+		if err := h(w, r); err != nil {
+			s.Error(w, r, err)
+		}
+	})
+}
+
+// Error answers err with an HTML error page and the status of its code.
+// The server's auth layer uses it for refused requests (a missing CSRF
+// token) outside the API. An internal error is logged and reported; the
+// page shows no details.
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	status := api.Status(err)
+	msg := domain.ErrorMessage(err)
+	if status >= 500 {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "page failed", logging.Err(err))
+		if s.cfg.Errors != nil {
+			s.cfg.Errors.Capture(r.Context(), err)
+		}
+		msg = "Something went wrong on our side. It has been logged; please try again in a moment."
+	}
+	title := http.StatusText(status)
+	switch status {
+	case http.StatusNotFound:
+		title, msg = "Page not found", "There is nothing here. It may have been deleted, or the link is wrong."
+	case http.StatusForbidden:
+		title = "Not allowed"
+	case http.StatusUnauthorized:
+		title = "Please sign in"
+	}
+	s.render(w, r, status, "error", &page{Title: title, Data: errorData{Status: status, Message: msg}})
+}
+
+type errorData struct {
+	Status  int
+	Message string
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	return domain.Errorf(domain.ENOTFOUND, "Not found.")
+}
+
+// page is what every template gets: the layout's needs and the page's
+// own Data and Form.
+type page struct {
+	Title string
+	Nav   string // the section shown as current in the navigation
+	User  *domain.User
+	CSRF  string
+	Flash *flashMessage
+	Form  *form
+	Data  any
+}
+
+// render executes the named page into a buffer first, so that a template
+// error becomes a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	t := s.pages[name]
+	if t == nil {
+		panic("web: no template " + name)
+	}
+	if p.User == nil {
+		p.User = auth.UserFrom(r.Context())
+	}
+	p.CSRF = auth.CSRFToken(r.Context())
+	if p.Flash == nil {
+		p.Flash = s.takeFlash(w, r)
+	}
+	if p.Form == nil {
+		p.Form = newForm(nil)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "rendering a page failed", slog.String("template", name), logging.Err(err))
+		if s.cfg.Errors != nil {
+			s.cfg.Errors.Capture(r.Context(), err)
+		}
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	// Pages carry personal data: keep them out of shared and back caches.
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// redirect answers a successful POST: See Other, so that reloading the
+// next page does not send the form again, with a flash message.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to string, flash string) error {
+	if flash != "" {
+		s.setFlash(w, r, flash)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// capture sends a declared product event for the signed-in user, marked
+// as coming from the web pages. The schema is the API's, so both doors
+// send the same events with the same properties.
+func (s *Server) capture(r *http.Request, event string, props analytics.Properties) {
+	u := auth.UserFrom(r.Context())
+	if s.cfg.Analytics == nil || u == nil {
+		return
+	}
+	if props == nil {
+		props = analytics.Properties{}
+	}
+	props["source"] = "web"
+	s.cfg.Analytics.Capture(r.Context(), u.ID, event, props)
+}
+
+// form holds what a user typed and what was wrong with it, so that a page
+// shown again after a validation error keeps the input and shows each
+// message beside its field.
+type form struct {
+	Values url.Values
+	Errors map[string]string
+}
+
+func newForm(v url.Values) *form {
+	// A copy: the page may drop fields (passwords) that the handler
+	// still reads from the request.
+	c := url.Values{}
+	for k, vs := range v {
+		c[k] = append([]string(nil), vs...)
+	}
+	return &form{Values: c, Errors: map[string]string{}}
+}
+
+// Get returns the submitted value of a field.
+func (f *form) Get(field string) string { return f.Values.Get(field) }
+
+// Err returns the error message of a field, or "".
+func (f *form) Err(field string) string { return f.Errors[field] }
+
+// Has reports whether a field was submitted with this value (for
+// checkboxes and options).
+func (f *form) Has(field, value string) bool {
+	for _, v := range f.Values[field] {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}
+
+// HasErrors reports whether any field has a message.
+func (f *form) HasErrors() bool { return len(f.Errors) > 0 }
+
+// Fail records err against its field (or field "" for the whole form)
+// and reports whether err was a user error that the page can show. Any
+// other error is for the error page.
+func (f *form) Fail(err error, fallbackField string) bool {
+	code := domain.ErrorCode(err)
+	if code == domain.EINTERNAL || code == "" {
+		return false
+	}
+	field := domain.ErrorField(err)
+	if field == "" {
+		field = fallbackField
+	}
+	f.Errors[field] = humanMessage(field, domain.ErrorMessage(err))
+	return true
+}
+
+// fieldLabels names fields in messages that the store words as "is
+// required" without a subject.
+var fieldLabels = map[string]string{
+	"name": "Name", "email": "Email", "password": "Password", "project_id": "Project",
+	"task_id": "Task", "client_id": "Client", "start": "Start", "end": "End", "notes": "Notes",
+}
+
+// humanMessage makes a message fit to show beside its field: the store
+// says "is required", the page says "Name is required."
+func humanMessage(field, msg string) string {
+	msg = strings.TrimSpace(msg)
+	if msg == "" {
+		return "This value is not valid."
+	}
+	if r, _ := utf8.DecodeRuneInString(msg); unicode.IsLower(r) {
+		if label, ok := fieldLabels[field]; ok && (strings.HasPrefix(msg, "is ") || strings.HasPrefix(msg, "must ")) {
+			msg = label + " " + msg
+		} else {
+			msg = string(unicode.ToUpper(r)) + msg[utf8.RuneLen(r):]
+		}
+	}
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
+		msg += "."
+	}
+	return msg
+}
+
+// safeNext returns a local path to go to after signing in: only a path on
+// this site, never another host (an open redirect).
+func safeNext(next string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.IsAbs() || u.Host != "" {
+		return "/"
+	}
+	return next
+}
+
+func userOf(r *http.Request) *domain.User { return auth.UserFrom(r.Context()) }
+
+// internalf wraps an unexpected error with what was being done; the
+// wrapper reaches the log, never the page.
+func internalf(err error, what string) error {
+	if err == nil || domain.ErrorCode(err) != domain.EINTERNAL {
+		return err
+	}
+	return fmt.Errorf("web: %s: %w", what, err)
+}
