@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +23,7 @@ import (
 type started struct {
 	addr, metricsAddr string
 	cancel            context.CancelFunc
+	once              sync.Once
 	done              chan error
 	stdout, stderr    *syncBuffer
 }
@@ -74,14 +79,12 @@ func startRun(t *testing.T, env map[string]string, ro runOptions) *started {
 // stop cancels run, as SIGTERM does, and waits for it to return.
 func (s *started) stop(t *testing.T) {
 	t.Helper()
-	if s.cancel == nil {
-		return
-	}
-	s.cancel()
-	s.cancel = nil
-	if err := <-s.done; err != nil {
-		t.Errorf("run returned %v after shutdown", err)
-	}
+	s.once.Do(func() {
+		s.cancel()
+		if err := <-s.done; err != nil {
+			t.Errorf("run returned %v after shutdown", err)
+		}
+	})
 }
 
 func get(t *testing.T, url string, hdr map[string]string) (int, http.Header, string) {
@@ -385,4 +388,54 @@ func TestClosedRegistration(t *testing.T) {
 	if e := r.apiError(t); e.Error.Code != "forbidden" {
 		t.Fatalf("%+v", e)
 	}
+}
+
+// TestGracefulShutdown: a request in flight when shutdown starts is
+// finished and answered, while new connections are refused.
+func TestGracefulShutdown(t *testing.T) {
+	s := startRun(t, nil, runOptions{})
+	conn, err := net.Dial("tcp", s.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"email":"late@example.org","password":"late-password","name":"Late"}`
+	head := "POST /api/v1/users HTTP/1.1\r\nHost: " + s.addr + "\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n"
+	if _, err := io.WriteString(conn, head+body[:10]); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the handler runs (the in-flight gauge counts the POST),
+	// so the connection is surely accepted; then tell the process to stop.
+	for {
+		_, _, m := get(t, "http://"+s.addr+"/metrics", nil)
+		if strings.Contains(m, `http_server_active_requests{http_request_method="POST",url_scheme="http"} 1`) {
+			break
+		}
+		runtime.Gosched()
+	}
+	stopped := make(chan struct{})
+	go func() {
+		s.stop(t)
+		close(stopped)
+	}()
+	for { // wait until the listener is closed: shutdown has begun
+		c, err := net.Dial("tcp", s.addr)
+		if err != nil {
+			break
+		}
+		c.Close()
+		runtime.Gosched()
+	}
+	if _, err := io.WriteString(conn, body[10:]); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the request in flight got no answer: %v\n%s", err, s.stderr.String())
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("request in flight: status %d", res.StatusCode)
+	}
+	<-stopped
 }

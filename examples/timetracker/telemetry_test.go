@@ -1,0 +1,64 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestTelemetryWiring: with ENABLE_TELEMETRY and TELE_URL set, the
+// background reporter sends the install ping through the app's outbound
+// transport, and the payload holds the four facts and nothing else.
+// claim: T1
+func TestTelemetryWiring(t *testing.T) {
+	pings := make(chan map[string]any, 4)
+	tele := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		var p map[string]any
+		if err := json.Unmarshal(b, &p); err != nil {
+			t.Errorf("ping %q: %v", b, err)
+		}
+		pings <- p
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"latest":"9.9.9"}`)
+	}))
+	defer tele.Close()
+	var mu sync.Mutex
+	var dials []string
+	s := startRun(t, map[string]string{
+		"ENABLE_TELEMETRY": "true",
+		"TELE_URL":         tele.URL + "/ping",
+		"TELE_SALT":        "a salt that is long enough",
+	}, runOptions{onDial: func(_, addr string) {
+		mu.Lock()
+		dials = append(dials, addr)
+		mu.Unlock()
+	}})
+	var p map[string]any
+	select {
+	case p = <-pings:
+	case <-time.After(30 * time.Second): // a deadlock guard, not a timing assertion
+		t.Fatal("no install ping")
+	}
+	if p["kind"] != "install" || p["version"] != version || len(p["fingerprint"].(string)) != 64 {
+		t.Fatalf("ping = %v", p)
+	}
+	for k := range p {
+		switch k {
+		case "schema", "kind", "fingerprint", "version", "installed_at", "updated_at":
+		default:
+			t.Errorf("the ping carries %q", k)
+		}
+	}
+	s.stop(t)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(dials) == 0 || !strings.HasPrefix(tele.URL, "http://"+dials[0]) {
+		t.Errorf("the ping did not go through the outbound transport: dials %v", dials)
+	}
+}
