@@ -116,6 +116,7 @@ type Client struct {
 
 	pending atomic.Int64 // events enqueued and not yet reported sent or failed
 	limit   int64
+	closed  atomic.Bool
 
 	shutdownTimeout time.Duration
 	del             *deleter
@@ -332,8 +333,13 @@ func routePath(route string) (string, bool) {
 	return route, true
 }
 
-// allowed runs the checks that need no lookup: GPC and a real user.
+// allowed runs the checks that need no lookup: an open client, GPC and a
+// real user.
 func (c *Client) allowed(ctx context.Context, userID int64, opts *dropOpts) bool {
+	if c.closed.Load() {
+		c.drops.count(opts, rClosed)
+		return false
+	}
 	if consent.GPCFromContext(ctx) {
 		c.drops.count(opts, rGPC)
 		return false
@@ -430,6 +436,7 @@ func (c *Client) Close(ctx context.Context) error {
 	if c.ph == nil {
 		return nil
 	}
+	c.closed.Store(true)
 	ctx, cancel := context.WithTimeout(ctx, c.shutdownTimeout)
 	defer cancel()
 	if err := c.ph.CloseWithContext(ctx); err != nil {
