@@ -473,6 +473,18 @@ func TestAPIHostFor(t *testing.T) {
 	}
 }
 
+// claim: C5
+func TestHTTPSHost(t *testing.T) {
+	srv := newPHServerTLS(t)
+	c := newTestClient(t, srv.URL, Options{Transport: srv.Client().Transport})
+	c.Capture(context.Background(), 3, "project.created", Properties{"billable": false})
+	closeClient(t, c)
+	if evs := srv.events(); len(evs) != 1 || evs[0].Name != "project.created" {
+		t.Errorf("received %+v over https, want the one event", evs)
+	}
+}
+
+// claim: C5
 func TestNewRefuses(t *testing.T) {
 	tests := []struct {
 		name string

@@ -52,6 +52,17 @@ type phServer struct {
 
 func newPHServer(t *testing.T, status int) *phServer {
 	t.Helper()
+	return startPHServer(t, status, false)
+}
+
+// newPHServerTLS is newPHServer over https; its Client().Transport trusts it.
+func newPHServerTLS(t *testing.T) *phServer {
+	t.Helper()
+	return startPHServer(t, http.StatusOK, true)
+}
+
+func startPHServer(t *testing.T, status int, tls bool) *phServer {
+	t.Helper()
 	s := &phServer{}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
@@ -92,7 +103,11 @@ func newPHServer(t *testing.T, status int) *phServer {
 			s.conns.Add(1)
 		}
 	}
-	s.Start()
+	if tls {
+		s.StartTLS()
+	} else {
+		s.Start()
+	}
 	t.Cleanup(s.Close)
 	return s
 }
