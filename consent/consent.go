@@ -158,7 +158,7 @@ func (s Settings) Summary() []slog.Attr {
 		svc(ErrorTracking.String(), s.Enabled(ErrorTracking), s.SentryDSN),
 		svc(ProductAnalytics.String(), s.Enabled(ProductAnalytics), s.PostHogHost),
 		svc(InstallTelemetry.String(), s.Enabled(InstallTelemetry), s.TelemetryURL),
-		slog.Bool("log_client_ip", s.LogClientIP),
+		slog.Bool("client_ip_in_logs", s.LogClientIP),
 	}
 }
 

@@ -236,3 +236,23 @@ func TestSessionCookie(t *testing.T) {
 		})
 	}
 }
+
+// A new password signs out every other browser of the user; the one that
+// made the change stays signed in.
+func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	app := newTestApp(t, nil)
+	app.register("grace@example.org", "first password 1", "Grace")
+	here, there := app.client(), app.client()
+	here.signIn("grace@example.org", "first password 1")
+	there.signIn("grace@example.org", "first password 1")
+	there.must(http.StatusOK, "GET", "/api/v1/me", nil, nil)
+
+	here.must(http.StatusOK, "PATCH", "/api/v1/me",
+		map[string]string{"password": "second password 2", "current_password": "first password 1"}, nil)
+
+	here.must(http.StatusOK, "GET", "/api/v1/me", nil, nil)
+	there.must(http.StatusUnauthorized, "GET", "/api/v1/me", nil, nil)
+	again := app.client()
+	again.signIn("grace@example.org", "second password 2")
+	again.must(http.StatusOK, "GET", "/api/v1/me", nil, nil)
+}

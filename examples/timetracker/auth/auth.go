@@ -279,7 +279,8 @@ type ProfileUpdate struct {
 	CurrentPassword *string
 }
 
-// UpdateProfile validates and applies upd to u's account.
+// UpdateProfile validates and applies upd to u's account. Changing the
+// password ends every other session of the user.
 func (a *Auth) UpdateProfile(ctx context.Context, u *domain.User, upd ProfileUpdate) (*domain.User, error) {
 	var du domain.UserUpdate
 	if upd.Name != nil {
@@ -318,7 +319,20 @@ func (a *Auth) UpdateProfile(ctx context.Context, u *domain.User, upd ProfileUpd
 		}
 		du.PasswordHash = &h
 	}
-	return a.store.UpdateUser(ctx, u.ID, du)
+	nu, err := a.store.UpdateUser(ctx, u.ID, du)
+	if err != nil || upd.Password == nil {
+		return nu, err
+	}
+	// A new password signs out every other browser: whoever knew the old
+	// one may be holding a session. The session making the change stays.
+	var keep []byte
+	if id := IdentityFrom(ctx); id != nil && id.Session != nil {
+		keep = id.Session.IDHash
+	}
+	if _, err := a.store.DeleteUserSessions(ctx, u.ID, keep); err != nil {
+		return nil, err
+	}
+	return nu, nil
 }
 
 // ClientAddr returns the address rate limits are counted against: the

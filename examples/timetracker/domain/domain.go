@@ -202,6 +202,9 @@ type SessionService interface {
 	CreateSession(ctx context.Context, s *Session) error
 	FindSession(ctx context.Context, idHash []byte) (*Session, error)
 	DeleteSession(ctx context.Context, idHash []byte) error
+	// DeleteUserSessions signs the user out everywhere except the session
+	// whose hash is keep (nil keeps none), and returns how many it removed.
+	DeleteUserSessions(ctx context.Context, userID int64, keep []byte) (int64, error)
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
 }
 

@@ -387,6 +387,28 @@ func TestSessions(t *testing.T) {
 		_, err = db.FindSession(ctx, []byte("live"))
 		wantErr(t, err, domain.ENOTFOUND, "")
 		must(t, db.DeleteSession(ctx, []byte("live"))) // signing out twice is fine
+
+		// Signing out everywhere but here (after a password change).
+		for _, h := range []string{"here", "phone", "laptop"} {
+			must(t, db.CreateSession(ctx, &domain.Session{IDHash: []byte(h), UserID: f.a.ID, CSRFToken: "c", ExpiresAt: now.Add(time.Hour)}))
+		}
+		must(t, db.CreateSession(ctx, &domain.Session{IDHash: []byte("other-user"), UserID: f.b.ID, CSRFToken: "c", ExpiresAt: now.Add(time.Hour)}))
+		n, err = db.DeleteUserSessions(ctx, f.a.ID, []byte("here"))
+		must(t, err)
+		if n != 2 {
+			t.Errorf("DeleteUserSessions removed %d, want 2", n)
+		}
+		for h, want := range map[string]bool{"here": true, "phone": false, "laptop": false, "other-user": true} {
+			_, err := db.FindSession(ctx, []byte(h))
+			if (err == nil) != want {
+				t.Errorf("session %q: exists=%v, want %v", h, err == nil, want)
+			}
+		}
+		n, err = db.DeleteUserSessions(ctx, f.a.ID, nil)
+		must(t, err)
+		if n != 1 {
+			t.Errorf("DeleteUserSessions(nil) removed %d, want 1", n)
+		}
 	})
 }
 

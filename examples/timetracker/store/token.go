@@ -154,6 +154,19 @@ func (db *DB) DeleteSession(ctx context.Context, idHash []byte) error {
 	return nil
 }
 
+// DeleteUserSessions removes every session of the user but the one whose
+// hash is keep, as after a password change.
+func (db *DB) DeleteUserSessions(ctx context.Context, userID int64, keep []byte) (int64, error) {
+	if keep == nil {
+		keep = []byte{}
+	}
+	res, err := db.q().exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", userID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("store: delete user sessions: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // DeleteExpiredSessions removes sessions that expired at or before now and
 // returns how many.
 func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
