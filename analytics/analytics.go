@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -162,11 +163,12 @@ func New(s consent.Settings, opts Options) (*Client, error) {
 		prefs:           opts.Preferences,
 		drops:           d,
 		log:             log,
-		limit:           int64(cmp(opts.QueueSize, DefaultQueueSize)),
-		shutdownTimeout: cmp(opts.ShutdownTimeout, DefaultShutdownTimeout),
+		limit:           int64(orDefault(opts.QueueSize, DefaultQueueSize)),
+		shutdownTimeout: orDefault(opts.ShutdownTimeout, DefaultShutdownTimeout),
 	}
 	for name, props := range opts.Schema {
-		c.events[name] = &eventSpec{name: name, props: props, opts: newDropOpts(name)}
+		// A copy, so the application changing its map later races with nothing.
+		c.events[name] = &eventSpec{name: name, props: maps.Clone(props), opts: newDropOpts(name)}
 	}
 	if !s.Enabled(consent.ProductAnalytics) {
 		return c, nil
@@ -207,7 +209,7 @@ func New(s consent.Settings, opts Options) (*Client, error) {
 		Transport:       transport,
 		Logger:          sdkLogger{log},
 		DisableGeoIP:    posthog.Ptr(true),
-		Interval:        cmp(opts.FlushInterval, DefaultFlushInterval),
+		Interval:        orDefault(opts.FlushInterval, DefaultFlushInterval),
 		BatchSize:       min(100, queue),
 		MaxQueueSize:    queue,
 		ShutdownTimeout: c.shutdownTimeout,
@@ -219,7 +221,8 @@ func New(s consent.Settings, opts Options) (*Client, error) {
 	return c, nil
 }
 
-func cmp[T int | time.Duration](v, def T) T {
+// orDefault returns v, or def when v is zero.
+func orDefault[T int | time.Duration](v, def T) T {
 	if v == 0 {
 		return def
 	}
