@@ -186,12 +186,20 @@ func total(rows []entryRow) (all, billable time.Duration) {
 	return
 }
 
+// weekDay is one day of the dashboard's week.
+type weekDay struct {
+	Day     time.Time
+	Count   int
+	Total   time.Duration
+	IsToday bool
+}
+
 type dashboardData struct {
 	Catalog    *catalog
 	Running    *entryRow
 	Today      []entryRow
 	TodayTotal time.Duration
-	Week       []dayGroup
+	Week       []weekDay
 	WeekTotal  time.Duration
 	WeekStart  time.Time
 	Now        time.Time
@@ -237,7 +245,17 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	d.TodayTotal, _ = total(d.Today)
-	d.Week = groupByDay(rows)
+	for i := range 7 {
+		day := weekStart.AddDate(0, 0, i)
+		wd := weekDay{Day: day, IsToday: day.Equal(today)}
+		for _, row := range rows {
+			if row.DayStart.Equal(day) {
+				wd.Count++
+				wd.Total += row.Length
+			}
+		}
+		d.Week = append(d.Week, wd)
+	}
 	d.WeekTotal, _ = total(rows)
 	if f == nil {
 		f = newForm(nil)

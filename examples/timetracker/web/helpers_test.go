@@ -23,7 +23,15 @@ import (
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/store"
 	"github.com/discreet-dev/discreet/examples/timetracker/web"
+	"github.com/discreet-dev/discreet/telemetry"
 )
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
 
 // cheap makes password hashing fast in tests.
 var cheap = auth.Params{Time: 1, Memory: 64, Threads: 1, SaltLen: 16, KeyLen: 32}
@@ -46,7 +54,14 @@ type envOptions struct {
 	errors    web.ErrorReporter
 	version   string
 	now       func() time.Time
+	csp       bool // send the server's Content-Security-Policy
 }
+
+// contentSecurityPolicy is the policy server.go sends; the browser test
+// serves the pages under it, so that an inline script or style would show
+// up as a refused resource.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 func newEnv(t *testing.T, o envOptions) *env {
 	t.Helper()
@@ -97,6 +112,15 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if o.telemetry == nil {
+		// A real reporter, off, as when ENABLE_TELEMETRY is unset: the
+		// admin page still previews its payload.
+		rep, err := telemetry.New(settings, telemetry.Options{Version: cmpOr(o.version, "1.0.0"), StatePath: filepath.Join(t.TempDir(), "telemetry.json"), Logger: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.telemetry = rep
+	}
 	ws, err = web.New(web.Config{
 		Store:     db,
 		Auth:      a,
@@ -120,7 +144,15 @@ func newEnv(t *testing.T, o envOptions) *env {
 	}
 	mux := http.NewServeMux()
 	ws.Register(mux)
-	e.srv = httptest.NewServer(consent.Middleware(a.Middleware(mux)))
+	var h http.Handler = consent.Middleware(a.Middleware(mux))
+	if o.csp {
+		inner := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
+			inner.ServeHTTP(w, r)
+		})
+	}
+	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)
 	return e
 }

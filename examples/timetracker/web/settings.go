@@ -207,7 +207,7 @@ type adminData struct {
 	PreviewErr     string
 	Version        string
 	Latest         string
-	UpdateAvailble bool
+	UpdateAvailable bool
 }
 
 // GET /admin
@@ -229,8 +229,8 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The rows come from the same summary the start-up record logs (C4).
 	for _, a := range s.cfg.Consent.Summary() {
-		if a.Key == "log_client_ip" {
-			d.LogClientIP = a.Value.Bool()
+		if a.Key == "client_ip_in_logs" || a.Key == "log_client_ip" {
+			d.LogClientIP = a.Value.Kind() == slog.KindBool && a.Value.Bool()
 			continue
 		}
 		row := serviceRow{Name: names[a.Key], Meaning: meaning[a.Key]}
@@ -266,7 +266,7 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) error {
 			d.Preview = string(body)
 		}
 		d.Latest = s.cfg.Telemetry.Latest()
-		d.UpdateAvailble = d.Latest != "" && newerVersion(d.Latest, s.cfg.Version)
+		d.UpdateAvailable = d.Latest != "" && newerVersion(d.Latest, s.cfg.Version)
 	}
 	s.render(w, r, http.StatusOK, "admin", &page{Title: "Administration", Nav: "admin", Data: d})
 	return nil
