@@ -455,6 +455,16 @@ func playSession(t *testing.T, app *e2eApp) *session {
 	g.tok.hdr.Del("Sec-GPC")
 	g.tok.must(http.StatusCreated, "POST", "/api/v1/projects", map[string]any{"name": names["project of the GPC user"], "client_id": gClient.ID}, nil)
 
+	// Pages of the web interface over the cookie session: page views go
+	// out by route pattern only (A1), never for the opted-out user (A3)
+	// or a browser sending Sec-GPC: 1 (C6).
+	a.web.must(http.StatusOK, "GET", "/", nil, nil)
+	a.web.must(http.StatusOK, "GET", fmt.Sprintf("/projects/%d?from=%s", aProj.ID, url.QueryEscape(a.email)), nil, nil)
+	o.web.must(http.StatusOK, "GET", "/", nil, nil)
+	g.web.hdr.Set("Sec-GPC", "1")
+	g.web.must(http.StatusOK, "GET", "/", nil, nil)
+	g.web.hdr.Del("Sec-GPC")
+
 	// The admin: a report, the CSV and the export (R1).
 	a.tok.must(http.StatusOK, "GET", "/api/v1/reports/summary?group_by=project", nil, nil)
 	a.web.must(http.StatusOK, "GET", "/api/v1/reports/entries.csv", nil, nil)
@@ -919,6 +929,26 @@ func checkPostHog(t *testing.T, s *session, reqs []captured, projectID, personal
 		if e.Properties["$geoip_disable"] != true {
 			t.Errorf("A2: event %s does not switch GeoIP off: %v", e.Event, e.Properties)
 		}
+	}
+	// A1: page views name the route pattern, never the path.
+	views := 0
+	for _, e := range events {
+		if e.Event != analytics.PageViewEvent {
+			continue
+		}
+		views++
+		for _, k := range []string{"$current_url", "$pathname"} {
+			v, _ := e.Properties[k].(string)
+			if v == "" || strings.ContainsAny(v, "?@0123456789") {
+				t.Errorf("A1: a page view has %s = %q; want a route pattern", k, v)
+			}
+		}
+	}
+	if !has(s.admin, analytics.PageViewEvent) || views == 0 {
+		t.Error("A1: no page view of the admin arrived")
+	}
+	if has(s.gpc, analytics.PageViewEvent) {
+		t.Error("C6: the page shown to a browser sending Sec-GPC: 1 was reported")
 	}
 	// A3: the opted-out user sent nothing after opting out; only the
 	// sign-up before it.
