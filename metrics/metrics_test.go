@@ -543,3 +543,36 @@ func TestOpenMetricsNegotiation(t *testing.T) {
 		})
 	}
 }
+
+// Concurrent requests on many routes share the attribute cache; run under
+// -race this checks its copy-on-write publication, and the counts check
+// that no request is lost.
+func TestConcurrentRequests(t *testing.T) {
+	m := newMetrics(t, WithoutRuntimeMetrics())
+	mux := http.NewServeMux()
+	const routes, workers, perWorker = 20, 8, 250
+	for i := range routes {
+		mux.HandleFunc(fmt.Sprintf("GET /r%d", i), func(w http.ResponseWriter, r *http.Request) {})
+	}
+	h := m.Middleware(mux)
+	done := make(chan struct{})
+	for w := range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range perWorker {
+				h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", fmt.Sprintf("/r%d", (i+w)%routes), nil))
+			}
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	got := requestCounts(t, scrape(t, m))
+	var total uint64
+	for _, n := range got {
+		total += n
+	}
+	if len(got) != routes || total != workers*perWorker {
+		t.Errorf("%d series with %d requests, want %d series with %d", len(got), total, routes, workers*perWorker)
+	}
+}
