@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -140,6 +141,8 @@ type config struct {
 	dataDir      string // DATA_DIR
 	databaseURL  string // DATABASE_URL
 	logStderr    bool   // LOG_STDERR
+	logMaxSizeMB int    // LOG_MAX_SIZE_MB
+	logBackups   int    // LOG_MAX_BACKUPS
 	metricsToken string // METRICS_TOKEN
 	metricsAddr  string // METRICS_ADDR
 	appEnv       string // APP_ENV
@@ -175,6 +178,19 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		return def
 	}
 
+	intVar := func(name string, def int) int {
+		v := get(name, "")
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a whole number from 1 to 100000", name, v))
+			return def
+		}
+		return n
+	}
+
 	var c config
 	var err error
 	if c.consent, err = consent.FromLookup(lookup); err != nil {
@@ -190,6 +206,8 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		c.databaseURL = filepath.Join(c.dataDir, "timetracker.db")
 	}
 	c.logStderr = boolVar("LOG_STDERR", true)
+	c.logMaxSizeMB = intVar("LOG_MAX_SIZE_MB", 100)
+	c.logBackups = intVar("LOG_MAX_BACKUPS", 5)
 	c.metricsToken = get("METRICS_TOKEN", "")
 	c.metricsAddr = get("METRICS_ADDR", "")
 	if c.metricsAddr != "" {
@@ -271,7 +289,13 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 
 	// Logs: LOG_DIR/app.jsonl, and stderr unless LOG_STDERR=false (L1).
 	// Client IPs survive scrubbing only with LOG_CLIENT_IP=true (L6).
-	_, file, err := logging.Open(logging.FileOptions{Dir: cfg.consent.LogDir, Compress: true, KeepIPs: cfg.consent.LogClientIP})
+	_, file, err := logging.Open(logging.FileOptions{
+		Dir:        cfg.consent.LogDir,
+		MaxSizeMB:  cfg.logMaxSizeMB,
+		MaxBackups: cfg.logBackups,
+		Compress:   true,
+		KeepIPs:    cfg.consent.LogClientIP,
+	})
 	if err != nil {
 		return d, err
 	}
