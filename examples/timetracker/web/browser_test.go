@@ -406,6 +406,9 @@ func (b *ui) wantPath(want string) {
 func (b *ui) step(name string) {
 	b.t.Helper()
 	b.n++
+	if os.Getenv("TRACE_STEPS") != "" {
+		b.t.Logf("%s step %s", time.Now().Format("15:04:05.000"), name)
+	}
 	img, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)

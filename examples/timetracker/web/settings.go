@@ -200,13 +200,13 @@ type serviceRow struct {
 }
 
 type adminData struct {
-	Services       []serviceRow
-	LogClientIP    bool
-	TelemetryOn    bool
-	Preview        string
-	PreviewErr     string
-	Version        string
-	Latest         string
+	Services        []serviceRow
+	LogClientIP     bool
+	TelemetryOn     bool
+	Preview         string
+	PreviewErr      string
+	Version         string
+	Latest          string
 	UpdateAvailable bool
 }
 

@@ -1,0 +1,88 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/api"
+)
+
+// Actions done through the pages send the same declared events as the
+// API, marked source=web, with declared properties only and nothing the
+// user typed.
+//
+// claim: A1, A2
+func TestWebActionsSendDeclaredEvents(t *testing.T) {
+	e := newEnv(t, envOptions{analytics: true})
+	b := e.signUp("Ada Lovelace", "ada@example.com")
+	b.post("/clients", url.Values{"name": {"Secret Client Ltd"}})
+	p := b.post("/projects", url.Values{"name": {"Secret Project"}, "client_id": {"1"}, "billable": {"on"}})
+	pid := strings.TrimPrefix(p.location(), "/projects/")
+	b.get("/")
+	b.post("/timer/start", url.Values{"project_id": {pid}, "notes": {"confidential note"}})
+	b.post("/timer/stop", nil)
+	b.post("/entries", url.Values{"project_id": {pid}, "date": {"2026-03-02"}, "start": {"09:00"}, "end": {"10:00"}, "notes": {"another confidential note"}})
+	b.get("/reports?group_by=client")
+	b.get("/reports/entries.csv")
+	b.get("/settings/export")
+
+	for _, ev := range []string{api.EventSignedUp, api.EventClientCreated, api.EventProjectCreated, api.EventTimerStarted,
+		api.EventTimerStopped, api.EventEntryCreated, api.EventReportViewed, api.EventCSVExported, api.EventDataExported} {
+		got := e.posthog.waitFor(t, ev, 1)
+		props, _ := got[0]["properties"].(map[string]any)
+		if ev != api.EventSignedUp && props["source"] != "web" {
+			t.Errorf("%s: source %v, want web", ev, props["source"])
+		}
+		for k := range props {
+			if _, declared := api.Schema[ev][k]; !declared && !strings.HasPrefix(k, "$") && k != "session" {
+				t.Errorf("%s carries undeclared property %q", ev, k)
+			}
+		}
+	}
+	all := fmt.Sprint(e.posthog.all())
+	for _, secret := range []string{"Secret Client", "Secret Project", "confidential", "ada@example.com", "Lovelace"} {
+		if strings.Contains(all, secret) {
+			t.Errorf("PostHog received %q", secret)
+		}
+	}
+	if rv := e.posthog.waitFor(t, api.EventReportViewed, 1)[0]["properties"].(map[string]any); rv["group_by"] != "client" {
+		t.Errorf("report.viewed group_by = %v", rv["group_by"])
+	}
+}
+
+// After opting out on the privacy page, the user's actions send nothing.
+//
+// claim: C6, A3
+func TestOptOutStopsEvents(t *testing.T) {
+	e := newEnv(t, envOptions{analytics: true})
+	b := e.signUp("Ada", "ada@example.com")
+	b.post("/clients", url.Values{"name": {"Before"}})
+	e.posthog.waitFor(t, api.EventClientCreated, 1)
+	b.get("/settings/privacy")
+	if p := b.post("/settings/privacy", url.Values{"analytics_opt_out": {"on"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("opt out: %d", p.status)
+	}
+	b.get("/")
+	b.post("/clients", url.Values{"name": {"After"}})
+	b.post("/projects", url.Values{"name": {"After"}})
+	// A marker from a second user who did not opt out: once it arrives,
+	// anything the first user's actions queued before it has arrived too.
+	other := e.signUp("Bob", "bob@example.com")
+	other.post("/clients", url.Values{"name": {"Marker"}})
+	e.posthog.waitFor(t, api.EventClientCreated, 2)
+	got := e.posthog.waitFor(t, api.EventClientCreated, 0)
+	if len(got) != 2 {
+		t.Errorf("client.created events: %d, want 2 (Ada's first and Bob's)", len(got))
+	}
+	var ids []string
+	for _, ev := range e.posthog.all() {
+		ids = append(ids, fmt.Sprint(ev["distinct_id"]))
+	}
+	if n := len(slices.DeleteFunc(ids, func(s string) bool { return s != "1" })); n != 2 {
+		t.Errorf("events for user 1: %d, want 2 (signed up, first client)", n)
+	}
+}
