@@ -183,7 +183,7 @@ func routeLabel(pattern string) string {
 func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	h := m.http
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info, r := reqctx.Ensure(w, r)
+		info, r := reqctx.Attach(r)
 		start := time.Now()
 		ctx := r.Context()
 		mi := methodIndex(r.Method)

@@ -8,8 +8,7 @@ package reqctx
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
+	"math/rand/v2"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -18,12 +17,23 @@ import (
 // Header is the header that carries the request ID in and out.
 const Header = "X-Request-ID"
 
+// canonicalHeader is Header as http.Header stores it, so that setting it
+// on every response costs no canonicalisation.
+const canonicalHeader = "X-Request-Id"
+
 // Info is the request-scoped record. The zero value is not used; New and
 // Ensure build one. Its setters are safe for concurrent use because a
 // handler may hand the context to goroutines.
+//
+// An Info built by Ensure is itself the request's context (it embeds the
+// parent and answers its own key), which saves an allocation on a path
+// that every request takes.
 type Info struct {
+	context.Context // the parent, when the Info serves as the context
+
 	requestID string
 	userID    atomic.Int64
+	header    [1]string // backing array of the response header's value
 
 	mu    sync.Mutex
 	route string
@@ -31,7 +41,7 @@ type Info struct {
 
 type ctxKey struct{}
 
-// RequestID returns the request's ID.
+// RequestID returns the request's ID, or "" when only Attach has run.
 func (i *Info) RequestID() string { return i.requestID }
 
 // UserID returns the internal user ID, or 0 when nobody is signed in.
@@ -55,6 +65,18 @@ func (i *Info) SetRoute(pattern string) {
 	i.mu.Lock()
 	i.route = pattern
 	i.mu.Unlock()
+}
+
+// Value answers the Info's own key with the Info and defers every other key
+// to the parent context.
+func (i *Info) Value(key any) any {
+	if key == (ctxKey{}) {
+		return i
+	}
+	if i.Context == nil {
+		return nil
+	}
+	return i.Context.Value(key)
 }
 
 // From returns the Info in ctx, or nil when there is none.
@@ -81,17 +103,35 @@ func New(incoming string) *Info {
 	return &Info{requestID: id}
 }
 
-// Ensure returns the Info already carried by r, or builds one from r's
-// X-Request-ID header, sets the ID on the response header and returns a
-// request that carries it. The returned request is r itself when an Info was
-// already present.
-func Ensure(w http.ResponseWriter, r *http.Request) (*Info, *http.Request) {
+// Attach returns the Info already carried by r, or a new one without a
+// request ID and a request that carries it. Middleware that only needs the
+// shared route (metrics) attaches; middleware that shows the request ID
+// (logging, error tracking) calls Ensure, which fills it in.
+func Attach(r *http.Request) (*Info, *http.Request) {
 	if i := From(r.Context()); i != nil {
 		return i, r
 	}
-	i := New(r.Header.Get(Header))
-	w.Header().Set(Header, i.requestID)
-	return i, r.WithContext(With(r.Context(), i))
+	i := &Info{Context: r.Context()}
+	return i, r.WithContext(i)
+}
+
+// Ensure returns the request's Info with its request ID: the one already
+// there, or one taken from r's X-Request-ID header when that is well formed
+// (see ValidID), or a fresh random one. The first call that sets the ID
+// also sets it on the response header. The returned request is r itself
+// when an Info was already present. Ensure runs on the request's goroutine,
+// before the handler hands the context to others.
+func Ensure(w http.ResponseWriter, r *http.Request) (*Info, *http.Request) {
+	i, r := Attach(r)
+	if i.requestID == "" {
+		i.requestID = r.Header.Get(Header)
+		if !ValidID(i.requestID) {
+			i.requestID = NewID()
+		}
+		i.header[0] = i.requestID
+		w.Header()[canonicalHeader] = i.header[:]
+	}
+	return i, r
 }
 
 // Route returns the route pattern for r after routing: r.Pattern when the
@@ -125,11 +165,20 @@ func ValidID(s string) bool {
 	return true
 }
 
-var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
+const idAlphabet = "0123456789abcdefghjkmnpqrstvwxyz" // Crockford's base32, lower case
 
-// NewID returns a random request ID of 128 bits, 26 lowercase characters.
+// NewID returns a random request ID of 128 bits as 26 lowercase base32
+// characters. A request ID needs to be unique and unguessable enough not to
+// collide, not secret: it is drawn from math/rand/v2's ChaCha8 generator,
+// seeded from the operating system, which costs no system call.
 func NewID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return idEncoding.EncodeToString(b[:])
+	hi, lo := rand.Uint64(), rand.Uint64()
+	var b [26]byte
+	// 26 characters of 5 bits cover the 128 bits; the first carries 3.
+	for i := 25; i >= 0; i-- {
+		b[i] = idAlphabet[lo&31]
+		lo = lo>>5 | hi<<59
+		hi >>= 5
+	}
+	return string(b[:])
 }
