@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -255,4 +258,40 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 	again := app.client()
 	again.signIn("grace@example.org", "second password 2")
 	again.must(http.StatusOK, "GET", "/api/v1/me", nil, nil)
+}
+
+// A request the auth layer refuses never reaches the mux, yet its record
+// names the route it was meant for, not "unmatched".
+// claim: L2
+func TestRefusedRequestsKeepTheirRoute(t *testing.T) {
+	app := newTestApp(t, nil)
+	bogus := app.client()
+	bogus.token = "ttk_not-a-real-token"
+	bogus.must(http.StatusUnauthorized, "GET", "/api/v1/projects/7", nil, nil)
+	app.client().must(http.StatusNotFound, "GET", "/no/such/page", nil, nil)
+
+	raw, err := os.ReadFile(filepath.Join(app.logDir, "app.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := map[int]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var rec struct {
+			Msg    string `json:"msg"`
+			Route  string `json:"route"`
+			Status int    `json:"status"`
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("not JSON: %s", line)
+		}
+		if rec.Msg == "request" {
+			routes[rec.Status] = rec.Route
+		}
+	}
+	if routes[401] != "GET /api/v1/projects/{id}" {
+		t.Errorf("refused request logged under route %q", routes[401])
+	}
+	if routes[404] == "" {
+		t.Errorf("no record for the unknown page: %v", routes)
+	}
 }

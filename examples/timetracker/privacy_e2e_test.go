@@ -722,7 +722,6 @@ func checkMetrics(t *testing.T, body string) {
 	for _, want := range []string{
 		`http_route="/api/v1/entries"`,
 		`http_route="/api/v1/admin/test-error"`,
-		`http_route="unmatched"`,
 		"timetracker_active_timers",
 		"http_server_request_duration_seconds_bucket",
 	} {

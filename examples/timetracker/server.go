@@ -131,6 +131,7 @@ func sweepSessions(ctx context.Context, d *deps) {
 //	logging      one scrubbed record per request, panics with their stack (L2-L6)
 //	headers      CSP, nosniff, Referrer-Policy, frame-ancestors
 //	/metrics     here, beside the rest, when METRICS_ADDR is not set (M3)
+//	route        notes the pattern that will match, so refusals below are logged under it
 //	cross-origin refuses state changes from other sites (Sec-Fetch-Site, Origin)
 //	body limit   1 MiB; larger bodies get 413
 //	consent      records Sec-GPC: 1 in the context (C6)
@@ -171,6 +172,7 @@ func newHandler(d *deps, draining *atomic.Bool) http.Handler {
 		d.authError(w, r, domain.Errorf(domain.EFORBIDDEN, "Cross-origin requests may not change anything."))
 	}))
 	h = cop.Handler(h)
+	h = routeEarly(mux, h)
 	if d.cfg.metricsAddr == "" {
 		// Scrapers authenticate with METRICS_TOKEN, not as users, so
 		// /metrics is served beside the auth layer rather than behind it.
@@ -232,6 +234,21 @@ func recordRoute(mux *http.ServeMux) http.Handler {
 		if info := reqctx.From(r.Context()); info != nil {
 			info.SetRoute(r.Pattern)
 		}
+	})
+}
+
+// routeEarly records the pattern that will match before the layers that
+// may refuse a request run, so a request refused by the cross-origin check
+// or by auth (a revoked token, a missing CSRF token) is still logged and
+// counted under its route, not as unmatched.
+func routeEarly(mux *http.ServeMux, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if info := reqctx.From(r.Context()); info != nil {
+			if _, pattern := mux.Handler(r); pattern != "" {
+				info.SetRoute(pattern)
+			}
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
