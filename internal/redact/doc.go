@@ -8,15 +8,16 @@
 // By key: a value stored under a sensitive key becomes [Redacted]. Keys are
 // compared after folding case and the characters '-', '_' and '.', so
 // "X-Api-Key", "api_key" and "APIKEY" are one key. The built-in names are
-// password, passwd, pass, secret, token, access_token, refresh_token,
+// password, passwd, pass, pwd, secret, token, access_token, refresh_token,
 // api_key, apikey, authorization, proxy-authorization, cookie, set-cookie,
 // session, sessionid, csrf, email, e-mail, mail, note, notes, description,
 // ip, ip_address, client_ip, remote_addr, x-forwarded-for and x-real-ip. The
 // last dotted segment counts ("user.email"), and so does a last word token,
 // secret, password, passwd, key, apikey, email, authorization, cookie or ip
 // after a separator or a camelCase boundary ("csrf_token", "accessToken",
-// "remote_ip"). [Options.Keys] adds names. See [Engine.IsSensitiveKey] for
-// what is deliberately not matched ("key" alone, "session_count").
+// "remote_ip"), and a last session_id ("X-Session-Id"). [Options.Keys]
+// adds names. See [Engine.IsSensitiveKey] for what is deliberately not
+// matched ("key" alone, "session_count").
 //
 // By value, anywhere inside a string ([Engine.String]):
 //

@@ -105,7 +105,9 @@ func fold(dst []byte, key string) ([]byte, bool) {
 //   - the key ends in a sensitive word after a separator or a camelCase
 //     boundary: token, secret, password, passwd, key, apikey, email,
 //     authorization, cookie, and ip unless KeepIPs ("csrf_token",
-//     "accessToken", "idempotency_key", "remote_ip").
+//     "accessToken", "idempotency_key", "remote_ip"), or in session_id
+//     ("X-Session-Id", "userSessionID"), a session credential by another
+//     name.
 //
 // "key" alone is not sensitive (cache and sort keys are everywhere), nor is a
 // word that merely contains a sensitive one: "session_count", "monkey",
@@ -130,7 +132,8 @@ func (e *Engine) IsSensitiveKey(key string) bool {
 	case 't':
 		return hasWordSuffix(key, "secret")
 	case 'd':
-		return hasWordSuffix(key, "password") || hasWordSuffix(key, "passwd")
+		return hasWordSuffix(key, "password") || hasWordSuffix(key, "passwd") ||
+			sessionIDSuffix(key)
 	case 'y':
 		return hasWordSuffix(key, "key") || hasWordSuffix(key, "apikey")
 	case 'l':
@@ -148,7 +151,7 @@ func (e *Engine) IsSensitiveKey(key string) bool {
 // holds only the caller's extra names.
 func (e *Engine) known(f []byte) bool {
 	switch string(f) {
-	case "password", "passwd", "pass", "secret", "token", "accesstoken",
+	case "password", "passwd", "pass", "pwd", "secret", "token", "accesstoken",
 		"refreshtoken", "apikey", "authorization", "proxyauthorization",
 		"cookie", "setcookie", "session", "sessionid", "csrf", "email", "mail",
 		"note", "notes", "description":
@@ -206,6 +209,25 @@ func hasWordSuffix(key, w string) bool {
 		return len(w) > 1 && isLower(key[n+1])
 	}
 	return false
+}
+
+// sessionIDSuffix reports whether key ends in the words session and id,
+// with or without a separator between them ("X-Session-Id",
+// "user_session_id", "appSessionID"), after a word boundary; "session_id"
+// alone is a known name already.
+func sessionIDSuffix(key string) bool {
+	n := len(key)
+	if n < 3 || key[n-2]|0x20 != 'i' || key[n-1]|0x20 != 'd' {
+		return false
+	}
+	k := key[:n-2]
+	switch c := k[len(k)-1]; {
+	case c == '-' || c == '_' || c == '.':
+		return hasWordSuffix(k[:len(k)-1], "session")
+	case key[n-2] == 'I':
+		return hasWordSuffix(k, "session") // "SessionId", "SessionID"
+	}
+	return hasWordSuffix(key, "sessionid") // "x-sessionid"; "possessionid" is one word
 }
 
 func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }

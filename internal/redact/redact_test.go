@@ -367,3 +367,37 @@ func TestLinearTime(t *testing.T) {
 		_ = Default().AppendJSONString(nil, s)
 	}
 }
+
+// A session ID under another name is a session credential, and "Pwd" is
+// the password of ODBC-style connection strings ("Uid=sa;Pwd=...").
+//
+// claim: L5
+// claim: S2
+func TestSessionIDAndPwdKeys(t *testing.T) {
+	e := Default()
+	for _, k := range []string{
+		"X-Session-Id", "X-Session-ID", "x-session-id", "x_sessionid",
+		"user_session_id", "userSessionId", "appSessionID", "SESSION_ID",
+		"X_SESSION_ID", "pwd", "Pwd", "db.pwd",
+	} {
+		if !e.IsSensitiveKey(k) {
+			t.Errorf("IsSensitiveKey(%q) = false, want true", k)
+		}
+	}
+	for _, k := range []string{
+		"id", "ID", "Id", "uid", "pid", "possession_id", "possessionid",
+		"POSSESSION_ID", "session_count", "sessions", "idempotency",
+	} {
+		if e.IsSensitiveKey(k) {
+			t.Errorf("IsSensitiveKey(%q) = true, want false", k)
+		}
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"Server=db;Uid=sa;Pwd=hunter2;", "Server=db;Uid=sa;Pwd=[redacted];"},
+		{"X-Session-Id: 5f2c9a77e1", "X-Session-Id: [redacted]"},
+	} {
+		if got := e.String(tt.in); got != tt.want {
+			t.Errorf("String(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package redact
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"time"
@@ -22,6 +24,9 @@ var (
 	errorType    = reflect.TypeFor[error]()
 	stringerType = reflect.TypeFor[fmt.Stringer]()
 	timeType     = reflect.TypeFor[time.Time]()
+	userinfoType = reflect.TypeFor[url.Userinfo]()
+	urlType      = reflect.TypeFor[url.URL]()
+	cookieType   = reflect.TypeFor[http.Cookie]()
 )
 
 // Value returns a scrubbed copy of v made of plain values, ready for any
@@ -34,7 +39,9 @@ var (
 //     embedded structs flattened) and maps: map[string]any, with map keys
 //     scrubbed too;
 //   - slices and arrays: []any; pointers and interfaces: what they point to;
-//   - numbers, bools, time.Time, time.Duration and nil: unchanged.
+//   - numbers, bools, time.Time, time.Duration and nil: unchanged;
+//   - [url.Userinfo]: [Credentials]; [http.Cookie]: its name and [Redacted];
+//     [url.URL], also by value: its scrubbed String().
 //
 // Anything stored under a key or field name that [Engine.IsSensitiveKey]
 // reports becomes [Redacted], whatever its type. Cycles become [Cycle] and
@@ -107,6 +114,9 @@ func (w *walker) walk(v reflect.Value, depth int) any {
 	if t == timeType && v.CanInterface() {
 		return v.Interface()
 	}
+	if v, ok := w.special(v); ok {
+		return v
+	}
 	if v.CanInterface() {
 		if t.Implements(errorType) {
 			return w.e.errorString(v.Interface().(error))
@@ -172,6 +182,38 @@ func (w *walker) walk(v reflect.Value, depth int) any {
 	default:
 		return t.String()
 	}
+}
+
+// special renders the standard types whose own String methods print a
+// secret in a shape the scanner cannot recognise: url.Userinfo prints
+// "user:password" without the '@' that marks it as userinfo, and
+// http.Cookie prints "name=value", whose value is a session or other
+// credential under a name nobody can list in advance. A url.URL held by
+// value (its String method wants a pointer) is printed as a URL, so its
+// userinfo is recognised, rather than walked field by field.
+func (w *walker) special(v reflect.Value) (any, bool) {
+	t := v.Type()
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+		v = v.Elem()
+	}
+	switch t {
+	case userinfoType:
+		return Credentials, true
+	case cookieType:
+		if !v.CanInterface() {
+			return Redacted, true
+		}
+		c := v.Interface().(http.Cookie)
+		return w.e.String(c.Name) + "=" + Redacted, true
+	case urlType:
+		if !v.CanInterface() {
+			return nil, false
+		}
+		u := v.Interface().(url.URL)
+		return w.e.String(u.String()), true
+	}
+	return nil, false
 }
 
 func (w *walker) seen(p uintptr) bool {

@@ -3,6 +3,8 @@ package redact
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"reflect"
 	"testing"
 	"time"
@@ -197,4 +199,45 @@ func TestValueCycles(t *testing.T) {
 			t.Errorf("deep chain ends in %#v after %d levels, want %q", v, depth, TooDeep)
 		}
 	})
+}
+
+// url.Userinfo prints "user:password" with nothing the scanner can tell
+// from ordinary text, http.Cookie prints "name=value" under any name, and
+// a url.URL held by value has no String method of its own: each was
+// passed through in clear before.
+//
+// claim: L5
+// claim: S2
+func TestValueStdlibSecrets(t *testing.T) {
+	e := Default()
+	u, err := url.Parse("https://bob:hunter2@db.example.com/x?q=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Cookie{Name: "sid", Value: "sessVALUE456", Path: "/"}
+	tests := []struct {
+		name string
+		in   any
+		want any
+	}{
+		{"userinfo pointer", u.User, Credentials},
+		{"userinfo value", *u.User, Credentials},
+		{"username only", url.User("alice"), Credentials},
+		{"nil userinfo", (*url.Userinfo)(nil), nil},
+		{"url pointer", u, "https://[credentials]@db.example.com/x?q=1"},
+		{"url value", *u, "https://[credentials]@db.example.com/x?q=1"},
+		{"url in a map", map[string]any{"target": *u}, map[string]any{"target": "https://[credentials]@db.example.com/x?q=1"}},
+		{"cookie pointer", c, "sid=" + Redacted},
+		{"cookie value", *c, "sid=" + Redacted},
+		{"cookie slice", []*http.Cookie{c, {Name: "theme", Value: "dark"}}, []any{"sid=" + Redacted, "theme=" + Redacted}},
+		{"struct with userinfo", struct{ User *url.Userinfo }{u.User}, map[string]any{"User": Credentials}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := e.Value(tt.in)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Value(%#v)\n got %#v\nwant %#v", tt.in, got, tt.want)
+			}
+		})
+	}
 }
