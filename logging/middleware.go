@@ -130,17 +130,25 @@ func clientIP(r *http.Request, trustProxy bool) string {
 				last = last[i+1:]
 			}
 			if a, err := netip.ParseAddr(strings.TrimSpace(last)); err == nil {
-				return a.String()
+				return plainAddr(a)
 			}
 		}
 	}
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
-		return ap.Addr().Unmap().String()
+		return plainAddr(ap.Addr())
 	}
 	if a, err := netip.ParseAddr(r.RemoteAddr); err == nil {
-		return a.String()
+		return plainAddr(a)
 	}
 	return ""
+}
+
+// plainAddr writes a as a bare address: IPv4-mapped IPv6 as IPv4, and
+// without an IPv6 zone, which netip accepts as any text after '%' and
+// which X-Forwarded-For lets a client choose, so client_ip never carries
+// anything but an address.
+func plainAddr(a netip.Addr) string {
+	return a.Unmap().WithZone("").String()
 }
 
 // responseWriter records the status and the size of the body written.

@@ -239,6 +239,39 @@ func TestMiddlewareClientIP(t *testing.T) {
 	}
 }
 
+// X-Forwarded-For is the client's to write: an IPv6 zone ("%" and any
+// text) must not carry that text into client_ip, and the address is
+// written the same way whichever header or connection it came from.
+//
+// claim: L6
+// claim: L5
+func TestMiddlewareClientIPFromProxyIsBare(t *testing.T) {
+	tests := []struct{ xff, want string }{
+		{"203.0.113.5, 198.51.100.7, 10.0.0.1", "10.0.0.1"},
+		{"fe80::1%ada.lovelace@example.com", "fe80::1"},
+		{"fe80::1%Bearer_abcdefghijkl", "fe80::1"},
+		{"fe80::1%eth0", "fe80::1"},
+		{"::ffff:198.51.100.9", "198.51.100.9"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.xff, func(t *testing.T) {
+			var buf syncBuffer
+			l := slog.New(NewJSONHandler(&buf, &Options{KeepIPs: true}))
+			req := httptest.NewRequest("GET", "/", nil)
+			req.Header.Set("X-Forwarded-For", tt.xff)
+			testApp(l, &MiddlewareOptions{ClientIP: true, TrustProxy: true}).ServeHTTP(httptest.NewRecorder(), req)
+			if got := buf.records(t)[0][ClientIPKey]; got != tt.want {
+				t.Errorf("client_ip = %v, want %s", got, tt.want)
+			}
+			for _, s := range []string{"lovelace", "Bearer", "%"} {
+				if strings.Contains(buf.b.String(), s) {
+					t.Errorf("log holds %q:\n%s", s, buf.b.String())
+				}
+			}
+		})
+	}
+}
+
 func TestContextHelpers(t *testing.T) {
 	var id string
 	var uid int64
