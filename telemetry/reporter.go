@@ -47,7 +47,9 @@ func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d
 // Options configure a [Reporter]. Only Version and StatePath are required.
 type Options struct {
 	// Version is the application's version as it should appear in pings,
-	// at most MaxVersionLen characters.
+	// at most MaxVersionLen printable characters, and nothing the
+	// redaction engine would remove (an email address or a token stamped
+	// in by a build script): New refuses such a version.
 	Version string
 	// StatePath is the state file, for example "data/telemetry.json". It
 	// remembers the installation across restarts (claim T3) and, when

@@ -750,3 +750,45 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 		t.Errorf("the redirect is not reported as the failure; logs:\n%s", f.logs)
 	}
 }
+
+// A version stamped with a committer's email or a token is refused by the
+// Reporter before anything is sent, and by the receiver before anything is
+// stored; ordinary version strings, four-part ones included, pass.
+//
+// claim: T1
+// claim: T6
+func TestVersionCarryingPersonalDataIsRefused(t *testing.T) {
+	settings := consent.Settings{TelemetryEnabled: true, TelemetryURL: "https://t.example/ping"}
+	tests := []struct {
+		version string
+		refused bool
+	}{
+		{"1.4.0", false},
+		{"v1.26.8", false},
+		{"1.2.3.4", false},
+		{"v2.0.0-rc.1+build.20260102", false},
+		{"v0.0.0-20260102030405-abcdef123456", false},
+		{"1.0.0+sha.3e0e1d0", false},
+		{"1.0.0+ada@example.com", true},
+		{"1.0.0 built by bob%40example.com", true},
+		{"1.0.0-eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", true},
+		{"1.0.0+token=abcdef", true},
+		{"https://ci:hunter2@ci.example/1.0.0", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.version, func(t *testing.T) {
+			_, err := New(settings, Options{Version: tt.version, StatePath: filepath.Join(t.TempDir(), "s.json")})
+			if tt.refused != (err != nil) {
+				t.Errorf("New with version %q: err = %v, want refused=%v", tt.version, err, tt.refused)
+			}
+			if err != nil && strings.Contains(err.Error(), tt.version) {
+				t.Errorf("the error repeats the version: %v", err)
+			}
+			p := Ping{Schema: SchemaVersion, Kind: KindInstall, Fingerprint: Fingerprint("h", "0123456789abcdef"),
+				Version: tt.version, InstalledAt: time.Unix(1767225600, 0).UTC(), UpdatedAt: time.Unix(1767225600, 0).UTC()}
+			if err := p.validate(time.Unix(1767225600, 0)); tt.refused != (err != nil) {
+				t.Errorf("receiver validation of %q: err = %v, want refused=%v", tt.version, err, tt.refused)
+			}
+		})
+	}
+}
