@@ -48,9 +48,9 @@ type receiver struct {
 // [MaxPingBytes], and answers 400 with a one-line JSON error for a body that
 // is too large or not one JSON object, an unknown field, a wrong schema or
 // kind, a fingerprint that is not 64 lowercase hex characters, a version
-// that is empty or longer than [MaxVersionLen] characters, or a timestamp
-// more than a day in the future. A good ping is saved and answered with
-// {"latest":"..."}.
+// that is empty, longer than [MaxVersionLen] characters or carrying an
+// email address or a token, or a timestamp more than a day in the future.
+// A good ping is saved and answered with {"latest":"..."}.
 //
 // The handler never looks at the connection's remote address or at any
 // header that may carry a client address (X-Forwarded-For, Forwarded,
