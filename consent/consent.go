@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/getsentry/sentry-go"
+
+	"github.com/discreet-dev/discreet/internal/redact"
 )
 
 // Service names something discreet can do with data.
@@ -188,7 +190,9 @@ func parseBool(v string) (bool, error) {
 func checkEndpoint(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute URL such as https://host.example", raw)
+		// The value is shown so the operator can spot the typo, but
+		// scrubbed: a URL may carry credentials or a key in its query.
+		return fmt.Errorf("%q is not an absolute URL such as https://host.example", redact.Default().String(raw))
 	}
 	return checkScheme(u)
 }

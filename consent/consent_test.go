@@ -167,6 +167,32 @@ func TestDSNErrorNeverEchoesTheKey(t *testing.T) {
 	}
 }
 
+// A malformed POSTHOG_HOST or TELE_URL is shown in the error so the
+// operator can spot the typo, but never with the credentials or key it
+// may carry: that error is the first line of the log.
+//
+// claim: C4
+func TestEndpointErrorNeverEchoesASecret(t *testing.T) {
+	for _, v := range []string{
+		"https://robot:supersecretpw@tele example.org/ping",
+		"https://tele.example.org/%zz?token=supersecrettoken",
+		"https://ph.example.org/%zz?api_key=supersecretkey",
+	} {
+		for _, name := range []string{"TELE_URL", "POSTHOG_HOST"} {
+			_, err := FromLookup(env(map[string]string{name: v}))
+			if err == nil {
+				t.Fatalf("%s=%q accepted", name, v)
+			}
+			if !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), "absolute URL") {
+				t.Errorf("error %q does not say what is wrong with %s", err, name)
+			}
+			if strings.Contains(err.Error(), "supersecret") {
+				t.Errorf("error repeats a secret: %v", err)
+			}
+		}
+	}
+}
+
 func TestAllBadVariablesReportedTogether(t *testing.T) {
 	_, err := FromLookup(env(map[string]string{
 		"ENABLE_TELEMETRY": "maybe",
