@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -73,7 +74,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) err
 				d.log.Error("metrics listener stopped", logging.Err(err))
 			}
 		})
-		d.log.Info("serving metrics on a separate listener", "addr", mln.Addr().String())
+		d.log.Info("serving metrics on a separate listener", listenAttrs(mln.Addr())...)
 		if ro.metricsReady != nil {
 			ro.metricsReady(mln.Addr().String())
 		}
@@ -81,7 +82,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) err
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	d.log.Info("listening", "addr", ln.Addr().String(), "version", version)
+	d.log.Info("listening", append(listenAttrs(ln.Addr()), slog.String("version", version))...)
 	if ro.ready != nil {
 		ro.ready(ln.Addr().String())
 	}
@@ -105,6 +106,21 @@ func serve(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) err
 		err = nil
 	}
 	return err
+}
+
+// listenAttrs describes a listening address for the log. The log scrubs
+// every IP address, the server's own included, so the record names the
+// port, and a URL to open when the server is reachable as localhost.
+func listenAttrs(a net.Addr) []any {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return []any{slog.String("network", a.Network())}
+	}
+	attrs := []any{slog.Int("port", tcp.Port)}
+	if tcp.IP == nil || tcp.IP.IsUnspecified() || tcp.IP.IsLoopback() {
+		attrs = append(attrs, slog.String("url", fmt.Sprintf("http://localhost:%d/", tcp.Port)))
+	}
+	return attrs
 }
 
 // sweepSessions deletes expired sessions every hour.
