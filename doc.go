@@ -44,8 +44,14 @@
 //	defer closer.Close()
 //	logger.LogAttrs(ctx, slog.LevelInfo, "optional services", settings.Summary()...)
 //
-//	m, _ := metrics.New()
-//	tracker, _ := errortrack.New(settings, errortrack.Options{Release: version})
+//	m, err := metrics.New()
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	tracker, err := errortrack.New(settings, errortrack.Options{Release: version})
+//	if err != nil {
+//		log.Fatal(err)
+//	}
 //	defer tracker.Close(ctx)
 //
 //	mux := http.NewServeMux()
