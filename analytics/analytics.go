@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -121,6 +120,9 @@ type Client struct {
 
 	shutdownTimeout time.Duration
 	del             *deleter
+	// own is the transport New made when Options.Transport was nil; Close
+	// closes its idle connections, which nobody else can reach.
+	own *http.Transport
 }
 
 // eventSpec is one declared event, ready for the hot path.
@@ -178,15 +180,17 @@ func New(s consent.Settings, opts Options) (*Client, error) {
 	if endpoint == "" {
 		endpoint = consent.DefaultPostHogHost
 	}
-	if err := checkEndpoint(endpoint); err != nil {
+	if err := consent.CheckEndpoint(endpoint); err != nil {
 		return nil, fmt.Errorf("analytics: POSTHOG_HOST: %w", err)
 	}
 	transport := opts.Transport
+	var own *http.Transport
 	if transport == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = 10 // as posthog-go does: several uploads may run at once
-		transport = t
+		own = http.DefaultTransport.(*http.Transport).Clone()
+		own.MaxIdleConnsPerHost = 10 // as posthog-go does: several uploads may run at once
+		transport = own
 	}
+	c.own = own
 	key := opts.SessionKey
 	if key == nil {
 		key = make([]byte, 32)
@@ -442,6 +446,9 @@ func (c *Client) Close(ctx context.Context) error {
 	c.closed.Store(true)
 	ctx, cancel := context.WithTimeout(ctx, c.shutdownTimeout)
 	defer cancel()
+	if c.own != nil {
+		defer c.own.CloseIdleConnections()
+	}
 	if err := c.ph.CloseWithContext(ctx); err != nil {
 		if errors.Is(err, posthog.ErrClosed) {
 			return nil
@@ -465,24 +472,6 @@ type settled Client
 
 func (s *settled) Success(posthog.APIMessage)        { s.pending.Add(-1) }
 func (s *settled) Failure(posthog.APIMessage, error) { s.pending.Add(-1) }
-
-// checkEndpoint applies claim C5 again, for Settings built by hand rather
-// than by consent.FromEnv: https, or http on a loopback host.
-func checkEndpoint(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || !u.IsAbs() || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute URL such as https://host.example", raw)
-	}
-	switch {
-	case u.Scheme == "https":
-		return nil
-	case u.Scheme == "http" && consent.IsLoopback(u.Hostname()):
-		return nil
-	case u.Scheme == "http":
-		return fmt.Errorf("plain http to %s is refused; use https (http is allowed only on a loopback address)", u.Host)
-	}
-	return fmt.Errorf("scheme %q is not supported; use https", u.Scheme)
-}
 
 // sdkLogger hands the SDK's messages to slog. Debug messages are formatted
 // only when debug is enabled: the SDK logs one per queued event.

@@ -58,8 +58,9 @@ func BenchmarkCapture(b *testing.B) {
 	for _, ep := range endpoints {
 		url := ep.url(b)
 		b.Run(ep.name+"/bare", func(b *testing.B) {
+			var t *http.Transport
 			newBare := func() posthog.Client {
-				t := http.DefaultTransport.(*http.Transport).Clone()
+				t = http.DefaultTransport.(*http.Transport).Clone()
 				t.MaxIdleConnsPerHost = 10
 				c, err := posthog.NewWithConfig("phc_bench", posthog.Config{
 					Endpoint:        url,
@@ -86,6 +87,7 @@ func BenchmarkCapture(b *testing.B) {
 					b.StopTimer()
 					cpu.stop()
 					_ = c.Close()
+					t.CloseIdleConnections()
 					c = newBare()
 					cpu.start()
 					b.StartTimer()

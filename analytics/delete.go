@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/discreet-dev/discreet/consent"
 )
 
 // ErrDeletionNotConfigured is returned by [Client.DeleteUser] when
@@ -47,7 +49,7 @@ func newDeleter(ingest string, opts Options, transport http.RoundTripper) (*dele
 	if host == "" {
 		host = apiHostFor(ingest)
 	}
-	if err := checkEndpoint(host); err != nil {
+	if err := consent.CheckEndpoint(host); err != nil {
 		return nil, fmt.Errorf("analytics: APIHost: %w", err)
 	}
 	return &deleter{

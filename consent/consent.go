@@ -93,7 +93,7 @@ func FromLookup(lookup func(string) (string, bool)) (Settings, error) {
 	s.PostHogHost = get("POSTHOG_HOST")
 	if s.PostHogHost == "" {
 		s.PostHogHost = DefaultPostHogHost
-	} else if err := checkEndpoint(s.PostHogHost); err != nil {
+	} else if err := CheckEndpoint(s.PostHogHost); err != nil {
 		fail("POSTHOG_HOST", "%v", err)
 	}
 
@@ -103,7 +103,7 @@ func FromLookup(lookup func(string) (string, bool)) (Settings, error) {
 	}
 	s.TelemetryURL = get("TELE_URL")
 	if s.TelemetryURL != "" {
-		if err := checkEndpoint(s.TelemetryURL); err != nil {
+		if err := CheckEndpoint(s.TelemetryURL); err != nil {
 			fail("TELE_URL", "%v", err)
 		}
 	} else if s.TelemetryEnabled {
@@ -185,9 +185,12 @@ func parseBool(v string) (bool, error) {
 	return false, fmt.Errorf("%q is not a boolean; use true/false, 1/0, yes/no or on/off", v)
 }
 
-// checkEndpoint accepts an absolute https URL, or http on a loopback host
-// (claim C5).
-func checkEndpoint(raw string) error {
+// CheckEndpoint accepts an absolute https URL, or plain http when the host
+// is a loopback address (claim C5). FromLookup applies it to POSTHOG_HOST
+// and TELE_URL; the packages that send data apply it again, for Settings
+// built by hand. The error shows the value scrubbed, since a URL may carry
+// credentials or a key.
+func CheckEndpoint(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" {
 		// The value is shown so the operator can spot the typo, but

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"sync/atomic"
 	"time"
 
@@ -203,20 +202,10 @@ func (t *Tracker) Close(ctx context.Context) error {
 
 // checkDSN re-applies claim C5: https, or http on a loopback address only.
 func checkDSN(dsn string) error {
-	u, err := url.Parse(dsn)
-	if err != nil || u.Host == "" {
-		return errors.New("errortrack: SENTRY_DSN is not a URL; expected https://PUBLIC_KEY@HOST/PROJECT_ID")
+	if err := consent.CheckEndpoint(dsn); err != nil {
+		return fmt.Errorf("errortrack: SENTRY_DSN: %w", err)
 	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if consent.IsLoopback(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("errortrack: SENTRY_DSN: plain http to %s is refused; use https (http is allowed only on a loopback address)", u.Hostname())
-	}
-	return fmt.Errorf("errortrack: SENTRY_DSN: scheme %q is not supported; use https", u.Scheme)
+	return nil
 }
 
 // serverName returns name unless it is an IP address or a host name built

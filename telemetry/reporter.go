@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -181,19 +180,7 @@ func checkURL(raw string) error {
 	if raw == "" {
 		return errors.New("is required when install telemetry is on")
 	}
-	u, err := url.Parse(raw)
-	if err != nil || !u.IsAbs() || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute URL such as https://telemetry.example.com/ping", raw)
-	}
-	switch {
-	case u.Scheme == "https":
-		return nil
-	case u.Scheme == "http" && consent.IsLoopback(u.Hostname()):
-		return nil
-	case u.Scheme == "http":
-		return fmt.Errorf("plain http to %s is refused; use https (http is allowed only on a loopback address)", u.Host)
-	}
-	return fmt.Errorf("scheme %q is not supported; use https", u.Scheme)
+	return consent.CheckEndpoint(raw)
 }
 
 // Enabled reports whether install telemetry is on.
