@@ -57,16 +57,15 @@
 //
 //	go test -run '^$' -bench BenchmarkRequestRecord -benchmem ./logging
 //
-// Measured on a shared 2-core machine under heavy load from other jobs
-// (Go 1.26), as CPU time per operation rather than wall time, relative to
-// slog.NewJSONHandler on the same record in the same run:
+// Measured on a quiet 2-core machine (Go 1.26, -count 6, medians),
+// relative to slog.NewJSONHandler on the same record in the same run:
 //
 //	record  handler                       time   allocs
 //	clean   slog.NewJSONHandler           1.00   1
-//	clean   NewJSONHandler                1.12   1
-//	clean   NewHandler(slog.JSONHandler)  1.57   1
-//	pii     NewJSONHandler                1.38   1   (1.23x its clean record)
-//	pii     NewHandler(slog.JSONHandler)  2.40   4   (1.53x its clean record)
+//	clean   NewJSONHandler                0.85   1
+//	clean   NewHandler(slog.JSONHandler)  1.31   1
+//	pii     NewJSONHandler                1.11   1   (1.31x its clean record)
+//	pii     NewHandler(slog.JSONHandler)  2.03   4   (1.56x its clean record)
 //
 // The "pii" record has an email in its message and a bearer JWT as its
 // request ID. Most of the time above slog's is the redaction engine's scan
