@@ -11,7 +11,8 @@
 // password, passwd, pass, pwd, secret, token, access_token, refresh_token,
 // api_key, apikey, authorization, proxy-authorization, cookie, set-cookie,
 // session, sessionid, csrf, email, e-mail, mail, note, notes, description,
-// ip, ip_address, client_ip, remote_addr, x-forwarded-for and x-real-ip. The
+// phone, phone_number, mobile, ssn, otp, pin, credit_card, card_number, cvv,
+// cvc, iban, dob, date_of_birth, birthdate, ip, ip_address, client_ip, remote_addr, x-forwarded-for and x-real-ip. The
 // last dotted segment counts ("user.email"), and so does a last word token,
 // secret, password, passwd, key, apikey, email, authorization, cookie or ip
 // after a separator or a camelCase boundary ("csrf_token", "accessToken",

@@ -154,7 +154,10 @@ func (e *Engine) known(f []byte) bool {
 	case "password", "passwd", "pass", "pwd", "secret", "token", "accesstoken",
 		"refreshtoken", "apikey", "authorization", "proxyauthorization",
 		"cookie", "setcookie", "session", "sessionid", "csrf", "email", "mail",
-		"note", "notes", "description":
+		"note", "notes", "description",
+		// personal data that no log needs, whatever the application
+		"phone", "phonenumber", "mobile", "ssn", "otp", "pin", "creditcard",
+		"cardnumber", "cvv", "cvc", "iban", "dob", "dateofbirth", "birthdate":
 		return true
 	case "ip", "ipaddress", "clientip", "remoteaddr", "xforwardedfor", "xrealip":
 		if !e.keepIPs {

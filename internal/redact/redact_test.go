@@ -273,16 +273,16 @@ func TestIsSensitiveKey(t *testing.T) {
 }
 
 func TestOptionsKeys(t *testing.T) {
-	e := New(&Options{Keys: []string{"SSN", "tax-id"}})
-	for _, k := range []string{"ssn", "user.ssn", "Tax_ID", "taxid"} {
+	e := New(&Options{Keys: []string{"Passport", "tax-id"}})
+	for _, k := range []string{"passport", "user.passport", "Tax_ID", "taxid"} {
 		if !e.IsSensitiveKey(k) {
 			t.Errorf("IsSensitiveKey(%q) = false with extra keys", k)
 		}
 	}
-	if got, want := e.String("ssn=123-45-6789 ok"), "ssn=[redacted] ok"; got != want {
+	if got, want := e.String("passport=X1234567 ok"), "passport=[redacted] ok"; got != want {
 		t.Errorf("String = %q, want %q", got, want)
 	}
-	if Default().IsSensitiveKey("ssn") {
+	if Default().IsSensitiveKey("passport") {
 		t.Errorf("extra keys leaked into the default engine")
 	}
 	if !e.IsSensitiveKey("password") {
@@ -399,5 +399,28 @@ func TestSessionIDAndPwdKeys(t *testing.T) {
 		if got := e.String(tt.in); got != tt.want {
 			t.Errorf("String(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// Common personal data fields are hidden by name, in attributes and in
+// key=value text alike.
+// claim: L5
+func TestPersonalDataKeys(t *testing.T) {
+	e := Default()
+	for _, k := range []string{
+		"phone", "Phone_Number", "user.phone", "mobile", "SSN", "otp", "pin",
+		"credit_card", "cardNumber", "cvv", "iban", "dob", "date_of_birth", "birthdate",
+	} {
+		if !e.IsSensitiveKey(k) {
+			t.Errorf("IsSensitiveKey(%q) = false, want true", k)
+		}
+	}
+	for _, k := range []string{"pinned", "spin", "mobile_app_version", "phones_count", "opinion"} {
+		if e.IsSensitiveKey(k) {
+			t.Errorf("IsSensitiveKey(%q) = true, want false", k)
+		}
+	}
+	if got, want := e.String("signup phone=+4915112345678&plan=pro"), "signup phone=[redacted]&plan=pro"; got != want {
+		t.Errorf("String = %q, want %q", got, want)
 	}
 }
