@@ -96,6 +96,9 @@ func TestSafeNext(t *testing.T) {
 	for in, want := range map[string]string{
 		"/entries?x=1": "/entries?x=1", "": "/", "https://evil.example": "/", "//evil.example": "/",
 		"/\\evil.example": "/", "entries": "/", "/a\r\nb": "/",
+		// http.Redirect would clean these to "/\evil.example", which
+		// browsers follow to evil.example.
+		"/./\\evil.example": "/", "/a/..\\/evil.example": "/", "/a/../\\evil.example": "/", "/\t/evil.example": "/",
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)

@@ -400,9 +400,11 @@ func humanMessage(field, msg string) string {
 }
 
 // safeNext returns a local path to go to after signing in: only a path on
-// this site, never another host (an open redirect).
+// this site, never another host (an open redirect). A backslash anywhere
+// is refused: http.Redirect cleans "/./\evil.example" to "/\evil.example",
+// which browsers read as "//evil.example".
 func safeNext(next string) string {
-	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n\t") {
 		return "/"
 	}
 	u, err := url.Parse(next)
