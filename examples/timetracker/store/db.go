@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -439,11 +440,24 @@ const (
 	maxNotes = 10000
 )
 
-// cleanName trims a name and checks it is present and not too long.
+// checkText refuses text PostgreSQL cannot store (invalid UTF-8, NUL
+// bytes), so that it is a 400 naming the field rather than a 500, and
+// SQLite holds the same text as PostgreSQL would.
+func checkText(s, field string) error {
+	if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+		return domain.FieldError(field, "must be valid UTF-8 text without NUL characters")
+	}
+	return nil
+}
+
+// cleanName trims a name and checks it is present, storable and not too long.
 func cleanName(s, field string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", domain.FieldError(field, "is required")
+	}
+	if err := checkText(s, field); err != nil {
+		return "", err
 	}
 	if len([]rune(s)) > maxName {
 		return "", domain.FieldError(field, "must be at most %d characters", maxName)

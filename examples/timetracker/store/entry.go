@@ -46,7 +46,7 @@ func checkEntry(e *domain.Entry) error {
 	if len([]rune(e.Notes)) > maxNotes {
 		return domain.FieldError("notes", "must be at most %d characters", maxNotes)
 	}
-	return nil
+	return checkText(e.Notes, "notes")
 }
 
 // checkEntryRefs checks, inside a transaction, that e's project is the

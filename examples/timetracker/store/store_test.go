@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -1201,4 +1202,34 @@ func TestRebind(t *testing.T) {
 			t.Errorf("Rebind(%s, %q) = %q, want %q", c.dialect, c.in, got, c.want)
 		}
 	}
+}
+
+// TestTextPostgresCannotHold checks that text PostgreSQL refuses (a NUL
+// byte, invalid UTF-8: both arrive from forms and JSON "\u0000") is an
+// invalid-input error naming the field on both backends, not a 500.
+func TestTextPostgresCannotHold(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		f := seed(t, db)
+		start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		end := start.Add(time.Hour)
+		for _, bad := range []string{"a\x00b", "a\xffb"} {
+			t.Run(fmt.Sprintf("%q", bad), func(t *testing.T) {
+				wantErr(t, db.CreateClient(ctx, &domain.Client{UserID: f.a.ID, Name: bad}), domain.EINVALID, "name")
+				wantErr(t, db.UpdateClient(ctx, &domain.Client{ID: f.client.ID, UserID: f.a.ID, Name: bad}), domain.EINVALID, "name")
+				wantErr(t, db.CreateProject(ctx, &domain.Project{UserID: f.a.ID, Name: bad}), domain.EINVALID, "name")
+				wantErr(t, db.CreateTask(ctx, &domain.Task{UserID: f.a.ID, ProjectID: f.project.ID, Name: bad}), domain.EINVALID, "name")
+				wantErr(t, db.CreateToken(ctx, &domain.Token{UserID: f.a.ID, Name: bad, Hash: []byte{1}}), domain.EINVALID, "name")
+				wantErr(t, db.CreateEntry(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: f.project.ID, Start: start, End: &end, Notes: bad}), domain.EINVALID, "notes")
+				wantErr(t, db.CreateUser(ctx, &domain.User{Email: "nul@example.com", Name: bad, PasswordHash: "x"}), domain.EINVALID, "name")
+				_, err := db.UpdateUser(ctx, f.a.ID, domain.UserUpdate{Name: &bad})
+				wantErr(t, err, domain.EINVALID, "name")
+				if bad == "a\x00b" { // lower-casing turns invalid UTF-8 into U+FFFD, which is storable
+					wantErr(t, db.CreateUser(ctx, &domain.User{Email: bad + "@example.com", Name: "N", PasswordHash: "x"}), domain.EINVALID, "email")
+				}
+				_, err = db.FindUserByEmail(ctx, bad+"@example.com") // a sign-in attempt
+				wantErr(t, err, domain.ENOTFOUND, "")
+			})
+		}
+	})
 }

@@ -26,7 +26,7 @@ func cleanEmail(email string) (string, error) {
 	if e == "" {
 		return "", domain.FieldError("email", "is required")
 	}
-	if len(e) > 254 || !strings.Contains(e, "@") || strings.ContainsAny(e, " \t\r\n") {
+	if len(e) > 254 || !strings.Contains(e, "@") || strings.ContainsAny(e, " \t\r\n") || checkText(e, "email") != nil {
 		return "", domain.FieldError("email", "is not a valid email address")
 	}
 	return e, nil
@@ -58,6 +58,9 @@ func (db *DB) CreateUser(ctx context.Context, u *domain.User) error {
 	name := strings.TrimSpace(u.Name)
 	if len([]rune(name)) > maxName {
 		return domain.FieldError("name", "must be at most %d characters", maxName)
+	}
+	if err := checkText(name, "name"); err != nil {
+		return err
 	}
 	role := domain.RoleUser
 	if u.Role == domain.RoleAdmin {
@@ -106,6 +109,9 @@ func (db *DB) FindUserByID(ctx context.Context, id int64) (*domain.User, error) 
 // FindUserByEmail returns the user with the given email, compared after
 // normalising it, or ENOTFOUND.
 func (db *DB) FindUserByEmail(ctx context.Context, email string) (*domain.User, error) {
+	if checkText(email, "email") != nil {
+		return nil, notFound("user") // no stored email holds such text
+	}
 	u, err := scanUser(db.q().row(ctx, "SELECT "+userColumns+" FROM users WHERE email = ?", NormalizeEmail(email)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("user")
@@ -133,6 +139,9 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd domain.UserUpdate) (
 		name := strings.TrimSpace(*upd.Name)
 		if len([]rune(name)) > maxName {
 			return nil, domain.FieldError("name", "must be at most %d characters", maxName)
+		}
+		if err := checkText(name, "name"); err != nil {
+			return nil, err
 		}
 		sets, args = append(sets, "name = ?"), append(args, name)
 	}
