@@ -228,13 +228,22 @@ func (db *DB) inTx(ctx context.Context, fn func(x q) error) error {
 // order is time order.
 const sqliteTime = "2006-01-02T15:04:05.000000Z"
 
+// maxStorable is the last instant sqliteTime can hold.
+var maxStorable = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
+
 // norm is how a time is stored: UTC, to the microsecond (PostgreSQL's
 // precision, kept on SQLite too so both behave the same).
 func norm(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-// ts converts t, already normalised, to a query argument.
+// ts converts t, already normalised, to a query argument. On SQLite a
+// bound after year 9999 (a filter "to 9999-12-31" is 10000-01-01) is
+// clamped to the last storable instant: five year digits would break the
+// text order and match nothing.
 func (x q) ts(t time.Time) any {
 	if x.dialect == SQLite {
+		if t.UTC().Year() > 9999 {
+			t = maxStorable
+		}
 		return t.UTC().Format(sqliteTime)
 	}
 	return t.UTC()

@@ -665,6 +665,8 @@ func TestEntries(t *testing.T) {
 			{"client", domain.EntryFilter{ClientID: f.client.ID}, []int64{e3.ID, e1.ID}},
 			{"client and range", domain.EntryFilter{ClientID: f.client.ID, To: at(24)}, []int64{e1.ID}},
 			{"limit", domain.EntryFilter{Limit: 2}, []int64{e3.ID, e2.ID}},
+			// "to 9999-12-31" ends at the start of year 10000.
+			{"to after year 9999", domain.EntryFilter{From: day, To: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, []int64{e3.ID, e2.ID, e1.ID}},
 			{"another user's project", domain.EntryFilter{ProjectID: bProject.ID}, []int64{}},
 		}
 		for _, c := range filters {
