@@ -205,6 +205,12 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	if c.databaseURL == "" {
 		c.databaseURL = filepath.Join(c.dataDir, "timetracker.db")
 	}
+	// Anything else would be taken for an SQLite file path: a mistyped
+	// scheme (mysql://, postgress://) would quietly start a new database.
+	// The error names the scheme only; the URL may carry a password.
+	if scheme, _, ok := strings.Cut(c.databaseURL, "://"); ok && scheme != "postgres" && scheme != "postgresql" && scheme != "sqlite" {
+		errs = append(errs, fmt.Errorf("DATABASE_URL: the scheme %q is not supported; use postgres://… for PostgreSQL, or an SQLite file path", scheme))
+	}
 	c.logStderr = boolVar("LOG_STDERR", true)
 	c.logMaxSizeMB = intVar("LOG_MAX_SIZE_MB", 100)
 	c.logBackups = intVar("LOG_MAX_BACKUPS", 5)

@@ -158,6 +158,8 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 		{map[string]string{"POSTHOG_PROJECT_ID": "42"}, "POSTHOG_PERSONAL_API_KEY"},
 		{map[string]string{"LOG_MAX_SIZE_MB": "lots"}, "LOG_MAX_SIZE_MB"},
 		{map[string]string{"LOG_MAX_BACKUPS": "0"}, "LOG_MAX_BACKUPS"},
+		{map[string]string{"DATABASE_URL": "mysql://app:key@db.example.com/tt"}, "DATABASE_URL"},
+		{map[string]string{"DATABASE_URL": "postgress://app:key@db.example.com/tt"}, "DATABASE_URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
