@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -391,6 +392,41 @@ func TestClosedRegistration(t *testing.T) {
 	r := anon.must(http.StatusForbidden, "POST", "/api/v1/users", map[string]string{"email": "second@example.org", "password": "second-password", "name": "S"}, nil)
 	if e := r.apiError(t); e.Error.Code != "forbidden" {
 		t.Fatalf("%+v", e)
+	}
+}
+
+// TestClosedRegistrationRace: sign-ups racing on an empty, closed server
+// leave exactly one account, the admin.
+func TestClosedRegistrationRace(t *testing.T) {
+	app := newTestApp(t, map[string]string{"REGISTRATION": "closed"})
+	const n = 6
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			r := app.client().do("POST", "/api/v1/users", map[string]string{
+				"email": fmt.Sprintf("racer%d@example.org", i), "password": "racing-password", "name": "R"})
+			statuses <- r.status
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	created := 0
+	for s := range statuses {
+		switch s {
+		case http.StatusCreated:
+			created++
+		case http.StatusForbidden:
+		default:
+			t.Errorf("sign-up answered %d", s)
+		}
+	}
+	count, err := app.d.db.CountUsers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created != 1 || count != 1 {
+		t.Fatalf("%d sign-ups succeeded and %d accounts exist; want exactly one", created, count)
 	}
 }
 

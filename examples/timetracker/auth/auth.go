@@ -203,6 +203,15 @@ func (a *Auth) Register(ctx context.Context, reg Registration) (*domain.User, er
 	if err := a.store.CreateUser(ctx, u); err != nil {
 		return nil, err
 	}
+	// Two sign-ups racing on an empty, closed server both pass the count
+	// above; the store makes exactly one of them the admin, and the other
+	// is taken back.
+	if a.opts.RegistrationClosed && u.Role != domain.RoleAdmin {
+		if err := a.store.DeleteUser(ctx, u.ID); err != nil {
+			return nil, err
+		}
+		return nil, domain.Errorf(domain.EFORBIDDEN, "Registration is closed on this server.")
+	}
 	return u, nil
 }
 
