@@ -22,7 +22,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/discreet-dev/discreet/consent"
-	"github.com/discreet-dev/discreet/internal/redact"
+	"github.com/discreet-dev/discreet/redact"
 )
 
 // SessionProperty is the property that carries the keyed hash of the

@@ -9,7 +9,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/metric/noop"
 
-	"github.com/discreet-dev/discreet/internal/redact"
+	"github.com/discreet-dev/discreet/redact"
 )
 
 // DropsMetric is the name of the OpenTelemetry counter of everything the

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/discreet-dev/discreet/internal/redact"
+	"github.com/discreet-dev/discreet/redact"
 )
 
 // Properties are the values an application passes with one event. Only the

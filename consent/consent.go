@@ -11,7 +11,7 @@ import (
 
 	"github.com/getsentry/sentry-go"
 
-	"github.com/discreet-dev/discreet/internal/redact"
+	"github.com/discreet-dev/discreet/redact"
 )
 
 // Service names something discreet can do with data.

@@ -13,7 +13,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/discreet-dev/discreet/consent"
-	"github.com/discreet-dev/discreet/internal/redact"
+	"github.com/discreet-dev/discreet/redact"
 )
 
 // Defaults used when the matching Options field is zero.

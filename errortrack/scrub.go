@@ -8,7 +8,7 @@ import (
 
 	"github.com/getsentry/sentry-go"
 
-	"github.com/discreet-dev/discreet/internal/redact"
+	"github.com/discreet-dev/discreet/redact"
 )
 
 // maxText bounds a message or an exception value, so one huge error string

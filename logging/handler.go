@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/discreet-dev/discreet/internal/redact"
+	"github.com/discreet-dev/discreet/redact"
 )
 
 // NewHandler returns a handler that scrubs every record and passes it on to

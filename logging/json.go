@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/discreet-dev/discreet/internal/redact"
+	"github.com/discreet-dev/discreet/redact"
 )
 
 // NewJSONHandler returns a handler that writes each record to w as one JSON

@@ -35,7 +35,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/discreet-dev/discreet/internal/redact"
+	"github.com/discreet-dev/discreet/redact"
 	"github.com/discreet-dev/discreet/telemetry"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"

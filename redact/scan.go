@@ -21,15 +21,19 @@ const (
 	cB64URL             // base64url alphabet (JWT parts)
 	cKey                // may appear in a key name
 	cTrig               // worth a closer look
+	// cPlain marks the letters and digits that start nothing inside a
+	// word: all of them but 'b', 'B' ("bearer", "basic"), 'J' ("eyJ")
+	// and 'A' (AWS and Google keys).
+	cPlain
 )
 
-var class [256]uint8
+var class [256]uint16
 
 func init() {
 	for c := 0; c < 256; c++ {
-		var f uint8
+		var f uint16
 		b := byte(c)
-		alnum := isDigit(b) || isLower(b) || isUpper(b)
+		alnum := isAlnum(b)
 		if isDigit(b) {
 			f |= cDigit
 		}
@@ -51,12 +55,23 @@ func init() {
 		if alnum || b == '_' || b == '.' || b == '-' {
 			f |= cKey
 		}
-		if strings.IndexByte(":=@%.bBJ", b) >= 0 {
+		// Digits start cards, phones, IBAN check digits and ID numbers;
+		// '_', '-', 'A' and '.' end or start vendor token prefixes; '\\',
+		// '&', '[', '(', '{' and 0xEF (fullwidth forms) start a disguised '@'.
+		if isDigit(b) || strings.IndexByte(":=@%.bBJA_-\\&[({", b) >= 0 || b == 0xEF {
 			f |= cTrig
+		}
+		if alnum && indexByte("bBJA", b) < 0 {
+			f |= cPlain
 		}
 		class[c] = f
 	}
 }
+
+func isAlnum(c byte) bool { return isDigit(c) || isLower(c) || isUpper(c) }
+
+// isWordByte reports bytes that glue onto a token: letters, digits, '_'.
+func isWordByte(c byte) bool { return isAlnum(c) || c == '_' }
 
 func isV6(c byte) bool { return class[c]&cHex != 0 || c == ':' || c == '.' }
 
@@ -81,10 +96,11 @@ type scanner struct {
 	kvEnd      int // key=value checks are pointless inside a value already removed
 	jwtEnd     int // end of the last base64url run examined for a JWT
 	v4End      int // end of the last chain of dotted numbers examined
-	v4Floor    int // where a chain cut short resumes
 	v6End      int // end of the last hex-and-colon run examined
 	emailFloor int // local parts do not reach back past the previous '@' or %40
 	urlAt      int // the '@' that ended URL userinfo; not an email
+	skipTo     int // digits before this index were judged with their run
+	pemEnd     int // end of the last private key block removed
 }
 
 func newScanner(e *Engine, s string) scanner {
@@ -129,11 +145,48 @@ func (sc *scanner) next() (sp span, ok bool) {
 	s := sc.s
 	i := sc.i
 	for sc.outN == 0 && i < len(s) {
-		c := s[i]
-		i++
-		if class[c]&cTrig != 0 {
-			sc.look(i - 1)
+		for i < len(s) && class[s[i]]&cTrig == 0 {
+			i++
 		}
+		if i == len(s) {
+			break
+		}
+		c := s[i]
+		if class[c]&cDigit == 0 {
+			if (c == 'b' || c == 'B') && i+1 < len(s) && s[i+1]|0x20 != 'e' && s[i+1]|0x20 != 'a' {
+				i++ // not "bearer" nor "basic": the commonest trigger, cheaply
+				continue
+			}
+			sc.look(i)
+			i++
+			continue
+		}
+		if i > 0 && isWordByte(s[i-1]) {
+			// Digits inside a word (hashes, identifiers) start nothing but
+			// an IBAN's check digits after two capitals. Skip the rest of
+			// the word up to the next byte that may start something.
+			if i >= 2 && isUpper(s[i-1]) && isUpper(s[i-2]) && i >= sc.skipTo {
+				j := i + 1
+				for j < len(s) && isDigit(s[j]) {
+					j++
+				}
+				sc.digits(i, j)
+			}
+			i++
+			for i < len(s) && class[s[i]]&cPlain != 0 {
+				i++
+			}
+			continue
+		}
+		// A run of digits is judged once, at its first digit.
+		j := i + 1
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		if i >= sc.skipTo && numberCandidate(s, i, j) {
+			sc.digits(i, j)
+		}
+		i = j
 	}
 	sc.i = i
 	if sc.outN > 0 {
@@ -147,18 +200,47 @@ func (sc *scanner) next() (sp span, ok bool) {
 	return span{}, false
 }
 
-// look runs the detectors that byte i can start.
+// numberCandidate is a cheap first look at the run of digits s[i:j]: can
+// it begin an IBAN, a card, a phone number or an SSN at all? Most numbers
+// in logs (counts, statuses, sizes, parts of hashes) cannot.
+func numberCandidate(s string, i, j int) bool {
+	var prev, next byte
+	if i > 0 {
+		prev = s[i-1]
+	}
+	if j < len(s) {
+		next = s[j]
+	}
+	if isWordByte(prev) {
+		return i >= 2 && isUpper(prev) && isUpper(s[i-2])
+	}
+	switch n := j - i; {
+	case prev == '+' || prev == '(':
+		return true
+	case n >= 13:
+		return true
+	case n == 3:
+		return next == '-' || next == '.'
+	case n >= 4 && n <= 6:
+		return next == ' ' || next == '-'
+	case n == 1:
+		return s[i] == '1' && next == '-'
+	}
+	return false
+}
+
+// look runs the detectors that the non-digit byte s[i] can start.
 func (sc *scanner) look(i int) {
 	s := sc.s
 	switch s[i] {
 	case '@':
 		if i != sc.urlAt {
-			sc.email(i, i+1)
+			sc.email(i, i+1, false)
 		}
 		sc.emailFloor = i + 1
 	case '%':
 		if i+2 < len(s) && s[i+1] == '4' && s[i+2] == '0' {
-			sc.email(i, i+3)
+			sc.email(i, i+3, false)
 			sc.emailFloor = i + 3
 		}
 	case '=':
@@ -186,10 +268,12 @@ func (sc *scanner) look(i int) {
 		// up to the first number of the chain, once per chain.
 		if !sc.e.keepIPs && i >= sc.v4End && i > 0 && i+1 < len(s) && isDigit(s[i-1]) && isDigit(s[i+1]) {
 			k := i - 1
-			for k > sc.v4Floor && (isDigit(s[k-1]) || s[k-1] == '.' && k > 1 && isDigit(s[k-2])) {
+			for k > 0 && (isDigit(s[k-1]) || s[k-1] == '.' && k > 1 && isDigit(s[k-2])) {
 				k--
 			}
 			sc.ipv4(k)
+		} else if i >= 2 {
+			sc.dotToken(i)
 		}
 	case 'b', 'B':
 		sc.authScheme(i)
@@ -198,83 +282,60 @@ func (sc *scanner) look(i int) {
 		if i >= 2 && i-2 >= sc.jwtEnd && s[i-2] == 'e' && s[i-1] == 'y' {
 			sc.jwt(i - 2)
 		}
-	}
-}
-
-// email checks the address whose '@' (or "%40") spans s[at:after].
-func (sc *scanner) email(at, after int) {
-	s := sc.s
-	floor := max(sc.flushed, sc.emailFloor)
-	start := at
-	for start > floor && class[s[start-1]]&cLocal != 0 {
-		start--
-	}
-	if start == at && at > floor && s[at-1] == '"' {
-		// A quoted local part: "john smith"@example.com.
-		q := strings.LastIndexByte(s[max(floor, at-66):at-1], '"')
-		if q >= 0 {
-			q += max(floor, at-66)
-			if q < at-2 && strings.IndexByte(s[q+1:at-1], '\n') < 0 {
-				start = q
+	case 'A':
+		if i == 0 || !isAlnum(s[i-1]) {
+			sc.capsToken(i)
+		}
+	case '_':
+		if i >= 2 && prefixEnd[s[i-1]]&endsUnderscore != 0 {
+			sc.underscoreToken(i)
+		}
+	case '-':
+		if i+10 < len(s) && s[i+1] == '-' && (i == 0 || s[i-1] != '-') {
+			sc.pem(i)
+		} else if i >= 2 && prefixEnd[s[i-1]]&endsDash != 0 {
+			sc.dashToken(i)
+		}
+	case '\\':
+		// A JSON or C escape of '@': \u0040, \x40.
+		if hasPrefix(s[i:], `\u0040`) {
+			sc.email(i, i+6, false)
+		} else if hasPrefix(s[i:], `\x40`) {
+			sc.email(i, i+4, false)
+		}
+	case '&':
+		// HTML character references for '@'.
+		for _, ref := range [...]string{"&#64;", "&#x40;", "&#X40;", "&commat;"} {
+			if hasPrefix(s[i:], ref) {
+				sc.email(i, i+len(ref), false)
+				break
 			}
 		}
+	case '[', '(', '{':
+		// "[at]", "(at)", "{at}": an '@' spelled out.
+		if i+3 < len(s) && s[i+1]|0x20 == 'a' && s[i+2]|0x20 == 't' && s[i+3] == closer(s[i]) {
+			sc.email(i, i+4, true)
+		}
+	case 0xEF:
+		// Fullwidth COMMERCIAL AT (U+FF20) and SMALL COMMERCIAL AT (U+FE6B).
+		if hasPrefix(s[i:], "\uff20") || hasPrefix(s[i:], "\ufe6b") {
+			sc.email(i, i+3, false)
+			sc.emailFloor = i + 3
+		}
 	}
-	if start == at {
-		return
-	}
-	end := after
-	for end < len(s) && class[s[end]]&cDomain != 0 {
-		end++
-	}
-	for end > after && (s[end-1] == '.' || s[end-1] == '-') {
-		end--
-	}
-	if !mailDomain(s[after:end]) {
-		return
-	}
-	sc.add(start, end, Email)
 }
 
-// mailDomain accepts a domain with a dot and a label after it that starts
-// with a letter: "example.com", "mail.example.co.uk", but not "v1.2.3" (a Go
-// module version after '@') nor a bare host.
-func mailDomain(d string) bool {
-	for i := 0; i+1 < len(d); i++ {
-		if d[i] == '.' {
-			c := d[i+1]
-			if isLower(c) || isUpper(c) || c >= 0x80 {
-				return i > 0
-			}
-		}
+func closer(open byte) byte {
+	switch open {
+	case '[':
+		return ']'
+	case '(':
+		return ')'
 	}
-	return false
+	return '}'
 }
 
-// userinfo removes "user:password" from "scheme://user:password@host"; a is
-// the first byte after "://".
-func (sc *scanner) userinfo(a int) {
-	s := sc.s
-	at, ats := -1, 0
-	for k := a; k < len(s); k++ {
-		c := s[k]
-		if c <= ' ' || strings.IndexByte("/?#\"'<>\\", c) >= 0 {
-			break
-		}
-		if c == '@' {
-			at = k
-			ats++
-		}
-	}
-	if at > a {
-		sc.add(a, at, Credentials)
-		// The host after a lone '@' is not an email domain. With more
-		// than one '@' the userinfo may hold an address whose domain
-		// ends up looking like the host: let the email rule take it too.
-		if ats == 1 {
-			sc.urlAt = at
-		}
-	}
-}
+func hasPrefix(s, p string) bool { return len(s) >= len(p) && s[:len(p)] == p }
 
 // authScheme handles "Bearer <token>" and "Basic <base64>", any case, with
 // or without letters glued before the scheme.
@@ -379,7 +440,7 @@ func (sc *scanner) keyValue(i int) {
 	for ks > 0 && class[s[ks-1]]&cKey != 0 {
 		ks--
 	}
-	if ks == ke || !sc.e.IsSensitiveKey(s[ks:ke]) {
+	if ks == ke || !sc.e.IsSensitiveKey(s[ks:ke]) || isAddressKey(s[ks:ke]) {
 		return
 	}
 	v := i + 1
@@ -388,6 +449,17 @@ func (sc *scanner) keyValue(i int) {
 	}
 	if v >= len(s) {
 		return
+	}
+	if s[i] == ':' && v > i+1 && errorPrefix(s, ks, v) {
+		return
+	}
+	if s[i] == ':' && (ke == i || s[ke] != '"') && (sameFold(s[ks:ke], "pass") && v > i+1 || sameFold(s[ks:ke], "session") && v == i+1) {
+		// "--- PASS: TestX", "session:command": with a colon, these
+		// common words are keys only when quoted, as in JSON.
+		return
+	}
+	if flagValue(s, v) {
+		return // "using password: YES" says whether there is one, not what
 	}
 	var end int
 	switch c := s[v]; {
@@ -417,6 +489,55 @@ func (sc *scanner) keyValue(i int) {
 		sc.add(v, end, Redacted)
 		sc.kvEnd = end
 	}
+}
+
+// errorPrefix reports whether the key at s[ks:] and the words from s[v]
+// on read as a step of an error chain or a trace rather than an
+// assignment: the key is the last word of a phrase or follows another
+// step ("find token: ", "debug3: mm_auth_password: "), and what follows is
+// a lower-case word with more text after it ("context canceled",
+// "entering [preauth]", "invalid signature: ..."). "password: hunter2",
+// "user password: s3cret" and "token: abc" stay assignments.
+func errorPrefix(s string, ks, v int) bool {
+	if ks < 2 || s[ks-1] != ' ' || !isLower(s[ks-2]) && s[ks-2] != ':' {
+		return false
+	}
+	k := v
+	for k < len(s) && isLower(s[k]) {
+		k++
+	}
+	if k-v < 2 || k >= len(s) {
+		return false
+	}
+	switch s[k] {
+	case ':':
+		return true
+	case ' ':
+		return k+1 < len(s) && s[k+1] != ' '
+	}
+	return false
+}
+
+// sameFold reports whether s is w (lower case) in any case.
+func sameFold(s, w string) bool { return len(s) == len(w) && hasFoldPrefix(s, w) }
+
+// flagValue reports a value that only says whether a secret is there:
+// yes, no, true, false, none, null, nil, set, unset, any case, standing
+// alone.
+func flagValue(s string, v int) bool {
+	k := v
+	for k < len(s) && (isLower(s[k]) || isUpper(s[k])) {
+		k++
+	}
+	if k-v < 2 || k-v > 5 || k < len(s) && !endsValue(s[k]) {
+		return false
+	}
+	for _, w := range [...]string{"yes", "no", "true", "false", "none", "null", "nil", "set", "unset"} {
+		if len(w) == k-v && hasFoldPrefix(s[v:k], w) {
+			return true
+		}
+	}
+	return false
 }
 
 // closing finds the quote q that ends a quoted value starting at v,
@@ -456,176 +577,6 @@ func lineKey(key string) bool {
 // hasFoldSuffixLoose reports whether key ends with w, ignoring case.
 func hasFoldSuffixLoose(key, w string) bool {
 	return len(key) >= len(w) && hasFoldPrefix(key[len(key)-len(w):], w)
-}
-
-// ipv4 looks at the run of digits and dots starting at i. Any four
-// dot-separated numbers whose middle two are at most 255 contain an IPv4
-// address (the outer ones may have digits glued on), so the chain goes.
-func (sc *scanner) ipv4(i int) {
-	s := sc.s
-	type group struct{ a, b int }
-	var g [4]group
-	n := 0
-	j := i
-	for {
-		a := j
-		for j < len(s) && isDigit(s[j]) {
-			j++
-		}
-		g[n%4] = group{a, j}
-		n++
-		if n >= 4 && octet(s[g[(n-3)%4].a:g[(n-3)%4].b]) && octet(s[g[(n-2)%4].a:g[(n-2)%4].b]) {
-			sc.add(g[(n-4)%4].a, j, IP)
-			if sc.outN > 0 {
-				// A span is ready to hand out and the queue is small:
-				// stop here. The next dot picks the chain up again from
-				// its last three numbers, so no window is lost or seen
-				// twice.
-				sc.v4End = j
-				sc.v4Floor = g[(n-3)%4].a
-				return
-			}
-		}
-		if j+1 < len(s) && s[j] == '.' && isDigit(s[j+1]) {
-			j++
-			continue
-		}
-		sc.v4End = j
-		return
-	}
-}
-
-// octet reports whether d (all digits) is a number from 0 to 255.
-func octet(d string) bool {
-	if len(d) == 0 || len(d) > 3 {
-		return false
-	}
-	v := 0
-	for i := 0; i < len(d); i++ {
-		v = v*10 + int(d[i]-'0')
-	}
-	return v <= 255
-}
-
-// ipv6 looks at the run of hex digits, colons and dots starting at i.
-func (sc *scanner) ipv6(i int) {
-	s := sc.s
-	// Cheap rejection first: an IPv6 address has a ':' within its first
-	// five bytes. This keeps words like "deadline" or "face" cheap.
-	j := i
-	for j < len(s) && j-i < 4 && class[s[j]]&cHex != 0 {
-		j++
-	}
-	if j >= len(s) || s[j] != ':' {
-		return
-	}
-	end := j
-	for end < len(s) && isV6(s[end]) {
-		end++
-	}
-	sc.v6End = end
-	a, b := i, end
-	for b > a && s[b-1] == '.' {
-		b--
-	}
-	if b-a >= 2 && s[b-1] == ':' && s[b-2] != ':' {
-		b-- // "addr 2001:db8::1: refused"
-	}
-	if b-a >= 2 && s[a] == ':' && s[a+1] != ':' {
-		a++
-	}
-	if !ipv6Literal(s[a:b]) {
-		return
-	}
-	if a > 0 && s[a-1] == '[' && b < len(s) && s[b] == ']' {
-		a--
-		b++
-	}
-	sc.add(a, b, IP)
-}
-
-// ipv6Literal validates an IPv6 address without a zone: eight groups, or
-// fewer with one "::", optionally ending in an IPv4 address. A compressed
-// address needs two groups unless it starts with "::" ("::1"), so "a::"
-// or a lone "::" in prose are not taken.
-func ipv6Literal(s string) bool {
-	groups := 0
-	dbl := false
-	i := 0
-	if strings.HasPrefix(s, "::") {
-		dbl = true
-		i = 2
-		if i == len(s) {
-			return false
-		}
-	} else if strings.HasPrefix(s, ":") {
-		return false
-	}
-	for i < len(s) {
-		j := i
-		for j < len(s) && j-i < 5 && class[s[j]]&cHex != 0 {
-			j++
-		}
-		if j < len(s) && s[j] == '.' {
-			if !ipv4Literal(s[i:]) {
-				return false
-			}
-			groups += 2
-			break
-		}
-		if j == i || j-i > 4 {
-			return false
-		}
-		groups++
-		i = j
-		if i == len(s) {
-			break
-		}
-		if s[i] != ':' {
-			return false
-		}
-		if i+1 < len(s) && s[i+1] == ':' {
-			if dbl {
-				return false
-			}
-			dbl = true
-			i += 2
-			if i == len(s) {
-				break
-			}
-			continue
-		}
-		i++
-		if i == len(s) {
-			return false
-		}
-	}
-	if dbl {
-		return groups <= 7 && (groups >= 2 || strings.HasPrefix(s, "::"))
-	}
-	return groups == 8
-}
-
-func ipv4Literal(s string) bool {
-	parts := 0
-	for {
-		k := 0
-		for k < len(s) && isDigit(s[k]) {
-			k++
-		}
-		if !octet(s[:k]) {
-			return false
-		}
-		parts++
-		s = s[k:]
-		if len(s) == 0 {
-			return parts == 4
-		}
-		if s[0] != '.' || parts == 4 {
-			return false
-		}
-		s = s[1:]
-	}
 }
 
 // String returns s with personal data and secrets replaced by markers. It

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/discreet-dev/discreet/internal/redact"
+	"github.com/discreet-dev/discreet/redact"
 )
 
 func Example() {

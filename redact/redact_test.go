@@ -71,7 +71,6 @@ func TestStringRemoves(t *testing.T) {
 
 		// URL userinfo.
 		{"userinfo", "dial https://user:pass@example.com/path", "dial https://[credentials]@example.com/path"},
-		{"userinfo user only", "ssh://git@example.com/repo", "ssh://[credentials]@example.com/repo"},
 		{"userinfo postgres ip", "postgres://app:pw@10.0.0.5:5432/db", "postgres://[credentials]@[ip]:5432/db"},
 		{"userinfo holding an email", "https://alice@example.com:pw@host.example/", "https://[credentials]/"},
 
@@ -80,9 +79,8 @@ func TestStringRemoves(t *testing.T) {
 		{"ipv4 port", "dial 1.2.3.4:8080", "dial [ip]:8080"},
 		{"ipv4 end", "client 8.8.8.8.", "client [ip]."},
 		{"ipv4 glued letters", "abc10.0.0.1xyz", "abc[ip]xyz"},
-		{"ipv4 glued digits", "1231.2.3.45", "[ip]"},
 		{"ipv4 in list", "10.0.0.1,10.0.0.2", "[ip],[ip]"},
-		{"ipv4 xff", "X-Forwarded-For: 203.0.113.7, 70.41.3.18", "X-Forwarded-For: [redacted], [ip]"},
+		{"ipv4 xff", "X-Forwarded-For: 203.0.113.7, 70.41.3.18", "X-Forwarded-For: [ip], [ip]"},
 		{"ipv4 dotted quad version", "1.2.3.4", "[ip]"},
 
 		// IPv6.
@@ -161,11 +159,15 @@ func TestStringKeeps(t *testing.T) {
 		{"integer", "count 1234567890"},
 		{"sha256", "sum e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
 		{"sha256 colon", "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-		{"package path", "github.com/discreet-dev/discreet/internal/redact.(*Engine).String"},
+		{"package path", "github.com/discreet-dev/discreet/redact.(*Engine).String"},
 		{"file line", "/work/main/internal/redact/scan.go:123"},
 		{"plain key value", "status: 200 method: GET route: /x"},
 		{"plain pairs", "status=200 user_id=42 bytes=512 session_count=3 key=abc"},
 		{"mac", "hw 00:1a:2b:3c:4d:5e"},
+		{"userinfo user only", "ssh://git@example.com/repo"},
+		{"ipv4 glued digits", "1231.2.3.45"},
+		{"ip key without an address", "IP: routing table full"},
+		{"error prefix naming a noun", "store: find token: context canceled"},
 		{"mention", "ping @alice please"},
 		{"prose", "the courier of news; a basic plan; email me later"},
 		{"basic word", "Basic tier selected"},
@@ -245,7 +247,7 @@ func TestIsSensitiveKey(t *testing.T) {
 		"description", "ip", "IP", "ip_address", "client_ip", "remote_addr",
 		"x-forwarded-for", "X-Forwarded-For", "x-real-ip", "X-Real-IP",
 		"csrf_token", "github_token", "client_secret", "db_password",
-		"private_key", "idempotency_key", "user.email", "req.headers.cookie",
+		"private_key", "privateKey", "aws_secret_access_key", "X-Signing-Key", "passphrase", "user_phone", "user.email", "req.headers.cookie",
 		"user.password", "contactEmail", "user_email", "remote_ip", "clientIP",
 		"stripe.secret_key",
 	}
@@ -260,6 +262,7 @@ func TestIsSensitiveKey(t *testing.T) {
 		"bypass", "zip", "ZIP", "VIP", "tooltip", "keys", "tokens_used",
 		"password_changed_at", "email_verified", "level", "msg", "time",
 		"error", "stack", "host", "path", "has_due_date", "description_length",
+		"idempotency_key", "ErrorCodeKey", "FailingURLKey", "groupKey", "sort_key", "cache_key",
 	}
 	for _, k := range plain {
 		if e.IsSensitiveKey(k) {
@@ -296,7 +299,7 @@ func TestKeepIPs(t *testing.T) {
 	tests := []struct{ in, def, kept string }{
 		{"from 10.1.2.3", "from [ip]", "from 10.1.2.3"},
 		{"dial [2001:db8::1]:443", "dial [ip]:443", "dial [2001:db8::1]:443"},
-		{"client_ip=10.1.2.3", "client_ip=[redacted]", "client_ip=10.1.2.3"},
+		{"client_ip=10.1.2.3", "client_ip=[ip]", "client_ip=10.1.2.3"},
 		{"bob@example.com at 10.1.2.3", "[email] at [ip]", "[email] at 10.1.2.3"},
 		{"password=x 10.1.2.3", "password=[redacted] [ip]", "password=[redacted] 10.1.2.3"},
 	}
@@ -337,13 +340,11 @@ func TestKeyValue(t *testing.T) {
 	}
 }
 
-// TestManySpansInOneRun covers runs that yield many separate spans at once:
-// a long chain of dotted numbers where only some stretches are addresses.
+// TestManySpansInOneRun covers a string that yields many separate spans,
+// more than the scanner queues at once.
 func TestManySpansInOneRun(t *testing.T) {
-	// Outer numbers may carry glued digits ("1000.1.1.1" holds 0.1.1.1),
-	// middle ones may not: only the lone 1000 between two spans stays.
-	in := strings.Repeat("1.1.1.1.1000.1000.1000.", 50) + "1.1.1.1"
-	want := strings.Repeat("[ip].1000.", 50) + "[ip]"
+	in := strings.Repeat("1.1.1.1,4111111111111111 ", 50) + "1.1.1.1"
+	want := strings.Repeat("[ip],[card] ", 50) + "[ip]"
 	if got := Default().String(in); got != want {
 		t.Errorf("String(%q)\n got %q\nwant %q", in, got, want)
 	}

@@ -16,6 +16,20 @@ const (
 	// Credentials replaces URL userinfo (user:password@) and the
 	// base64 part of a Basic authorization.
 	Credentials = "[credentials]"
+	// Card replaces a payment card number.
+	Card = "[card]"
+	// IBAN replaces an international bank account number.
+	IBAN = "[iban]"
+	// Phone replaces a telephone number.
+	Phone = "[phone]"
+	// IDNumber replaces a national identity number (a US social security
+	// number).
+	IDNumber = "[id-number]"
+	// Secret replaces a credential of a well-known service, recognised by
+	// its vendor prefix (GitHub, GitLab, Stripe, Slack, AWS, Google, ...).
+	Secret = "[secret]"
+	// PrivateKey replaces a PEM private key block.
+	PrivateKey = "[private-key]"
 )
 
 // Options configure an [Engine]. The zero value (or a nil *Options) gives
@@ -128,22 +142,68 @@ func (e *Engine) IsSensitiveKey(key string) bool {
 	// Only the suffix words ending in the key's last letter can match.
 	switch key[len(key)-1] | 0x20 {
 	case 'n':
-		return hasWordSuffix(key, "token") || hasWordSuffix(key, "authorization")
+		return hasWordSuffix(key, "token") || hasWordSuffix(key, "authorization") ||
+			hasWordSuffix(key, "iban") || hasWordSuffix(key, "ssn")
 	case 't':
 		return hasWordSuffix(key, "secret")
 	case 'd':
 		return hasWordSuffix(key, "password") || hasWordSuffix(key, "passwd") ||
 			sessionIDSuffix(key)
 	case 'y':
-		return hasWordSuffix(key, "key") || hasWordSuffix(key, "apikey")
+		return hasWordSuffix(key, "apikey") || qualifiedKey(key)
 	case 'l':
 		return hasWordSuffix(key, "email")
 	case 'e':
-		return hasWordSuffix(key, "cookie")
+		return hasWordSuffix(key, "cookie") || hasWordSuffix(key, "passphrase") ||
+			hasWordSuffix(key, "phone")
 	case 'p':
 		return !e.keepIPs && hasWordSuffix(key, "ip")
 	}
 	return false
+}
+
+// qualifiedKey reports a key that ends in the word "key" after a word that
+// makes it a credential: "apiKey", "aws_secret_access_key", "privateKey",
+// "X-Signing-Key". A key that merely ends in Key names a lookup key
+// ("ErrorCodeKey", "groupKey", "sort_key", "cache_key") and is not one.
+func qualifiedKey(key string) bool {
+	if !hasWordSuffix(key, "key") {
+		return false
+	}
+	q := key[:len(key)-3]
+	for len(q) > 0 && (q[len(q)-1] == '-' || q[len(q)-1] == '_' || q[len(q)-1] == '.' || q[len(q)-1] == ' ') {
+		q = q[:len(q)-1]
+	}
+	for _, w := range keyQualifiers {
+		if len(q) == len(w) && hasFoldPrefix(q, w) || hasWordSuffix(q, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// keyQualifiers are the words that make a "…key" a credential.
+var keyQualifiers = [...]string{
+	"api", "access", "secret", "private", "signing", "sign", "encryption",
+	"master", "auth", "client", "license", "licence", "account", "storage",
+	"ssh", "deploy", "session", "hmac", "jwt", "app", "consumer", "write",
+	"subscription", "service", "crypto", "decryption", "root", "server",
+}
+
+// isAddressKey reports the keys that name a network address. In free text
+// their value is left to the IP rule, so "IP: routing table full" keeps
+// its words while "ip=10.0.0.1" still loses the address.
+func isAddressKey(key string) bool {
+	var buf [maxFold]byte
+	f, ok := fold(buf[:0], key)
+	if !ok {
+		return false
+	}
+	switch string(f) {
+	case "ip", "ipaddress", "clientip", "remoteaddr", "xforwardedfor", "xrealip":
+		return true
+	}
+	return hasWordSuffix(key, "ip")
 }
 
 // known reports whether the folded key f is a sensitive name. The built-in
@@ -151,8 +211,9 @@ func (e *Engine) IsSensitiveKey(key string) bool {
 // holds only the caller's extra names.
 func (e *Engine) known(f []byte) bool {
 	switch string(f) {
-	case "password", "passwd", "pass", "pwd", "secret", "token", "accesstoken",
-		"refreshtoken", "apikey", "authorization", "proxyauthorization",
+	case "password", "passwd", "pass", "pwd", "passphrase", "secret", "token",
+		"accesstoken", "refreshtoken", "idtoken", "apikey", "accesskey",
+		"secretkey", "privatekey", "clientsecret", "authorization", "proxyauthorization",
 		"cookie", "setcookie", "session", "sessionid", "csrf", "email", "mail",
 		"note", "notes", "description",
 		// personal data that no log needs, whatever the application
