@@ -117,3 +117,23 @@ func BenchmarkFreeText(b *testing.B) {
 		sink = e.String(freeText)
 	}
 }
+
+// BenchmarkRealLogs scrubs every line of the real-log corpus once per
+// iteration (see TestRealLogPrecision for what the lines are).
+func BenchmarkRealLogs(b *testing.B) {
+	lines := readRealLogs(b)
+	var size int64
+	for _, l := range lines {
+		size += int64(len(l.in))
+	}
+	e := Default()
+	buf := make([]byte, 0, 1<<16)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, l := range lines {
+			buf = e.AppendJSONString(buf[:0], l.in)
+		}
+	}
+	bufSink = buf
+}

@@ -37,7 +37,31 @@ var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// plainJSON marks the bytes that JSON takes as they are: printable ASCII
+// other than '"' and '\\'.
+var plainJSON = func() (t [256]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 func appendEscaped(dst []byte, s string) []byte {
+	// Most log text is plain ASCII: find the first byte that is not, eight
+	// at a time, and copy what comes before it in one go.
+	i := 0
+	for i+8 <= len(s) && plainJSON[s[i]] && plainJSON[s[i+1]] && plainJSON[s[i+2]] && plainJSON[s[i+3]] &&
+		plainJSON[s[i+4]] && plainJSON[s[i+5]] && plainJSON[s[i+6]] && plainJSON[s[i+7]] {
+		i += 8
+	}
+	for i < len(s) && plainJSON[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return append(dst, s...)
+	}
+	dst = append(dst, s[:i]...)
+	s = s[i:]
 	start := 0
 	for i := 0; i < len(s); {
 		b := s[i]

@@ -142,10 +142,23 @@ func (sc *scanner) ipv6(i int) {
 		return
 	}
 	end := j
+	colons, dbl, dots := 0, false, false
 	for end < len(s) && isV6(s[end]) {
+		switch s[end] {
+		case ':':
+			colons++
+			dbl = dbl || end > 0 && s[end-1] == ':'
+		case '.':
+			dots = true
+		}
 		end++
 	}
 	sc.v6End = end
+	// Without "::" an address has seven colons, or six before an IPv4
+	// tail: clocks ("19:38:41.123") and MAC addresses end here.
+	if !dbl && colons < 7 && !(dots && colons == 6) {
+		return
+	}
 	a, b := i, end
 	for b > a && s[b-1] == '.' {
 		b--

@@ -29,6 +29,9 @@ const (
 
 var class [256]uint16
 
+// trig is class's cTrig bit on its own, for the scanner's inner loop.
+var trig [256]bool
+
 func init() {
 	for c := 0; c < 256; c++ {
 		var f uint16
@@ -65,6 +68,7 @@ func init() {
 			f |= cPlain
 		}
 		class[c] = f
+		trig[c] = f&cTrig != 0
 	}
 }
 
@@ -145,7 +149,10 @@ func (sc *scanner) next() (sp span, ok bool) {
 	s := sc.s
 	i := sc.i
 	for sc.outN == 0 && i < len(s) {
-		for i < len(s) && class[s[i]]&cTrig == 0 {
+		for i+4 <= len(s) && !trig[s[i]] && !trig[s[i+1]] && !trig[s[i+2]] && !trig[s[i+3]] {
+			i += 4
+		}
+		for i < len(s) && !trig[s[i]] {
 			i++
 		}
 		if i == len(s) {
@@ -183,7 +190,7 @@ func (sc *scanner) next() (sp span, ok bool) {
 		for j < len(s) && isDigit(s[j]) {
 			j++
 		}
-		if i >= sc.skipTo && numberCandidate(s, i, j) {
+		if i >= sc.skipTo && (j-i >= 3 || i > 0 && (s[i-1] == '+' || s[i-1] == '(') || s[i] == '1') && numberCandidate(s, i, j) {
 			sc.digits(i, j)
 		}
 		i = j
@@ -221,8 +228,12 @@ func numberCandidate(s string, i, j int) bool {
 		return true
 	case n == 3:
 		return next == '-' || next == '.'
-	case n >= 4 && n <= 6:
-		return next == ' ' || next == '-'
+	case n == 4:
+		// Grouped card numbers start with four digits and a group of
+		// at least four more ("4111 1111", "3782 822463"); a date
+		// ("2026-12-01") does not.
+		return (next == ' ' || next == '-') && j+5 <= len(s) &&
+			isDigit(s[j+1]) && isDigit(s[j+2]) && isDigit(s[j+3]) && isDigit(s[j+4])
 	case n == 1:
 		return s[i] == '1' && next == '-'
 	}
@@ -435,6 +446,9 @@ func (sc *scanner) keyValue(i int) {
 		if ke > 0 && s[ke-1] == '\\' {
 			ke--
 		}
+	}
+	if ke > 0 && isDigit(s[ke-1]) && len(sc.e.keys) == 0 {
+		return // no built-in key ends in a digit: "21:22:33", "port 80:"
 	}
 	ks := ke
 	for ks > 0 && class[s[ks-1]]&cKey != 0 {
