@@ -28,7 +28,7 @@
 // so a developer sees the mistake in development. [Schema.Clean] shows what
 // would be sent, without a client.
 //
-// The redaction engine of internal/redact is the last line, applied where
+// The redaction engine of package redact is the last line, applied where
 // a string can still come from outside the schema: [Schema.Validate] (run
 // by New) refuses event names, property names and enum values it would
 // change, and [Client.PageView] refuses a route it would change. Because

@@ -2,9 +2,9 @@ package redact
 
 import (
 	"bytes"
-	"encoding/json"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // maxJSONDepth bounds how deeply JSONLines follows nested objects and
@@ -20,7 +20,7 @@ const maxJSONDepth = 64
 // and a number that is really a card or phone number becomes the
 // matching marker as a string. Everything else, white space and escapes
 // included, is copied as it was. A line that is not JSON is scrubbed as
-// text. Line ends are kept.
+// text. Line ends are kept. dst and src must not overlap.
 func (e *Engine) JSONLines(dst, src []byte) []byte {
 	for len(src) > 0 {
 		n := bytes.IndexByte(src, '\n')
@@ -132,8 +132,8 @@ func (w *jsonWalker) value(depth int) bool {
 		for w.i < len(w.src) && bytes.IndexByte([]byte("+-.eE0123456789"), w.src[w.i]) >= 0 {
 			w.i++
 		}
-		num := string(w.src[start:w.i])
-		if !json.Valid([]byte(num)) {
+		num := view(w.src[start:w.i])
+		if !jsonNumber(num) {
 			return false
 		}
 		if out := w.e.String(num); out != num {
@@ -217,7 +217,7 @@ func (w *jsonWalker) str() (string, bool) {
 			raw := w.src[start:w.i]
 			w.i++
 			if !escaped {
-				return string(raw), true
+				return view(raw), true
 			}
 			return unescape(raw)
 		case c == '\\':
@@ -298,4 +298,54 @@ func hex4(b []byte) (rune, bool) {
 		}
 	}
 	return r, true
+}
+
+// view returns the bytes of b as a string without copying them. The
+// walker only looks at such a string while it reads src, which nothing
+// writes to meanwhile; what it keeps, it copies into dst.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// jsonNumber reports whether s is a number by JSON's grammar.
+func jsonNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && '1' <= s[i] && s[i] <= '9':
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if i >= len(s) || !isDigit(s[i]) {
+			return false
+		}
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if i >= len(s) || !isDigit(s[i]) {
+			return false
+		}
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+	}
+	return i == len(s)
 }

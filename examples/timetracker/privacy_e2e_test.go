@@ -404,8 +404,31 @@ func playSession(t *testing.T, app *e2eApp) *session {
 	}
 
 	// The admin's test error, with an email in the User-Agent and the
-	// Referer and a token and an email in the query string.
-	a.tok.hdr.Set("User-Agent", "LeakTest/1.0 (+mailto:"+names["email in a user agent"]+")")
+	// Referer and a token and an email in the query string. One value of
+	// every kind the engine finds by value rides along in headers that
+	// Sentry keeps (scrubbed), so each category is checked in every sink.
+	byValue := map[string]string{
+		"card number in a header":      "4539 1488 0343 6467",
+		"IBAN in a header":             "GB33 BUKB 2020 1555 5555 55",
+		"phone number in a header":     "+44 20 7946 0321",
+		"SSN in a header":              "219-09-9999",
+		"GitHub token in a header":     "ghp_LeakTestKestrel0123456789abcdefABCD",
+		"AWS key ID in a header":       "AKIALEAKTESTHERON421",
+		"Stripe key in a header":       "sk_live_LeakTestAvocet00998877",
+		"fullwidth email in a header":  "fullwidth.ibis\uff20kestrel-leak.example",
+		"escaped email in a header":    `escaped.stilt\u0040kestrel-leak.example`,
+		"spelled email in a header":    "spelled.rail [at] kestrel-leak.example",
+		"private key body in a header": "MIIEowIBAAKCAQEAleaktestGODWITbody0123",
+	}
+	for label, v := range byValue {
+		s.seed(label, v)
+	}
+	a.tok.hdr.Set("User-Agent", "LeakTest/1.0 (+mailto:"+names["email in a user agent"]+"; card "+byValue["card number in a header"]+
+		"; call "+byValue["phone number in a header"]+"; ssn "+byValue["SSN in a header"]+
+		"; iban "+byValue["IBAN in a header"]+"; gh "+byValue["GitHub token in a header"]+
+		"; aws "+byValue["AWS key ID in a header"]+"; stripe "+byValue["Stripe key in a header"]+
+		"; mail "+byValue["fullwidth email in a header"]+" "+byValue["escaped email in a header"]+" "+byValue["spelled email in a header"]+
+		"; key -----BEGIN RSA PRIVATE KEY----- "+byValue["private key body in a header"]+" -----END RSA PRIVATE KEY-----)")
 	a.tok.hdr.Set("Referer", "https://intranet.example/people/"+names["email in a referer"]+"?token="+a.tokenSecret)
 	a.tok.hdr.Set("Cookie", "session="+a.sessionValue)
 	r := s.tagged(a.tok, a.id, http.StatusAccepted, "POST", "/api/v1/admin/test-error?"+q.Encode(), "POST /api/v1/admin/test-error", nil, nil)
@@ -854,12 +877,25 @@ func checkSentry(t *testing.T, s *session, reqs []captured, env string) {
 			t.Errorf("S2: the event's request carries %s: %v", k, v)
 		}
 	}
-	if hs, ok := found.Request["headers"].(map[string]any); ok {
-		for k := range hs {
-			switch strings.ToLower(k) {
-			case "authorization", "cookie", "set-cookie", "x-forwarded-for", "x-real-ip", "forwarded", "referer":
-				t.Errorf("S2: the event's request carries the %s header", k)
-			}
+	hs, _ := found.Request["headers"].(map[string]any)
+	for k := range hs {
+		switch strings.ToLower(k) {
+		case "authorization", "cookie", "set-cookie", "x-forwarded-for", "x-real-ip", "forwarded", "referer":
+			t.Errorf("S2: the event's request carries the %s header", k)
+		}
+	}
+	// The User-Agent with a value of every kind arrived, with each value
+	// replaced by its marker: the leak search proves that nothing of them
+	// is left, and this proves that they were there to be found.
+	var ua string
+	for k, v := range hs {
+		if strings.EqualFold(k, "User-Agent") {
+			ua = fmt.Sprint(v)
+		}
+	}
+	for _, m := range []string{"[card]", "[phone]", "[id-number]", "[iban]", "[secret]", "[email]", "[private-key]"} {
+		if !strings.Contains(ua, m) {
+			t.Errorf("L5, S2: the event's User-Agent lacks %s; got %q", m, ua)
 		}
 	}
 }
