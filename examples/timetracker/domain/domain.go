@@ -208,6 +208,45 @@ type SessionService interface {
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
 }
 
+// Counter names one rate-limit counter and the length of its window. Key
+// is opaque to the store; the auth layer makes it from hashes, never from
+// an email or an address as such.
+type Counter struct {
+	Key    string
+	Window time.Duration
+}
+
+// CounterState is a counter as it stands: the hits in its current window
+// and when that window ends.
+type CounterState struct {
+	Key     string
+	Hits    int
+	ResetAt time.Time
+}
+
+// AttemptService keeps rate-limit counters where every process sharing the
+// database sees them, so that limits hold per installation.
+type AttemptService interface {
+	// ReserveAttempts adds one hit to each counter, starting a new window
+	// for a counter whose window has ended, in one statement, and returns
+	// the counters as they now stand, in the order given. Concurrent
+	// callers each see a different count.
+	ReserveAttempts(ctx context.Context, cs []Counter) ([]CounterState, error)
+	// ReleaseAttempts takes back one hit of each counter, if its window is
+	// still the one in the state given.
+	ReleaseAttempts(ctx context.Context, cs []CounterState) error
+	// ClearAttempts forgets counters.
+	ClearAttempts(ctx context.Context, keys ...string) error
+	// CountAttempts returns the hits of a counter in its current window:
+	// zero when it has none or its window has ended.
+	CountAttempts(ctx context.Context, key string) (int, error)
+	// SetAttempts sets a counter to hits until resetAt.
+	SetAttempts(ctx context.Context, key string, hits int, resetAt time.Time) error
+	// DeleteExpiredAttempts removes counters whose window ended at or
+	// before now and returns how many.
+	DeleteExpiredAttempts(ctx context.Context, now time.Time) (int64, error)
+}
+
 // ClientService stores clients.
 type ClientService interface {
 	CreateClient(ctx context.Context, c *Client) error

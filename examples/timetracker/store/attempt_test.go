@@ -1,0 +1,104 @@
+package store_test
+
+import (
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+	"github.com/discreet-dev/discreet/examples/timetracker/store"
+)
+
+// TestAttemptCounters: one upsert per reservation, windows that end,
+// release, clear and the sweep, on both engines.
+func TestAttemptCounters(t *testing.T) {
+	both(t, func(t *testing.T, b backend) {
+		db := b.migrated(t)
+		ctx := t.Context()
+		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		cs := []domain.Counter{{Key: "z:one", Window: time.Minute}, {Key: "a:two", Window: time.Hour}}
+		for i := 1; i <= 3; i++ {
+			got, err := db.ReserveAttempts(ctx, cs)
+			must(t, err)
+			if len(got) != 2 || got[0].Key != "z:one" || got[0].Hits != i || got[1].Hits != i {
+				t.Fatalf("reservation %d: %+v", i, got)
+			}
+			if !got[0].ResetAt.Equal(time.Date(2026, 3, 1, 12, 1, 0, 0, time.UTC)) || !got[1].ResetAt.Equal(now.Add(time.Hour)) {
+				t.Fatalf("reset times %+v", got)
+			}
+		}
+		st, err := db.ReserveAttempts(ctx, cs[:1])
+		must(t, err)
+		must(t, db.ReleaseAttempts(ctx, st))
+		if n, err := db.CountAttempts(ctx, "z:one"); err != nil || n != 3 {
+			t.Fatalf("after a release: %d, %v", n, err)
+		}
+		// The minute window ends: a new one starts at 1, the hour goes on.
+		now = now.Add(time.Minute)
+		if n, _ := db.CountAttempts(ctx, "z:one"); n != 0 {
+			t.Fatalf("an ended window counts %d", n)
+		}
+		// A release of the old window does not touch the new one.
+		got, err := db.ReserveAttempts(ctx, cs)
+		must(t, err)
+		if got[0].Hits != 1 || got[1].Hits != 4 {
+			t.Fatalf("after the minute: %+v", got)
+		}
+		must(t, db.ReleaseAttempts(ctx, st))
+		if n, _ := db.CountAttempts(ctx, "z:one"); n != 1 {
+			t.Fatalf("a stale release changed the new window: %d", n)
+		}
+		must(t, db.ClearAttempts(ctx, "a:two"))
+		if n, _ := db.CountAttempts(ctx, "a:two"); n != 0 {
+			t.Fatalf("cleared counter counts %d", n)
+		}
+		must(t, db.SetAttempts(ctx, "k:known", 1, now.Add(24*time.Hour)))
+		if n, _ := db.CountAttempts(ctx, "k:known"); n != 1 {
+			t.Fatalf("set counter counts %d", n)
+		}
+		// The sweep deletes what has ended and keeps the rest.
+		n, err := db.DeleteExpiredAttempts(ctx, now.Add(2*time.Minute))
+		must(t, err)
+		if n != 1 {
+			t.Fatalf("swept %d rows, want 1", n)
+		}
+		if n, _ := db.CountAttempts(ctx, "k:known"); n != 1 {
+			t.Fatal("the sweep removed a live counter")
+		}
+	})
+}
+
+// TestAttemptsConcurrentSharedHandles: two handles on one database (two
+// app instances) reserving at once never see the same count, so a limit
+// of N lets exactly N through, whichever process they reach.
+func TestAttemptsConcurrentSharedHandles(t *testing.T) {
+	both(t, func(t *testing.T, b backend) {
+		dbs := []*store.DB{b.migrated(t), b.open(t)}
+		cs := []domain.Counter{{Key: "b:x", Window: time.Hour}, {Key: "a:x", Window: time.Hour}}
+		const n = 40
+		var mu sync.Mutex
+		var hits []int
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				got, err := dbs[i%2].ReserveAttempts(t.Context(), cs)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				hits = append(hits, got[0].Hits)
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		slices.Sort(hits)
+		for i, h := range hits {
+			if h != i+1 {
+				t.Fatalf("counts seen %v, want 1..%d once each", hits, n)
+			}
+		}
+	})
+}
