@@ -22,7 +22,7 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	u, err := a.auth.Register(r.Context(), auth.Registration{Email: in.Email, Password: in.Password, Name: in.Name})
+	u, err := a.auth.Register(r.Context(), auth.Registration{Email: in.Email, Password: in.Password, Name: in.Name, Client: a.auth.ClientAddr(r)})
 	if err != nil {
 		return internal(err, "register")
 	}

@@ -88,7 +88,16 @@ func (db *DB) ReleaseAttempts(ctx context.Context, cs []domain.CounterState) err
 		conds = append(conds, "(bucket = ? AND reset_at = ?)")
 		args = append(args, c.Key, x.ts(norm(c.ResetAt)))
 	}
-	_, err := x.exec(ctx, "UPDATE auth_attempts SET hits = hits - 1 WHERE hits > 0 AND ("+strings.Join(conds, " OR ")+")", args...)
+	where := "hits > 0 AND (" + strings.Join(conds, " OR ") + ")"
+	query := "UPDATE auth_attempts SET hits = hits - 1 WHERE " + where
+	if x.dialect == Postgres {
+		// The rows are locked in key order first, as ReserveAttempts
+		// locks them: in the order of a scan, two statements could each
+		// hold a row the other waits for.
+		query += " AND bucket IN (SELECT bucket FROM auth_attempts WHERE " + where + " ORDER BY bucket FOR UPDATE)"
+		args = append(args, args...)
+	}
+	_, err := x.exec(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("store: release attempts: %w", err)
 	}

@@ -85,6 +85,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 	f.Values.Del("password")
 	u, err := s.auth.Register(r.Context(), auth.Registration{
 		Email: r.PostForm.Get("email"), Password: r.PostForm.Get("password"), Name: r.PostForm.Get("name"),
+		Client: s.auth.ClientAddr(r),
 	})
 	if err != nil {
 		if domain.ErrorCode(err) == domain.ECONFLICT {
