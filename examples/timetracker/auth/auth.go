@@ -308,10 +308,46 @@ type ProfileUpdate struct {
 	Email           *string
 	Password        *string
 	CurrentPassword *string
+	// RevokeTokens, with a new Password, also revokes every API token of
+	// the user but the one making the request: whoever knew the old
+	// password may have made one.
+	RevokeTokens bool
+	// Client is the address of the request (see [Auth.ClientAddr]): wrong
+	// current passwords count against the sign-in limits.
+	Client string
+}
+
+// ConfirmPassword checks the signed-in user's current password before an
+// act that cannot be undone, such as deleting the account. A missing or
+// wrong password is EINVALID on field; the checks count against the
+// sign-in limits of the account and address, so a stolen token or
+// session cannot be used to guess the password.
+func (a *Auth) ConfirmPassword(ctx context.Context, u *domain.User, field, password, client string) error {
+	if password == "" {
+		return domain.FieldError(field, "Enter your current password to confirm.")
+	}
+	res, err := a.reserveReauth(ctx, u.Email, client)
+	if err != nil {
+		return err
+	}
+	pw, tooLong := password, len(password) > MaxPasswordLen
+	if tooLong {
+		pw = pw[:MaxPasswordLen]
+	}
+	switch err := CheckPassword(u.PasswordHash, pw); {
+	case errors.Is(err, ErrMismatch) || (err == nil && tooLong):
+		return domain.FieldError(field, "The current password is wrong.")
+	case err != nil:
+		a.release(ctx, res)
+		return fmt.Errorf("auth: stored hash of user %d: %w", u.ID, err)
+	}
+	a.release(ctx, res)
+	return nil
 }
 
 // UpdateProfile validates and applies upd to u's account. Changing the
-// password ends every other session of the user.
+// password ends every other session of the user and, with
+// upd.RevokeTokens, revokes their API tokens.
 func (a *Auth) UpdateProfile(ctx context.Context, u *domain.User, upd ProfileUpdate) (*domain.User, error) {
 	var du domain.UserUpdate
 	if upd.Name != nil {
@@ -339,8 +375,8 @@ func (a *Auth) UpdateProfile(ctx context.Context, u *domain.User, upd ProfileUpd
 		if upd.CurrentPassword == nil || *upd.CurrentPassword == "" {
 			return nil, domain.FieldError("current_password", "Enter your current password to change your email or password.")
 		}
-		if len(*upd.CurrentPassword) > MaxPasswordLen || CheckPassword(u.PasswordHash, *upd.CurrentPassword) != nil {
-			return nil, domain.FieldError("current_password", "The current password is wrong.")
+		if err := a.ConfirmPassword(ctx, u, "current_password", *upd.CurrentPassword, upd.Client); err != nil {
+			return nil, err
 		}
 	}
 	if upd.Password != nil {
@@ -357,11 +393,19 @@ func (a *Auth) UpdateProfile(ctx context.Context, u *domain.User, upd ProfileUpd
 	// A new password signs out every other browser: whoever knew the old
 	// one may be holding a session. The session making the change stays.
 	var keep []byte
+	var keepToken int64
 	if id := IdentityFrom(ctx); id != nil && id.Session != nil {
 		keep = id.Session.IDHash
+	} else if id != nil && id.Token != nil {
+		keepToken = id.Token.ID
 	}
 	if _, err := a.store.DeleteUserSessions(ctx, u.ID, keep); err != nil {
 		return nil, err
+	}
+	if upd.RevokeTokens {
+		if _, err := a.store.DeleteUserTokens(ctx, u.ID, keepToken); err != nil {
+			return nil, err
+		}
 	}
 	return nu, nil
 }

@@ -195,6 +195,9 @@ type TokenService interface {
 	// FindTokenByHash returns the token whose hash is hash and marks it used.
 	FindTokenByHash(ctx context.Context, hash []byte) (*Token, error)
 	DeleteToken(ctx context.Context, userID, id int64) error
+	// DeleteUserTokens revokes every token of the user but the one whose
+	// ID is keep (0 keeps none), and returns how many it removed.
+	DeleteUserTokens(ctx context.Context, userID, keep int64) (int64, error)
 }
 
 // SessionService stores browser sessions.

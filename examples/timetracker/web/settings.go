@@ -14,11 +14,26 @@ import (
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
+// profileData is what the profile page shows besides the form: the API
+// tokens a password change can revoke, with their last use.
+type profileData struct {
+	Tokens []domain.Token
+}
+
 // GET /settings/profile
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) error {
 	u := userOf(r)
-	f := newForm(url.Values{"name": {u.Name}, "email": {u.Email}})
-	s.render(w, r, http.StatusOK, "profile", &page{Title: "Profile", Nav: "settings", Form: f})
+	// Revoking the tokens with a new password is the default.
+	f := newForm(url.Values{"name": {u.Name}, "email": {u.Email}, "revoke_tokens": {"on"}})
+	return s.showProfile(w, r, http.StatusOK, f)
+}
+
+func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, status int, f *form) error {
+	ts, err := s.store.FindTokens(r.Context(), userOf(r).ID)
+	if err != nil {
+		return internalf(err, "tokens")
+	}
+	s.render(w, r, status, "profile", &page{Title: "Profile", Nav: "settings", Form: f, Data: profileData{Tokens: ts}})
 	return nil
 }
 
@@ -30,14 +45,23 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	u := userOf(r)
 	name, email := r.PostForm.Get("name"), r.PostForm.Get("email")
 	pw, current := r.PostForm.Get("password"), r.PostForm.Get("current_password")
-	upd := auth.ProfileUpdate{Name: &name, Email: &email}
+	revoke := r.PostForm.Get("revoke_tokens") != ""
+	upd := auth.ProfileUpdate{Name: &name, Email: &email, Client: s.auth.ClientAddr(r)}
+	// Passwords are never put back into the page.
+	again := func() *form {
+		v := url.Values{"name": {name}, "email": {email}}
+		if revoke {
+			v.Set("revoke_tokens", "on")
+		}
+		return newForm(v)
+	}
 	if pw != "" {
 		upd.Password = &pw
+		upd.RevokeTokens = revoke
 		if confirm := r.PostForm.Get("password_confirm"); confirm != pw {
-			f := newForm(url.Values{"name": {name}, "email": {email}})
+			f := again()
 			f.Errors["password_confirm"] = "The two new passwords differ."
-			s.render(w, r, http.StatusUnprocessableEntity, "profile", &page{Title: "Profile", Nav: "settings", Form: f})
-			return nil
+			return s.showProfile(w, r, http.StatusUnprocessableEntity, f)
 		}
 	}
 	if current != "" {
@@ -45,17 +69,22 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err := s.auth.UpdateProfile(r.Context(), u, upd)
 	if err == nil {
-		return s.redirect(w, r, "/settings/profile", "profile-updated")
+		flash := "profile-updated"
+		if upd.Password != nil {
+			flash = "password-changed"
+			if upd.RevokeTokens {
+				flash = "password-changed-tokens-revoked"
+			}
+		}
+		return s.redirect(w, r, "/settings/profile", flash)
 	}
-	// Passwords are never put back into the page.
-	f := newForm(url.Values{"name": {name}, "email": {email}})
+	f := again()
 	if domain.ErrorCode(err) == domain.ECONFLICT {
 		f.Errors["email"] = "Another account uses this email."
 	} else if !f.Fail(err, "") {
 		return internalf(err, "update profile")
 	}
-	s.render(w, r, statusFor(err), "profile", &page{Title: "Profile", Nav: "settings", Form: f})
-	return nil
+	return s.showProfile(w, r, statusFor(err), f)
 }
 
 type tokensData struct {
@@ -171,16 +200,12 @@ func (s *Server) deleteAccountPage(w http.ResponseWriter, r *http.Request) error
 // the rows, the person in product analytics, the log lines.
 func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 	u := userOf(r)
-	pw := r.PostFormValue("password")
 	f := newForm(nil)
-	switch {
-	case pw == "":
-		f.Errors["password"] = "Enter your password to confirm."
-	case len(pw) > auth.MaxPasswordLen || auth.CheckPassword(u.PasswordHash, pw) != nil:
-		f.Errors["password"] = "The password is wrong."
-	}
-	if f.HasErrors() {
-		s.render(w, r, http.StatusUnprocessableEntity, "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f})
+	if err := s.auth.ConfirmPassword(r.Context(), u, "password", r.PostFormValue("password"), s.auth.ClientAddr(r)); err != nil {
+		if !f.Fail(err, "password") {
+			return internalf(err, "confirm password")
+		}
+		s.render(w, r, statusFor(err), "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f})
 		return nil
 	}
 	if err := api.EraseAccount(r.Context(), api.AccountEraser{
