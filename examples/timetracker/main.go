@@ -34,6 +34,7 @@ import (
 	"github.com/discreet-dev/discreet/errortrack"
 	"github.com/discreet-dev/discreet/examples/timetracker/api"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/examples/timetracker/store"
 	"github.com/discreet-dev/discreet/examples/timetracker/web"
 	"github.com/discreet-dev/discreet/logging"
@@ -137,18 +138,19 @@ const usage = `usage: timetracker [serve|migrate|telemetry-preview|version]`
 type config struct {
 	consent consent.Settings // the privacy switches (SENTRY_DSN, POSTHOG_*, ENABLE_TELEMETRY, TELE_*, LOG_CLIENT_IP, LOG_DIR)
 
-	listenAddr   string // LISTEN_ADDR
-	dataDir      string // DATA_DIR
-	databaseURL  string // DATABASE_URL
-	logStderr    bool   // LOG_STDERR
-	logMaxSizeMB int    // LOG_MAX_SIZE_MB
-	logBackups   int    // LOG_MAX_BACKUPS
-	metricsToken string // METRICS_TOKEN
-	metricsAddr  string // METRICS_ADDR
-	appEnv       string // APP_ENV
-	registration string // REGISTRATION: open or closed
-	trustProxy   bool   // TRUST_PROXY
-	secureCookie bool   // SECURE_COOKIES
+	listenAddr   string        // LISTEN_ADDR
+	dataDir      string        // DATA_DIR
+	databaseURL  string        // DATABASE_URL
+	logStderr    bool          // LOG_STDERR
+	logMaxSizeMB int           // LOG_MAX_SIZE_MB
+	logBackups   int           // LOG_MAX_BACKUPS
+	metricsToken string        // METRICS_TOKEN
+	metricsAddr  string        // METRICS_ADDR
+	appEnv       string        // APP_ENV
+	registration string        // REGISTRATION: open or closed
+	maxEntry     time.Duration // MAX_ENTRY_HOURS: the longest an entry may be
+	trustProxy   bool          // TRUST_PROXY
+	secureCookie bool          // SECURE_COOKIES
 
 	posthogPersonalKey string // POSTHOG_PERSONAL_API_KEY, for deletions (A4)
 	posthogProjectID   string // POSTHOG_PROJECT_ID
@@ -226,6 +228,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	if c.registration != "open" && c.registration != "closed" {
 		errs = append(errs, fmt.Errorf("REGISTRATION: %q is neither open nor closed", c.registration))
 	}
+	c.maxEntry = time.Duration(intVar("MAX_ENTRY_HOURS", int(domain.DefaultMaxEntry/time.Hour))) * time.Hour
 	c.trustProxy = boolVar("TRUST_PROXY", false)
 	c.secureCookie = boolVar("SECURE_COOKIES", false)
 	c.posthogPersonalKey = get("POSTHOG_PERSONAL_API_KEY", "")
@@ -321,6 +324,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 	if d.db, err = store.Open(ctx, cfg.databaseURL); err != nil {
 		return d, err
 	}
+	d.db.MaxEntry = cfg.maxEntry
 	if err = d.db.Migrate(ctx); err != nil {
 		return d, err
 	}

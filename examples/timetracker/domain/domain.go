@@ -10,6 +10,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -110,6 +111,37 @@ type Entry struct {
 	Billable  bool       `json:"billable"`
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// DefaultMaxEntry is the longest an entry may be unless the operator
+// chooses another limit (MAX_ENTRY_HOURS): a week, far more than any real
+// stretch of work, and short enough that report totals cannot overflow.
+const DefaultMaxEntry = 7 * 24 * time.Hour
+
+// CheckLength refuses a stopped entry longer than max (zero means
+// DefaultMaxEntry), on field "end". A running timer is not refused: when
+// it has outlived max it is stopped at that length (see
+// EntryService.StopTimer), so the time recorded is not lost.
+func (e *Entry) CheckLength(max time.Duration) error {
+	if max <= 0 {
+		max = DefaultMaxEntry
+	}
+	if e.End != nil && e.End.Sub(e.Start) > max {
+		return FieldError("end", "An entry may last at most %s.", Hours(max))
+	}
+	return nil
+}
+
+// Hours writes a limit such as 168 hours for messages.
+func Hours(d time.Duration) string {
+	h := d.Hours()
+	if h == float64(int64(h)) {
+		if h == 1 {
+			return "1 hour"
+		}
+		return fmt.Sprintf("%d hours", int64(h))
+	}
+	return d.String()
 }
 
 // Running reports whether the entry is a running timer.
@@ -288,7 +320,11 @@ type EntryService interface {
 	// StartTimer creates a running entry; ECONFLICT when one is running.
 	StartTimer(ctx context.Context, e *Entry) error
 	// StopTimer ends the running entry at end; ENOTFOUND when none runs.
+	// A timer longer than the entry limit ends at that length instead.
 	StopTimer(ctx context.Context, userID int64, end time.Time) (*Entry, error)
+	// StopOverlongTimer stops a running timer that is longer than the
+	// entry limit, at that length, and returns it; nil when there is none.
+	StopOverlongTimer(ctx context.Context, userID int64) (*Entry, error)
 	// RunningTimer returns the running entry, or nil and no error.
 	RunningTimer(ctx context.Context, userID int64) (*Entry, error)
 	// CountRunningTimers counts running timers of all users (a metric).

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/api"
 )
 
 // flashCookie carries the code of a one-time success message across the
@@ -44,6 +46,7 @@ var flashes = map[string]flashMessage{
 	"test-error-sent":                 {"success", "A test error was sent to error tracking."},
 	"test-error-off":                  {"error", "The test error was logged, but not sent: error tracking is off (SENTRY_DSN is not set) or its queue is full."},
 	"no-timer":                        {"error", "No timer is running."},
+	"timer-capped":                    {"error", api.TimerCappedNotice},
 }
 
 func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, code string) {

@@ -102,3 +102,41 @@ func TestAttemptsConcurrentSharedHandles(t *testing.T) {
 		}
 	})
 }
+
+// TestEntryLengthLimit: the store refuses entries longer than MaxEntry
+// (EINVALID on end), and a timer that has run longer is stopped at that
+// length, on both engines.
+func TestEntryLengthLimit(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		f := seed(t, db)
+		now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		db.MaxEntry = 8 * time.Hour
+		start := now.Add(-24 * time.Hour)
+		long := start.Add(8*time.Hour + time.Microsecond)
+		wantErr(t, db.CreateEntry(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: f.project.ID, Start: start, End: &long}), domain.EINVALID, "end")
+		ok := start.Add(8 * time.Hour)
+		must(t, db.CreateEntry(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: f.project.ID, Start: start, End: &ok}))
+
+		// A timer within the limit is left alone...
+		must(t, db.StartTimer(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: f.project.ID, Start: now.Add(-time.Hour)}))
+		if e, err := db.StopOverlongTimer(ctx, f.a.ID); err != nil || e != nil {
+			t.Fatalf("StopOverlongTimer within the limit: %v, %v", e, err)
+		}
+		// ...and once it is past it, stopped at the limit.
+		now = now.Add(10 * time.Hour)
+		e, err := db.StopOverlongTimer(ctx, f.a.ID)
+		must(t, err)
+		if e == nil || e.End == nil || !e.End.Equal(now.Add(-11*time.Hour).Add(8*time.Hour)) {
+			t.Fatalf("overlong timer stopped as %+v", e)
+		}
+		// StopTimer itself caps too.
+		must(t, db.StartTimer(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: f.project.ID}))
+		e, err = db.StopTimer(ctx, f.a.ID, now.Add(9*time.Hour))
+		must(t, err)
+		if !e.End.Equal(now.Add(8 * time.Hour)) {
+			t.Fatalf("StopTimer past the limit ended at %v", e.End)
+		}
+	})
+}
