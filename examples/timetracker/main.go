@@ -242,6 +242,32 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	return c, nil
 }
 
+// metricsOpenWarning is logged at start-up, and the admin page says the
+// same, while /metrics answers anyone on a non-loopback address.
+const metricsOpenWarning = "/metrics is open to anyone on a non-loopback address: set METRICS_TOKEN, or METRICS_ADDR to a private address"
+
+// metricsOpen reports whether /metrics answers without a token on an
+// address other than loopback: LISTEN_ADDR, or METRICS_ADDR when set. An
+// empty or unspecified host (":8080", "0.0.0.0:8080") listens everywhere.
+func (c config) metricsOpen() bool {
+	if c.metricsToken != "" {
+		return false
+	}
+	addr := c.listenAddr
+	if c.metricsAddr != "" {
+		addr = c.metricsAddr
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return true
+	}
+	if host == "localhost" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
+}
+
 // outboundTransport is the one http.RoundTripper behind every connection
 // the application opens to another host: Sentry, PostHog and the telemetry
 // server all get it (claim C2). onDial, when set, sees each dial before it
@@ -319,7 +345,13 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 	// where they send; never a key, a DSN secret or a salt.
 	summary := cfg.consent.Summary()
 	summary = append(summary, slog.String("version", version), slog.String("environment", cfg.appEnv))
+	if cfg.metricsOpen() {
+		summary = append(summary, slog.String("metrics_warning", metricsOpenWarning))
+	}
 	d.log.LogAttrs(ctx, slog.LevelInfo, "optional services", summary...)
+	if cfg.metricsOpen() {
+		d.log.LogAttrs(ctx, slog.LevelWarn, metricsOpenWarning)
+	}
 
 	if d.db, err = store.Open(ctx, cfg.databaseURL); err != nil {
 		return d, err
@@ -410,6 +442,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		Errors:        d.errors,
 		EraseLogs:     eraseLogs,
 		SecureCookies: cfg.secureCookie,
+		MetricsOpen:   cfg.metricsOpen(),
 	}); err != nil {
 		return d, err
 	}

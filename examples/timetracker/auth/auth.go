@@ -249,7 +249,13 @@ func (a *Auth) SignIn(ctx context.Context, email, password, client string) (*dom
 	if !ok {
 		return nil, domain.Errorf(domain.EUNAUTHORIZED, "Wrong email or password.") // the hits stay: a failure
 	}
+	if !u.Active() {
+		// Said only to someone who knows the password.
+		a.release(ctx, res)
+		return nil, domain.Errorf(domain.EFORBIDDEN, "This account has been deactivated. Ask an administrator to reactivate it.")
+	}
 	a.signedIn(ctx, res, email, client)
+	a.touch(ctx, u)
 	if NeedsRehash(u.PasswordHash, a.opts.Params) {
 		if h, err := HashPassword(password, a.opts.Params); err == nil {
 			if nu, err := a.store.UpdateUser(ctx, u.ID, domain.UserUpdate{PasswordHash: &h}); err == nil {

@@ -33,7 +33,17 @@ type User struct {
 	AnalyticsOptOut bool      `json:"analytics_opt_out"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
+	// LastActiveAt is when the user last signed in or used a session or a
+	// token, to a few minutes; nil when never.
+	LastActiveAt *time.Time `json:"last_active_at,omitempty"`
+	// DeactivatedAt is when an admin deactivated the account; nil while
+	// it is active. A deactivated user cannot sign in, and their sessions
+	// and tokens do not work.
+	DeactivatedAt *time.Time `json:"deactivated_at,omitempty"`
 }
+
+// Active reports whether the account may be used.
+func (u *User) Active() bool { return u.DeactivatedAt == nil }
 
 // UserUpdate lists the fields a user may change on their profile (R3). Nil
 // fields stay as they are. PasswordHash is set by the auth layer after it
@@ -215,9 +225,21 @@ type UserService interface {
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
-	// DeleteUser removes the user and every row that belongs to them.
+	// DeleteUser removes the user and every row that belongs to them. The
+	// last active admin cannot be deleted (ECONFLICT).
 	DeleteUser(ctx context.Context, id int64) error
 	CountUsers(ctx context.Context) (int, error)
+	// FindUsers lists every account, oldest first, for the admin page.
+	FindUsers(ctx context.Context) ([]User, error)
+	// SetUserRole makes the user an admin or a plain user; demoting the
+	// last active admin is ECONFLICT.
+	SetUserRole(ctx context.Context, id int64, role Role) (*User, error)
+	// SetUserActive deactivates (ending the user's sessions) or
+	// reactivates an account; deactivating the last active admin is
+	// ECONFLICT.
+	SetUserActive(ctx context.Context, id int64, active bool) (*User, error)
+	// TouchUser records that the user was active at t.
+	TouchUser(ctx context.Context, id int64, t time.Time) error
 }
 
 // TokenService stores personal API tokens.

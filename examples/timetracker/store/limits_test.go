@@ -140,3 +140,57 @@ func TestEntryLengthLimit(t *testing.T) {
 		}
 	})
 }
+
+// TestLastAdminGuard: the last active admin can be neither deleted (while
+// other accounts exist), demoted nor deactivated, also when two admins
+// remove each other at the same moment; the only account may be deleted.
+func TestLastAdminGuard(t *testing.T) {
+	both(t, func(t *testing.T, b backend) {
+		db := b.migrated(t)
+		ctx := t.Context()
+		f := seed(t, db) // f.a is the admin
+		wantErr(t, db.DeleteUser(ctx, f.a.ID), domain.ECONFLICT, "")
+		_, err := db.SetUserRole(ctx, f.a.ID, domain.RoleUser)
+		wantErr(t, err, domain.ECONFLICT, "")
+		_, err = db.SetUserActive(ctx, f.a.ID, false)
+		wantErr(t, err, domain.ECONFLICT, "")
+
+		// Deactivation ends the sessions and is shown on the user.
+		must(t, db.CreateSession(ctx, &domain.Session{IDHash: []byte("sb"), UserID: f.b.ID, ExpiresAt: time.Now().Add(time.Hour)}))
+		u, err := db.SetUserActive(ctx, f.b.ID, false)
+		must(t, err)
+		if u.Active() {
+			t.Fatal("deactivated user is active")
+		}
+		if _, err := db.FindSession(ctx, []byte("sb")); domain.ErrorCode(err) != domain.ENOTFOUND {
+			t.Fatalf("a deactivated user's session survives: %v", err)
+		}
+		// A deactivated admin does not count as the other admin.
+		_, err = db.SetUserRole(ctx, f.b.ID, domain.RoleAdmin)
+		must(t, err)
+		wantErr(t, db.DeleteUser(ctx, f.a.ID), domain.ECONFLICT, "")
+		_, err = db.SetUserActive(ctx, f.b.ID, true)
+		must(t, err)
+
+		// Two admins deleting each other at once, with a plain user left:
+		// one admin stays.
+		plain := newUser(t, db, "cid@example.com")
+		other := b.open(t)
+		errs := make(chan error, 2)
+		go func() { errs <- db.DeleteUser(ctx, f.a.ID) }()
+		go func() { errs <- other.DeleteUser(ctx, f.b.ID) }()
+		e1, e2 := <-errs, <-errs
+		if (e1 == nil) == (e2 == nil) {
+			t.Fatalf("concurrent deletes of the two admins: %v and %v, want exactly one refused", e1, e2)
+		}
+		// The last account of all may go.
+		must(t, db.DeleteUser(ctx, plain.ID))
+		users, err := db.FindUsers(ctx)
+		must(t, err)
+		if len(users) != 1 || users[0].Role != domain.RoleAdmin {
+			t.Fatalf("users left: %+v", users)
+		}
+		must(t, db.DeleteUser(ctx, users[0].ID))
+		must(t, db.TouchUser(ctx, 1, time.Now()))
+	})
+}

@@ -46,6 +46,12 @@ var flashes = map[string]flashMessage{
 	"test-error-sent":                 {"success", "A test error was sent to error tracking."},
 	"test-error-off":                  {"error", "The test error was logged, but not sent: error tracking is off (SENTRY_DSN is not set) or its queue is full."},
 	"no-timer":                        {"error", "No timer is running."},
+	"user-promoted":                   {"success", "The user is now an administrator."},
+	"user-demoted":                    {"success", "The user is no longer an administrator."},
+	"user-deactivated":                {"success", "The account is deactivated: it cannot sign in, and its sessions and tokens no longer work."},
+	"user-reactivated":                {"success", "The account is active again."},
+	"last-admin":                      {"error", "This is the only administrator. Make another user an administrator first."},
+	"not-yourself":                    {"error", "You cannot deactivate your own account."},
 	"timer-capped":                    {"error", api.TimerCappedNotice},
 }
 

@@ -210,12 +210,21 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := api.EraseAccount(r.Context(), api.AccountEraser{
 		Store: s.store, Analytics: s.cfg.Analytics, EraseLogs: s.cfg.EraseLogs, Logger: s.log,
-	}, u.ID); err != nil {
+	}, u.ID); domain.ErrorCode(err) == domain.ECONFLICT {
+		// The only administrator: say what to do instead.
+		f.Errors[""] = lastAdminDeleteMessage
+		s.render(w, r, http.StatusConflict, "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f})
+		return nil
+	} else if err != nil {
 		return err
 	}
 	s.auth.ClearCookie(w, r)
 	return s.redirect(w, r, "/signin", "account-deleted")
 }
+
+// lastAdminDeleteMessage is shown to the only administrator trying to
+// delete their account.
+const lastAdminDeleteMessage = "You are the only administrator. Make another user an administrator under Administration first, so that someone can still manage this server."
 
 type serviceRow struct {
 	Name    string
@@ -225,6 +234,9 @@ type serviceRow struct {
 }
 
 type adminData struct {
+	MetricsOpen     bool
+	Users           []domain.User
+	Me              int64
 	Services        []serviceRow
 	LogClientIP     bool
 	TelemetryOn     bool
@@ -240,7 +252,13 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) error {
 	if userOf(r).Role != domain.RoleAdmin {
 		return domain.Errorf(domain.EFORBIDDEN, "This page is for administrators.")
 	}
-	d := adminData{Version: s.cfg.Version, TelemetryOn: s.cfg.Consent.Enabled(consent.InstallTelemetry)}
+	d := adminData{Version: s.cfg.Version, TelemetryOn: s.cfg.Consent.Enabled(consent.InstallTelemetry),
+		MetricsOpen: s.cfg.MetricsOpen, Me: userOf(r).ID}
+	us, err := s.store.FindUsers(r.Context())
+	if err != nil {
+		return internalf(err, "users")
+	}
+	d.Users = us
 	meaning := map[string]string{
 		"logs":              "Structured logs in the log directory, scrubbed of personal data. Always on; they stay on this host.",
 		"metrics":           "Prometheus metrics at /metrics, without personal labels. Always on; they wait to be scraped.",
@@ -295,6 +313,57 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "admin", &page{Title: "Administration", Nav: "admin", Data: d})
 	return nil
+}
+
+// POST /admin/users/{id}/role: role=admin or role=user. The last active
+// admin cannot be demoted.
+func (s *Server) setUserRole(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	role := domain.Role(r.PostFormValue("role"))
+	if role != domain.RoleAdmin && role != domain.RoleUser {
+		return domain.FieldError("role", "Choose admin or user.")
+	}
+	if _, err := s.store.SetUserRole(r.Context(), id, role); domain.ErrorCode(err) == domain.ECONFLICT {
+		return s.redirect(w, r, "/admin", "last-admin")
+	} else if err != nil {
+		return internalf(err, "set user role")
+	}
+	if role == domain.RoleAdmin {
+		return s.redirect(w, r, "/admin", "user-promoted")
+	}
+	return s.redirect(w, r, "/admin", "user-demoted")
+}
+
+// POST /admin/users/{id}/active: active=true or active=false. An admin
+// cannot deactivate their own account, nor anyone the last active admin.
+func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var active bool
+	switch r.PostFormValue("active") {
+	case "true":
+		active = true
+	case "false":
+		if id == userOf(r).ID {
+			return s.redirect(w, r, "/admin", "not-yourself")
+		}
+	default:
+		return domain.FieldError("active", "Choose true or false.")
+	}
+	if _, err := s.store.SetUserActive(r.Context(), id, active); domain.ErrorCode(err) == domain.ECONFLICT {
+		return s.redirect(w, r, "/admin", "last-admin")
+	} else if err != nil {
+		return internalf(err, "set user active")
+	}
+	if active {
+		return s.redirect(w, r, "/admin", "user-reactivated")
+	}
+	return s.redirect(w, r, "/admin", "user-deactivated")
 }
 
 // POST /admin/test-error: reports api.ErrTest, as the API's
