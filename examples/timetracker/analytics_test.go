@@ -107,7 +107,7 @@ func TestAnalyticsWiring(t *testing.T) {
 	gpc.hdr.Set("Sec-GPC", "1")
 	play(gpc)
 	gone, du := app.register("gone@example.org", "gone-password", "Gone")
-	gone.must(http.StatusNoContent, "DELETE", "/api/v1/me", nil, nil)
+	gone.must(http.StatusNoContent, "DELETE", "/api/v1/me", map[string]string{"password": "gone-password"}, nil)
 	s.stop(t) // flushes the queue
 
 	got := ps.byUser()

@@ -222,7 +222,7 @@ func TestWholeDay(t *testing.T) {
 	}
 
 	// Deletion (R2): the account, its rows and its log lines are gone.
-	c.must(http.StatusNoContent, "DELETE", "/api/v1/me", nil, nil)
+	c.must(http.StatusNoContent, "DELETE", "/api/v1/me", map[string]string{"password": "correct horse battery"}, nil)
 	c.must(http.StatusUnauthorized, "GET", "/api/v1/me", nil, nil)
 	web.must(http.StatusUnauthorized, "GET", "/api/v1/me", nil, nil) // the session went with the account
 	r := anon.do("POST", "/api/v1/sessions", map[string]string{"email": "ada@example.org", "password": "correct horse battery"})

@@ -106,9 +106,10 @@ func TestErrorStatuses(t *testing.T) {
 	}
 }
 
-// TestSignInRateLimit: after ten failed sign-ins for one account, the
-// eleventh attempt is refused with 429 and Retry-After, even with the
-// right password; other accounts are not affected.
+// TestSignInRateLimit: after ten failed sign-ins for one account from one
+// address, the eleventh attempt from that address is refused with 429 and
+// Retry-After, even with the right password; other accounts are not
+// affected.
 func TestSignInRateLimit(t *testing.T) {
 	app := newTestApp(t, nil)
 	app.register("target@example.org", "the-right-password", "T")

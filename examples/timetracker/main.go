@@ -34,6 +34,7 @@ import (
 	"github.com/discreet-dev/discreet/errortrack"
 	"github.com/discreet-dev/discreet/examples/timetracker/api"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/examples/timetracker/store"
 	"github.com/discreet-dev/discreet/examples/timetracker/web"
 	"github.com/discreet-dev/discreet/logging"
@@ -137,18 +138,19 @@ const usage = `usage: timetracker [serve|migrate|telemetry-preview|version]`
 type config struct {
 	consent consent.Settings // the privacy switches (SENTRY_DSN, POSTHOG_*, ENABLE_TELEMETRY, TELE_*, LOG_CLIENT_IP, LOG_DIR)
 
-	listenAddr   string // LISTEN_ADDR
-	dataDir      string // DATA_DIR
-	databaseURL  string // DATABASE_URL
-	logStderr    bool   // LOG_STDERR
-	logMaxSizeMB int    // LOG_MAX_SIZE_MB
-	logBackups   int    // LOG_MAX_BACKUPS
-	metricsToken string // METRICS_TOKEN
-	metricsAddr  string // METRICS_ADDR
-	appEnv       string // APP_ENV
-	registration string // REGISTRATION: open or closed
-	trustProxy   bool   // TRUST_PROXY
-	secureCookie bool   // SECURE_COOKIES
+	listenAddr   string        // LISTEN_ADDR
+	dataDir      string        // DATA_DIR
+	databaseURL  string        // DATABASE_URL
+	logStderr    bool          // LOG_STDERR
+	logMaxSizeMB int           // LOG_MAX_SIZE_MB
+	logBackups   int           // LOG_MAX_BACKUPS
+	metricsToken string        // METRICS_TOKEN
+	metricsAddr  string        // METRICS_ADDR
+	appEnv       string        // APP_ENV
+	registration string        // REGISTRATION: open or closed
+	maxEntry     time.Duration // MAX_ENTRY_HOURS: the longest an entry may be
+	trustProxy   bool          // TRUST_PROXY
+	secureCookie bool          // SECURE_COOKIES
 
 	posthogPersonalKey string // POSTHOG_PERSONAL_API_KEY, for deletions (A4)
 	posthogProjectID   string // POSTHOG_PROJECT_ID
@@ -226,6 +228,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	if c.registration != "open" && c.registration != "closed" {
 		errs = append(errs, fmt.Errorf("REGISTRATION: %q is neither open nor closed", c.registration))
 	}
+	c.maxEntry = time.Duration(intVar("MAX_ENTRY_HOURS", int(domain.DefaultMaxEntry/time.Hour))) * time.Hour
 	c.trustProxy = boolVar("TRUST_PROXY", false)
 	c.secureCookie = boolVar("SECURE_COOKIES", false)
 	c.posthogPersonalKey = get("POSTHOG_PERSONAL_API_KEY", "")
@@ -237,6 +240,32 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		return config{}, err
 	}
 	return c, nil
+}
+
+// metricsOpenWarning is logged at start-up, and the admin page says the
+// same, while /metrics answers anyone on a non-loopback address.
+const metricsOpenWarning = "/metrics is open to anyone on a non-loopback address: set METRICS_TOKEN, or METRICS_ADDR to a private address"
+
+// metricsOpen reports whether /metrics answers without a token on an
+// address other than loopback: LISTEN_ADDR, or METRICS_ADDR when set. An
+// empty or unspecified host (":8080", "0.0.0.0:8080") listens everywhere.
+func (c config) metricsOpen() bool {
+	if c.metricsToken != "" {
+		return false
+	}
+	addr := c.listenAddr
+	if c.metricsAddr != "" {
+		addr = c.metricsAddr
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return true
+	}
+	if host == "localhost" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
 }
 
 // outboundTransport is the one http.RoundTripper behind every connection
@@ -316,11 +345,18 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 	// where they send; never a key, a DSN secret or a salt.
 	summary := cfg.consent.Summary()
 	summary = append(summary, slog.String("version", version), slog.String("environment", cfg.appEnv))
+	if cfg.metricsOpen() {
+		summary = append(summary, slog.String("metrics_warning", metricsOpenWarning))
+	}
 	d.log.LogAttrs(ctx, slog.LevelInfo, "optional services", summary...)
+	if cfg.metricsOpen() {
+		d.log.LogAttrs(ctx, slog.LevelWarn, metricsOpenWarning)
+	}
 
 	if d.db, err = store.Open(ctx, cfg.databaseURL); err != nil {
 		return d, err
 	}
+	d.db.MaxEntry = cfg.maxEntry
 	if err = d.db.Migrate(ctx); err != nil {
 		return d, err
 	}
@@ -406,6 +442,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		Errors:        d.errors,
 		EraseLogs:     eraseLogs,
 		SecureCookies: cfg.secureCookie,
+		MetricsOpen:   cfg.metricsOpen(),
 	}); err != nil {
 		return d, err
 	}

@@ -239,7 +239,7 @@ func TestNoOutboundConnections(t *testing.T) {
 	c.must(http.StatusOK, "POST", "/api/v1/timer/stop", nil, nil)
 	c.must(http.StatusOK, "GET", "/api/v1/me/export", nil, nil)
 	c.must(http.StatusAccepted, "POST", "/api/v1/admin/test-error", nil, nil)
-	c.must(http.StatusNoContent, "DELETE", "/api/v1/me", nil, nil)
+	c.must(http.StatusNoContent, "DELETE", "/api/v1/me", map[string]string{"password": "quiet-password"}, nil)
 	s.stop(t)
 	mu.Lock()
 	defer mu.Unlock()

@@ -152,6 +152,7 @@ type knownRequest struct {
 type e2eUser struct {
 	id           int64
 	email        string
+	password     string
 	web, tok     *client // signed in with the session cookie (and CSRF), and with an API token
 	tokenSecret  string
 	sessionValue string
@@ -191,7 +192,7 @@ func (s *session) signUp(who, email, password, name, ip, tokenName string) *e2eU
 	s.seed("password of "+who, password)
 	s.seed("name of "+who, name)
 	s.seed("API token name of "+who, tokenName)
-	u := &e2eUser{email: email, web: s.newClient(ip)}
+	u := &e2eUser{email: email, password: password, web: s.newClient(ip)}
 	var created user
 	u.web.must(http.StatusCreated, "POST", "/api/v1/users", map[string]string{"email": email, "password": password, "name": name}, &created)
 	u.id = created.ID
@@ -499,7 +500,7 @@ func playSession(t *testing.T, app *e2eApp) *session {
 
 	// The erased user leaves (R2): rows, log lines, the PostHog person.
 	e.tok.must(http.StatusOK, "GET", "/api/v1/me/export", nil, nil)
-	e.tok.must(http.StatusNoContent, "DELETE", "/api/v1/me", nil, nil)
+	e.tok.must(http.StatusNoContent, "DELETE", "/api/v1/me", map[string]string{"password": e.password}, nil)
 	e.tok.must(http.StatusUnauthorized, "GET", "/api/v1/me", nil, nil)
 
 	// One anonymous request with a known ID, and the scrape.
@@ -1131,7 +1132,7 @@ func TestNoOutboundConnectionsByDefault(t *testing.T) {
 		c, _ := ta.register("dial.check@example.org", "dial-check-password", "D")
 		c.must(http.StatusCreated, "POST", "/api/v1/projects", map[string]any{"name": "P"}, nil)
 		c.must(http.StatusAccepted, "POST", "/api/v1/admin/test-error", nil, nil)
-		c.must(http.StatusNoContent, "DELETE", "/api/v1/me", nil, nil)
+		c.must(http.StatusNoContent, "DELETE", "/api/v1/me", map[string]string{"password": "dial-check-password"}, nil)
 		waitFor(t, 10*time.Second, "the install telemetry ping", func() bool { return len(tele.requests()) > 0 })
 		app.stop()
 		checkConnections(t, app, sentry, posthog, tele)

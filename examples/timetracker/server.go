@@ -123,13 +123,17 @@ func listenAttrs(a net.Addr) []any {
 	return attrs
 }
 
-// sweepSessions deletes expired sessions every hour.
+// sweepSessions deletes expired sessions and rate-limit counters whose
+// window has ended, every hour.
 func sweepSessions(ctx context.Context, d *deps) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if _, err := d.db.DeleteExpiredSessions(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			d.log.Warn("deleting expired sessions", logging.Err(err))
+		}
+		if _, err := d.db.DeleteExpiredAttempts(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			d.log.Warn("deleting expired sign-in counters", logging.Err(err))
 		}
 		select {
 		case <-ctx.Done():

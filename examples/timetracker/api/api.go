@@ -96,87 +96,141 @@ func New(opts Options) (*API, error) {
 	return a, nil
 }
 
+// Access is who may use a route: the one rule every route of the API and
+// the pages is checked by, and what the authorization tests are generated
+// from.
+type Access int
+
+// The kinds of access.
+const (
+	Public   Access = iota // anyone
+	SignedIn               // a signed-in user (session or token)
+	Admin                  // a signed-in administrator
+)
+
+// Route is one row of a route table: a ServeMux pattern and who may use
+// it.
+type Route struct {
+	Pattern string
+	Access  Access
+}
+
+type route struct {
+	Route
+	h func(http.ResponseWriter, *http.Request) error
+}
+
+// routes is the API's route table, patterns relative to [Prefix].
+func (a *API) routes() []route {
+	r := func(pattern string, access Access, h func(http.ResponseWriter, *http.Request) error) route {
+		return route{Route{pattern, access}, h}
+	}
+	return []route{
+		r("POST /users", Public, a.register),
+		r("POST /sessions", Public, a.signIn),
+		r("DELETE /sessions/current", SignedIn, a.signOut),
+
+		r("GET /tokens", SignedIn, a.listTokens),
+		r("POST /tokens", SignedIn, a.createToken),
+		r("DELETE /tokens/{id}", SignedIn, a.deleteToken),
+
+		r("GET /me", SignedIn, a.getMe),
+		r("PATCH /me", SignedIn, a.patchMe),
+		r("DELETE /me", SignedIn, a.deleteMe),
+		r("GET /me/export", SignedIn, a.exportMe),
+		r("GET /me/privacy", SignedIn, a.getPrivacy),
+		r("PUT /me/privacy", SignedIn, a.putPrivacy),
+
+		r("GET /clients", SignedIn, a.listClients),
+		r("POST /clients", SignedIn, a.createClient),
+		r("GET /clients/{id}", SignedIn, a.getClient),
+		r("PATCH /clients/{id}", SignedIn, a.patchClient),
+		r("DELETE /clients/{id}", SignedIn, a.deleteClient),
+
+		r("GET /projects", SignedIn, a.listProjects),
+		r("POST /projects", SignedIn, a.createProject),
+		r("GET /projects/{id}", SignedIn, a.getProject),
+		r("PATCH /projects/{id}", SignedIn, a.patchProject),
+		r("DELETE /projects/{id}", SignedIn, a.deleteProject),
+
+		r("GET /tasks", SignedIn, a.listTasks),
+		r("POST /tasks", SignedIn, a.createTask),
+		r("GET /tasks/{id}", SignedIn, a.getTask),
+		r("PATCH /tasks/{id}", SignedIn, a.patchTask),
+		r("DELETE /tasks/{id}", SignedIn, a.deleteTask),
+
+		r("GET /timer", SignedIn, a.getTimer),
+		r("POST /timer/start", SignedIn, a.startTimer),
+		r("POST /timer/stop", SignedIn, a.stopTimer),
+
+		r("GET /entries", SignedIn, a.listEntries),
+		r("POST /entries", SignedIn, a.createEntry),
+		r("GET /entries/{id}", SignedIn, a.getEntry),
+		r("PATCH /entries/{id}", SignedIn, a.patchEntry),
+		r("DELETE /entries/{id}", SignedIn, a.deleteEntry),
+
+		r("GET /reports/summary", SignedIn, a.summary),
+		r("GET /reports/entries.csv", SignedIn, a.entriesCSV),
+
+		r("POST /admin/test-error", Admin, a.testError),
+	}
+}
+
+// Routes returns the API's route table, with full patterns.
+func (a *API) Routes() []Route {
+	var out []Route
+	for _, rt := range a.routes() {
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		out = append(out, Route{method + " " + Prefix + path, rt.Access})
+	}
+	return out
+}
+
 // Register adds every API route to mux, under [Prefix]. Routes that need a
-// signed-in user answer 401 without one; the caller's mux must be wrapped in
-// [auth.Auth.Middleware] for anyone to be signed in.
+// signed-in user answer 401 without one, admin routes 403 to other users;
+// the caller's mux must be wrapped in [auth.Auth.Middleware] for anyone to
+// be signed in.
 func (a *API) Register(mux *http.ServeMux) {
-	type route struct {
-		pattern string
-		h       func(http.ResponseWriter, *http.Request) error
-		user    bool // needs a signed-in user
-	}
-	routes := []route{
-		{"POST /users", a.register, false},
-		{"POST /sessions", a.signIn, false},
-		{"DELETE /sessions/current", a.signOut, true},
-
-		{"GET /tokens", a.listTokens, true},
-		{"POST /tokens", a.createToken, true},
-		{"DELETE /tokens/{id}", a.deleteToken, true},
-
-		{"GET /me", a.getMe, true},
-		{"PATCH /me", a.patchMe, true},
-		{"DELETE /me", a.deleteMe, true},
-		{"GET /me/export", a.exportMe, true},
-		{"GET /me/privacy", a.getPrivacy, true},
-		{"PUT /me/privacy", a.putPrivacy, true},
-
-		{"GET /clients", a.listClients, true},
-		{"POST /clients", a.createClient, true},
-		{"GET /clients/{id}", a.getClient, true},
-		{"PATCH /clients/{id}", a.patchClient, true},
-		{"DELETE /clients/{id}", a.deleteClient, true},
-
-		{"GET /projects", a.listProjects, true},
-		{"POST /projects", a.createProject, true},
-		{"GET /projects/{id}", a.getProject, true},
-		{"PATCH /projects/{id}", a.patchProject, true},
-		{"DELETE /projects/{id}", a.deleteProject, true},
-
-		{"GET /tasks", a.listTasks, true},
-		{"POST /tasks", a.createTask, true},
-		{"GET /tasks/{id}", a.getTask, true},
-		{"PATCH /tasks/{id}", a.patchTask, true},
-		{"DELETE /tasks/{id}", a.deleteTask, true},
-
-		{"GET /timer", a.getTimer, true},
-		{"POST /timer/start", a.startTimer, true},
-		{"POST /timer/stop", a.stopTimer, true},
-
-		{"GET /entries", a.listEntries, true},
-		{"POST /entries", a.createEntry, true},
-		{"GET /entries/{id}", a.getEntry, true},
-		{"PATCH /entries/{id}", a.patchEntry, true},
-		{"DELETE /entries/{id}", a.deleteEntry, true},
-
-		{"GET /reports/summary", a.summary, true},
-		{"GET /reports/entries.csv", a.entriesCSV, true},
-
-		{"POST /admin/test-error", a.testError, true},
-	}
-	for _, rt := range routes {
-		method, path, _ := strings.Cut(rt.pattern, " ")
-		mux.Handle(method+" "+Prefix+path, a.handler(rt.h, rt.user))
+	for _, rt := range a.routes() {
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		mux.Handle(method+" "+Prefix+path, a.handler(rt.h, rt.Access))
 	}
 	// Anything else under the prefix answers in the API's error shape.
 	mux.Handle(Prefix+"/", a.handler(func(http.ResponseWriter, *http.Request) error {
 		return domain.Errorf(domain.ENOTFOUND, "No such API route.")
-	}, false))
+	}, Public))
 }
 
 // handler adapts an error-returning handler: a returned error is answered
-// by [Error], and user-only routes refuse anonymous callers first.
-func (a *API) handler(h func(http.ResponseWriter, *http.Request) error, needUser bool) http.Handler {
+// by [Error], and routes for users or admins refuse others first.
+func (a *API) handler(h func(http.ResponseWriter, *http.Request) error, access Access) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if needUser && auth.UserFrom(r.Context()) == nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="timetracker"`)
-			a.Error(w, r, domain.Errorf(domain.EUNAUTHORIZED, "Sign in or send a personal API token."))
+		if err := Allowed(r, access); err != nil {
+			if domain.ErrorCode(err) == domain.EUNAUTHORIZED {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="timetracker"`)
+			}
+			a.Error(w, r, err)
 			return
 		}
 		if err := h(w, r); err != nil {
 			a.Error(w, r, err)
 		}
 	})
+}
+
+// Allowed checks the request's user against access: EUNAUTHORIZED when
+// nobody is signed in, EFORBIDDEN when an admin route has a plain user.
+func Allowed(r *http.Request, access Access) error {
+	u := auth.UserFrom(r.Context())
+	switch {
+	case access == Public:
+		return nil
+	case u == nil:
+		return domain.Errorf(domain.EUNAUTHORIZED, "Sign in or send a personal API token.")
+	case access == Admin && u.Role != domain.RoleAdmin:
+		return domain.Errorf(domain.EFORBIDDEN, "Only an administrator may do this.")
+	}
+	return nil
 }
 
 // user returns the signed-in user; handler has checked there is one.

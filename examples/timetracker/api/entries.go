@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/discreet-dev/discreet/analytics"
@@ -23,10 +24,26 @@ func checkNotes(s string) error {
 type timerResponse struct {
 	Running bool          `json:"running"`
 	Entry   *domain.Entry `json:"entry"`
+	// Notice tells that a timer was stopped at the longest entry allowed.
+	Notice string `json:"notice,omitempty"`
 }
 
-// GET /timer
+// TimerCappedNotice is what users are told, by the API and the pages,
+// when a running timer outlived the longest entry allowed: it was stopped
+// at that length and kept as an entry.
+const TimerCappedNotice = "The timer ran longer than the longest entry allowed and was stopped at that length. Check the entry's end."
+
+// GET /timer. A timer that has outlived the entry limit is stopped at it,
+// and the answer says so.
 func (a *API) getTimer(w http.ResponseWriter, r *http.Request) error {
+	stopped, err := a.store.StopOverlongTimer(r.Context(), user(r).ID)
+	if err != nil {
+		return internal(err, "stop overlong timer")
+	}
+	if stopped != nil {
+		writeJSON(w, http.StatusOK, timerResponse{Running: false, Entry: stopped, Notice: TimerCappedNotice})
+		return nil
+	}
 	e, err := a.store.RunningTimer(r.Context(), user(r).ID)
 	if err != nil {
 		return internal(err, "running timer")
@@ -58,6 +75,11 @@ func (a *API) startTimer(w http.ResponseWriter, r *http.Request) error {
 	if err := checkNotes(in.Notes); err != nil {
 		return err
 	}
+	// A forgotten timer past the limit does not block a new one.
+	stopped, err := a.store.StopOverlongTimer(r.Context(), user(r).ID)
+	if err != nil {
+		return internal(err, "stop overlong timer")
+	}
 	e := &domain.Entry{
 		UserID:    user(r).ID,
 		ProjectID: p.ID,
@@ -75,7 +97,11 @@ func (a *API) startTimer(w http.ResponseWriter, r *http.Request) error {
 	a.capture(r, EventTimerStarted, analytics.Properties{
 		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable, "source": "api",
 	})
-	writeJSON(w, http.StatusCreated, timerResponse{Running: true, Entry: e})
+	res := timerResponse{Running: true, Entry: e}
+	if stopped != nil {
+		res.Notice = TimerCappedNotice
+	}
+	writeJSON(w, http.StatusCreated, res)
 	return nil
 }
 
@@ -88,14 +114,19 @@ func (a *API) stopTimer(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	e, err := a.store.StopTimer(r.Context(), user(r).ID, a.now().UTC())
+	end := a.now().UTC()
+	e, err := a.store.StopTimer(r.Context(), user(r).ID, end)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return domain.Errorf(domain.ENOTFOUND, "No timer is running.")
 	} else if err != nil {
 		return internal(err, "stop timer")
 	}
 	a.capture(r, EventTimerStopped, analytics.Properties{"duration": e.Duration(a.now()), "source": "api"})
-	writeJSON(w, http.StatusOK, timerResponse{Running: false, Entry: e})
+	res := timerResponse{Running: false, Entry: e}
+	if e.End != nil && e.End.Before(end.Truncate(time.Microsecond)) {
+		res.Notice = TimerCappedNotice
+	}
+	writeJSON(w, http.StatusOK, res)
 	return nil
 }
 

@@ -22,7 +22,7 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	u, err := a.auth.Register(r.Context(), auth.Registration{Email: in.Email, Password: in.Password, Name: in.Name})
+	u, err := a.auth.Register(r.Context(), auth.Registration{Email: in.Email, Password: in.Password, Name: in.Name, Client: a.auth.ClientAddr(r)})
 	if err != nil {
 		return internal(err, "register")
 	}
@@ -129,19 +129,26 @@ func (a *API) getMe(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// PATCH /me {name?, email?, password?, current_password?}
+// PATCH /me {name?, email?, password?, current_password?, revoke_tokens?}
+// revoke_tokens: true with a new password also revokes every other API
+// token of the user (the one making the request, if any, is kept).
 func (a *API) patchMe(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Name            *string `json:"name"`
 		Email           *string `json:"email"`
 		Password        *string `json:"password"`
 		CurrentPassword *string `json:"current_password"`
+		RevokeTokens    *bool   `json:"revoke_tokens"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
+	if in.RevokeTokens != nil && *in.RevokeTokens && in.Password == nil {
+		return domain.FieldError("revoke_tokens", "Tokens are revoked together with a password change; send password too.")
+	}
 	u, err := a.auth.UpdateProfile(r.Context(), user(r), auth.ProfileUpdate{
 		Name: in.Name, Email: in.Email, Password: in.Password, CurrentPassword: in.CurrentPassword,
+		RevokeTokens: in.RevokeTokens != nil && *in.RevokeTokens, Client: a.auth.ClientAddr(r),
 	})
 	if err != nil {
 		return internal(err, "update profile")
@@ -150,10 +157,24 @@ func (a *API) patchMe(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// DELETE /me erases the account (claim R2): the rows, the log lines, and
-// the person in product analytics.
+// DELETE /me {password} erases the account (claim R2): the rows, the log
+// lines, and the person in product analytics. The current password is
+// required, whichever way the caller signed in: a token alone must not be
+// enough to destroy the account.
 func (a *API) deleteMe(w http.ResponseWriter, r *http.Request) error {
 	u := user(r)
+	var in struct {
+		Password string `json:"password"`
+	}
+	if r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
+		return domain.FieldError("password", `Send your current password as {"password": "…"} to delete the account.`)
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := a.auth.ConfirmPassword(r.Context(), u, "password", in.Password, a.auth.ClientAddr(r)); err != nil {
+		return internal(err, "confirm password")
+	}
 	if err := EraseAccount(r.Context(), AccountEraser{
 		Store: a.store, Analytics: a.analytics, EraseLogs: a.eraseLogs, Logger: a.log,
 	}, u.ID); err != nil {

@@ -18,11 +18,13 @@ import (
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
-// Store is the storage auth needs: accounts, sessions and tokens.
+// Store is the storage auth needs: accounts, sessions, tokens and the
+// rate-limit counters.
 type Store interface {
 	domain.UserService
 	domain.SessionService
 	domain.TokenService
+	domain.AttemptService
 }
 
 // Options configure [New]. Only Store is required.
@@ -45,8 +47,9 @@ type Options struct {
 	// RegistrationClosed refuses new accounts, except the very first one
 	// (who becomes the admin).
 	RegistrationClosed bool
-	// Limiter limits failed sign-ins; nil means NewLimiter(nil).
-	Limiter *Limiter
+	// Limits are the sign-in and sign-up limits; the zero value means
+	// the defaults (see LimitOptions).
+	Limits LimitOptions
 	// OnError answers a request the middleware refuses: an invalid bearer
 	// token (a domain.EUNAUTHORIZED error) or a missing or wrong CSRF token
 	// (domain.EFORBIDDEN). The default writes a plain-text status.
@@ -58,9 +61,9 @@ type Options struct {
 // Auth authenticates requests and manages passwords, sessions and tokens.
 // Its methods are safe for concurrent use.
 type Auth struct {
-	store   Store
-	opts    Options
-	limiter *Limiter
+	store  Store
+	opts   Options
+	limits LimitOptions
 
 	dummyOnce sync.Once
 	dummy     string
@@ -95,11 +98,7 @@ func New(opts Options) (*Auth, error) {
 	if opts.OnError == nil {
 		opts.OnError = plainError
 	}
-	l := opts.Limiter
-	if l == nil {
-		l = NewLimiter(&LimitOptions{Now: opts.Now})
-	}
-	return &Auth{store: opts.Store, opts: opts, limiter: l}, nil
+	return &Auth{store: opts.Store, opts: opts, limits: opts.Limits.withDefaults()}, nil
 }
 
 func plainError(w http.ResponseWriter, _ *http.Request, err error) {
@@ -169,12 +168,28 @@ type Registration struct {
 	Email    string
 	Password string
 	Name     string
+	// Client is the address the sign-up comes from (see [Auth.ClientAddr]),
+	// which sign-ups are limited by.
+	Client string
 }
 
 // Register validates reg, hashes the password and creates the account. The
 // first account is an admin. When registration is closed, only the first
-// account may be created; later attempts get domain.EFORBIDDEN.
+// account may be created; later attempts get domain.EFORBIDDEN before
+// anything else is looked at, so the answer is the same for every email.
+// Sign-ups are limited per address (LimitOptions.SignUpsPerAddress); over
+// the limit the error is a *LimitedError.
 func (a *Auth) Register(ctx context.Context, reg Registration) (*domain.User, error) {
+	closed := func() error { return domain.Errorf(domain.EFORBIDDEN, "Registration is closed on this server.") }
+	if a.opts.RegistrationClosed {
+		n, err := a.store.CountUsers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			return nil, closed()
+		}
+	}
 	email, err := NormalizeEmail(reg.Email)
 	if err != nil {
 		return nil, err
@@ -186,14 +201,10 @@ func (a *Auth) Register(ctx context.Context, reg Registration) (*domain.User, er
 	if err := checkPasswordRules("password", reg.Password); err != nil {
 		return nil, err
 	}
-	if a.opts.RegistrationClosed {
-		n, err := a.store.CountUsers(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if n > 0 {
-			return nil, domain.Errorf(domain.EFORBIDDEN, "Registration is closed on this server.")
-		}
+	// Counted before the hash, so a burst cannot outrun the limit. Only
+	// well-formed sign-ups get here: a typo in a form costs nothing.
+	if _, err := a.reserveSignUp(ctx, reg.Client); err != nil {
+		return nil, err
 	}
 	hash, err := HashPassword(reg.Password, a.opts.Params)
 	if err != nil {
@@ -210,57 +221,41 @@ func (a *Auth) Register(ctx context.Context, reg Registration) (*domain.User, er
 		if err := a.store.DeleteUser(ctx, u.ID); err != nil {
 			return nil, err
 		}
-		return nil, domain.Errorf(domain.EFORBIDDEN, "Registration is closed on this server.")
+		return nil, closed()
 	}
 	return u, nil
 }
 
-// LimitedError is returned by SignIn when the rate limiter refuses; its
-// code is domain.ETOOMANY and RetryAfter says when to try again.
-type LimitedError struct {
-	RetryAfter time.Duration
-}
-
-// Error implements error.
-func (e *LimitedError) Error() string {
-	return fmt.Sprintf("%s: too many failed sign-ins; try again in %s", domain.ETOOMANY, e.RetryAfter.Round(time.Second))
-}
-
-// Unwrap gives the domain error, so domain.ErrorCode finds ETOOMANY.
-func (e *LimitedError) Unwrap() error {
-	return domain.Errorf(domain.ETOOMANY, "Too many failed sign-ins. Try again later.")
-}
-
 // SignIn checks an email and password from client (see [Auth.ClientAddr]).
 // Wrong credentials give domain.EUNAUTHORIZED without saying which part was
-// wrong; too many failures give a *LimitedError.
+// wrong; an attempt over a limit gives a *LimitedError (see LimitOptions).
+//
+// The attempt is counted before the password is checked and given back
+// when it succeeds, so concurrent guesses cannot outrun the limits. Every
+// failure costs the same work: one argon2id derivation over at most
+// MaxPasswordLen bytes, for an unknown email (against a dummy hash) as for
+// a known one, whatever the length of the password.
 func (a *Auth) SignIn(ctx context.Context, email, password, client string) (*domain.User, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
-	if ok, wait := a.limiter.Allow(email, client); !ok {
-		return nil, &LimitedError{RetryAfter: wait}
-	}
-	wrong := domain.Errorf(domain.EUNAUTHORIZED, "Wrong email or password.")
-	u, err := a.store.FindUserByEmail(ctx, email)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		// Spend the same time as for a real account.
-		_ = CheckPassword(a.dummyHash(), password)
-		a.limiter.Failure(email, client)
-		return nil, wrong
-	} else if err != nil {
+	email = normEmail(email)
+	res, err := a.reserveSignIn(ctx, email, client)
+	if err != nil {
 		return nil, err
 	}
-	if len(password) > MaxPasswordLen {
-		a.limiter.Failure(email, client)
-		return nil, wrong
+	u, ok, err := a.verify(ctx, email, password)
+	if err != nil {
+		a.release(ctx, res)
+		return nil, err
 	}
-	switch err := CheckPassword(u.PasswordHash, password); {
-	case errors.Is(err, ErrMismatch):
-		a.limiter.Failure(email, client)
-		return nil, wrong
-	case err != nil:
-		return nil, fmt.Errorf("auth: stored hash of user %d: %w", u.ID, err)
+	if !ok {
+		return nil, domain.Errorf(domain.EUNAUTHORIZED, "Wrong email or password.") // the hits stay: a failure
 	}
-	a.limiter.Success(email)
+	if !u.Active() {
+		// Said only to someone who knows the password.
+		a.release(ctx, res)
+		return nil, domain.Errorf(domain.EFORBIDDEN, "This account has been deactivated. Ask an administrator to reactivate it.")
+	}
+	a.signedIn(ctx, res, email, client)
+	a.touch(ctx, u)
 	if NeedsRehash(u.PasswordHash, a.opts.Params) {
 		if h, err := HashPassword(password, a.opts.Params); err == nil {
 			if nu, err := a.store.UpdateUser(ctx, u.ID, domain.UserUpdate{PasswordHash: &h}); err == nil {
@@ -269,6 +264,39 @@ func (a *Auth) SignIn(ctx context.Context, email, password, client string) (*dom
 		}
 	}
 	return u, nil
+}
+
+// verify looks the account up and checks the password with constant work:
+// exactly one derivation, with the account's hash or the dummy one, over
+// the password cut to MaxPasswordLen bytes. A longer password never
+// matches, but it is not refused before the work is done: that shortcut
+// told known emails from unknown ones.
+func (a *Auth) verify(ctx context.Context, email, password string) (*domain.User, bool, error) {
+	u, err := a.store.FindUserByEmail(ctx, email)
+	found := err == nil
+	if err != nil && domain.ErrorCode(err) != domain.ENOTFOUND {
+		return nil, false, err
+	}
+	hash := a.dummyHash()
+	if found {
+		hash = u.PasswordHash
+	}
+	pw, tooLong := password, len(password) > MaxPasswordLen
+	if tooLong {
+		pw = pw[:MaxPasswordLen]
+	}
+	switch err := CheckPassword(hash, pw); {
+	case errors.Is(err, ErrMismatch):
+		return nil, false, nil
+	case err != nil && found:
+		return nil, false, fmt.Errorf("auth: stored hash of user %d: %w", u.ID, err)
+	case err != nil:
+		return nil, false, err
+	}
+	if !found || tooLong {
+		return nil, false, nil
+	}
+	return u, true, nil
 }
 
 func (a *Auth) dummyHash() string {
@@ -286,10 +314,46 @@ type ProfileUpdate struct {
 	Email           *string
 	Password        *string
 	CurrentPassword *string
+	// RevokeTokens, with a new Password, also revokes every API token of
+	// the user but the one making the request: whoever knew the old
+	// password may have made one.
+	RevokeTokens bool
+	// Client is the address of the request (see [Auth.ClientAddr]): wrong
+	// current passwords count against the sign-in limits.
+	Client string
+}
+
+// ConfirmPassword checks the signed-in user's current password before an
+// act that cannot be undone, such as deleting the account. A missing or
+// wrong password is EINVALID on field; the checks count against the
+// sign-in limits of the account and address, so a stolen token or
+// session cannot be used to guess the password.
+func (a *Auth) ConfirmPassword(ctx context.Context, u *domain.User, field, password, client string) error {
+	if password == "" {
+		return domain.FieldError(field, "Enter your current password to confirm.")
+	}
+	res, err := a.reserveReauth(ctx, u.Email, client)
+	if err != nil {
+		return err
+	}
+	pw, tooLong := password, len(password) > MaxPasswordLen
+	if tooLong {
+		pw = pw[:MaxPasswordLen]
+	}
+	switch err := CheckPassword(u.PasswordHash, pw); {
+	case errors.Is(err, ErrMismatch) || (err == nil && tooLong):
+		return domain.FieldError(field, "The current password is wrong.")
+	case err != nil:
+		a.release(ctx, res)
+		return fmt.Errorf("auth: stored hash of user %d: %w", u.ID, err)
+	}
+	a.release(ctx, res)
+	return nil
 }
 
 // UpdateProfile validates and applies upd to u's account. Changing the
-// password ends every other session of the user.
+// password ends every other session of the user and, with
+// upd.RevokeTokens, revokes their API tokens.
 func (a *Auth) UpdateProfile(ctx context.Context, u *domain.User, upd ProfileUpdate) (*domain.User, error) {
 	var du domain.UserUpdate
 	if upd.Name != nil {
@@ -317,8 +381,8 @@ func (a *Auth) UpdateProfile(ctx context.Context, u *domain.User, upd ProfileUpd
 		if upd.CurrentPassword == nil || *upd.CurrentPassword == "" {
 			return nil, domain.FieldError("current_password", "Enter your current password to change your email or password.")
 		}
-		if len(*upd.CurrentPassword) > MaxPasswordLen || CheckPassword(u.PasswordHash, *upd.CurrentPassword) != nil {
-			return nil, domain.FieldError("current_password", "The current password is wrong.")
+		if err := a.ConfirmPassword(ctx, u, "current_password", *upd.CurrentPassword, upd.Client); err != nil {
+			return nil, err
 		}
 	}
 	if upd.Password != nil {
@@ -335,11 +399,19 @@ func (a *Auth) UpdateProfile(ctx context.Context, u *domain.User, upd ProfileUpd
 	// A new password signs out every other browser: whoever knew the old
 	// one may be holding a session. The session making the change stays.
 	var keep []byte
+	var keepToken int64
 	if id := IdentityFrom(ctx); id != nil && id.Session != nil {
 		keep = id.Session.IDHash
+	} else if id != nil && id.Token != nil {
+		keepToken = id.Token.ID
 	}
 	if _, err := a.store.DeleteUserSessions(ctx, u.ID, keep); err != nil {
 		return nil, err
+	}
+	if upd.RevokeTokens {
+		if _, err := a.store.DeleteUserTokens(ctx, u.ID, keepToken); err != nil {
+			return nil, err
+		}
 	}
 	return nu, nil
 }

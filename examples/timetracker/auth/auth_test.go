@@ -55,38 +55,6 @@ func TestPasswords(t *testing.T) {
 	}
 }
 
-func TestLimiter(t *testing.T) {
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	l := auth.NewLimiter(&auth.LimitOptions{PerAccount: 3, PerClient: 5, Window: time.Minute, Now: func() time.Time { return now }})
-	for range 3 {
-		if ok, _ := l.Allow("a@example.org", "10.0.0.1"); !ok {
-			t.Fatal("refused before the limit")
-		}
-		l.Failure("A@example.org ", "10.0.0.1") // the account key is normalised
-	}
-	if ok, wait := l.Allow("a@example.org", "10.0.0.2"); ok || wait != time.Minute {
-		t.Fatalf("account over its limit: ok=%v wait=%v", ok, wait)
-	}
-	// The client has 3 failures; two more on other accounts reach its limit.
-	l.Failure("b@example.org", "10.0.0.1")
-	l.Failure("c@example.org", "10.0.0.1")
-	if ok, _ := l.Allow("d@example.org", "10.0.0.1"); ok {
-		t.Fatal("client over its limit allowed")
-	}
-	if ok, _ := l.Allow("d@example.org", "10.0.0.9"); !ok {
-		t.Fatal("another client on another account refused")
-	}
-	// Success clears the account, not the client.
-	l.Success("a@example.org")
-	if ok, _ := l.Allow("a@example.org", "10.0.0.2"); !ok {
-		t.Fatal("account still limited after a success")
-	}
-	now = now.Add(time.Minute)
-	if ok, _ := l.Allow("d@example.org", "10.0.0.1"); !ok {
-		t.Fatal("still limited after the window")
-	}
-}
-
 func newAuth(t *testing.T, opts auth.Options) (*auth.Auth, *store.DB) {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
@@ -243,7 +211,7 @@ func TestSessionExpiry(t *testing.T) {
 
 func TestSignIn(t *testing.T) {
 	ctx := context.Background()
-	a, _ := newAuth(t, auth.Options{Limiter: auth.NewLimiter(&auth.LimitOptions{PerAccount: 2})})
+	a, _ := newAuth(t, auth.Options{Limits: auth.LimitOptions{PerAccountAddress: 2}})
 	if _, err := a.Register(ctx, auth.Registration{Email: "s@example.org", Password: "sign-in-pw", Name: "S"}); err != nil {
 		t.Fatal(err)
 	}

@@ -35,9 +35,15 @@
 //
 // # Rate limiting
 //
-// [Limiter] counts failed sign-ins per account and per client address in
-// fixed windows; [Auth.SignIn] refuses with a domain.ETOOMANY error once
-// either count is over its limit. Checking a password for an unknown email
-// costs as much as for a known one, so the timing does not tell which emails
-// have accounts.
+// Sign-ins are limited per account and address, per address, and by a
+// slower budget per account that addresses the account has signed in from
+// before do not spend, so guessing stops without letting an attacker lock
+// the owner out; sign-ups are limited per address (see [LimitOptions] for
+// the policy). Each attempt is counted in the database before its
+// password is hashed, and given back when it succeeds, so concurrent
+// requests cannot outrun a limit and every process on one database counts
+// together. Over a limit, [Auth.SignIn] and [Auth.Register] return a
+// [*LimitedError] (domain.ETOOMANY). Every failed sign-in costs the same
+// work, for an unknown email as for a known one and whatever the password's
+// length, so the timing does not tell which emails have accounts.
 package auth

@@ -1,141 +1,189 @@
 package auth
 
 import (
+	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
-// LimitOptions configure a Limiter. Zero fields take the defaults shown.
+// LimitOptions are the sign-in and sign-up limits. Zero fields take the
+// defaults shown. The policy, which the README states for operators:
+//
+//   - An account may be tried PerAccountAddress times per Window from one
+//     address: guessing from one address stops there, and only for that
+//     address, so an attacker elsewhere cannot lock the owner out.
+//   - One address may try PerAddress times per Window across all accounts,
+//     which stops one address spraying passwords over many accounts.
+//   - An account has a slower budget of PerAccount tries per AccountWindow
+//     from addresses that have never signed in to it, which stops guessing
+//     spread over many addresses. When it is spent, addresses that signed
+//     in to the account successfully in the last KnownFor are still let
+//     through (each under its own PerAccountAddress limit), so the owner
+//     keeps signing in from home or the office; a new address waits until
+//     the budget's window ends.
+//   - One address may attempt SignUpsPerAddress sign-ups per SignUpWindow.
+//
+// Every attempt is counted before its password is checked, and given back
+// when it succeeds, so however many requests arrive at once at most the
+// limit is ever checked. The counters live in the database, so every
+// process sharing it counts together.
 type LimitOptions struct {
-	PerAccount int              // failed sign-ins per account and window; default 10
-	PerClient  int              // failed sign-ins per client address and window; default 50
-	Window     time.Duration    // default 15 minutes
-	MaxKeys    int              // accounts plus clients tracked at once; default 100,000
-	Now        func() time.Time // the clock; default time.Now
+	PerAccountAddress int           // default 10
+	PerAddress        int           // default 50
+	Window            time.Duration // default 15 minutes
+	PerAccount        int           // default 100
+	AccountWindow     time.Duration // default 24 hours
+	KnownFor          time.Duration // default 90 days
+	SignUpsPerAddress int           // default 10
+	SignUpWindow      time.Duration // default 1 hour
 }
 
-// Limiter counts failed sign-ins per account and per client in fixed
-// windows. Only failures count, so people who type their password right are
-// never slowed down, while guessing from one address, or at one account
-// from many addresses, stops at the limit. Its memory is bounded by
-// MaxKeys. It is safe for concurrent use.
-type Limiter struct {
-	opts LimitOptions
-
-	mu       sync.Mutex
-	accounts map[[32]byte]*window
-	clients  map[string]*window
+func (o LimitOptions) withDefaults() LimitOptions {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defD := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&o.PerAccountAddress, 10)
+	def(&o.PerAddress, 50)
+	defD(&o.Window, 15*time.Minute)
+	def(&o.PerAccount, 100)
+	defD(&o.AccountWindow, 24*time.Hour)
+	defD(&o.KnownFor, 90*24*time.Hour)
+	def(&o.SignUpsPerAddress, 10)
+	defD(&o.SignUpWindow, time.Hour)
+	return o
 }
 
-type window struct {
-	failures int
-	reset    time.Time
+// LimitedError is returned when a limit refuses an attempt; its code is
+// domain.ETOOMANY and RetryAfter says when to try again.
+type LimitedError struct {
+	RetryAfter time.Duration
+	// Message is what the user is told.
+	Message string
 }
 
-// NewLimiter returns a Limiter; nil opts means defaults.
-func NewLimiter(opts *LimitOptions) *Limiter {
-	var o LimitOptions
-	if opts != nil {
-		o = *opts
-	}
-	if o.PerAccount <= 0 {
-		o.PerAccount = 10
-	}
-	if o.PerClient <= 0 {
-		o.PerClient = 50
-	}
-	if o.Window <= 0 {
-		o.Window = 15 * time.Minute
-	}
-	if o.MaxKeys <= 0 {
-		o.MaxKeys = 100_000
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	return &Limiter{opts: o, accounts: map[[32]byte]*window{}, clients: map[string]*window{}}
+// Error implements error.
+func (e *LimitedError) Error() string {
+	return domain.ETOOMANY + ": " + e.Message
 }
 
-// accountKey hashes the normalised email so the limiter never holds
-// addresses in memory.
-func accountKey(email string) [32]byte {
-	return sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(email))))
+// Unwrap gives the domain error, so domain.ErrorCode finds ETOOMANY.
+func (e *LimitedError) Unwrap() error {
+	return domain.Errorf(domain.ETOOMANY, "%s", e.Message)
 }
 
-// Allow reports whether a sign-in for the account (an email) from client
-// (an address) may be tried now and, when not, how long until it may.
-func (l *Limiter) Allow(email, client string) (bool, time.Duration) {
-	now := l.opts.Now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// Messages of the limits.
+const (
+	msgSignInLimited = "Too many failed sign-ins. Try again later."
+	msgSignUpLimited = "Too many sign-ups from this address. Try again later."
+)
+
+// key makes a counter key: a prefix and the SHA-256 of the parts, so the
+// database never holds an email or an address as such.
+func key(prefix string, parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return prefix + hex.EncodeToString(h.Sum(nil))
+}
+
+func normEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// Counter keys. Each prefix is one kind of counter.
+func accountAddressKey(email, addr string) string { return key("sa:", normEmail(email), addr) }
+func addressKey(addr string) string               { return key("sd:", addr) }
+func accountKey(email string) string              { return key("sb:", normEmail(email)) }
+func knownKey(email, addr string) string          { return key("known:", normEmail(email), addr) }
+func signUpKey(addr string) string                { return key("su:", addr) }
+
+// reservation is the hits an attempt holds until it is judged.
+type reservation []domain.CounterState
+
+// reserve counts one attempt on every counter and refuses it when any is
+// over its limit, giving the hits back so a refusal costs nothing.
+func (a *Auth) reserve(ctx context.Context, cs []domain.Counter, limits []int, msg string) (reservation, error) {
+	got, err := a.store.ReserveAttempts(ctx, cs)
+	if err != nil {
+		return nil, err
+	}
+	now := a.opts.Now()
 	var wait time.Duration
-	if w := l.accounts[accountKey(email)]; w != nil && now.Before(w.reset) && w.failures >= l.opts.PerAccount {
-		wait = w.reset.Sub(now)
-	}
-	if w := l.clients[client]; w != nil && now.Before(w.reset) && w.failures >= l.opts.PerClient {
-		wait = max(wait, w.reset.Sub(now))
-	}
-	return wait == 0, wait
-}
-
-// Failure records a failed sign-in.
-func (l *Limiter) Failure(email, client string) {
-	now := l.opts.Now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.accounts)+len(l.clients) >= l.opts.MaxKeys {
-		l.sweep(now)
-	}
-	bump(l.accounts, accountKey(email), now, l.opts.Window)
-	bump(l.clients, client, now, l.opts.Window)
-}
-
-// Success forgets the account's failures, so its owner is not held back
-// by someone else's guesses once they have signed in. The client's count
-// stays: one right password must not reset a guessing run over many
-// accounts.
-func (l *Limiter) Success(email string) {
-	l.mu.Lock()
-	delete(l.accounts, accountKey(email))
-	l.mu.Unlock()
-}
-
-func bump[K comparable](m map[K]*window, k K, now time.Time, d time.Duration) {
-	w := m[k]
-	if w == nil || !now.Before(w.reset) {
-		w = &window{reset: now.Add(d)}
-		m[k] = w
-	}
-	w.failures++
-}
-
-// sweep drops expired windows and, if the maps are still full, arbitrary
-// ones until there is room: under a flood from many addresses forgetting
-// some counts is better than growing without bound.
-func (l *Limiter) sweep(now time.Time) {
-	for k, w := range l.accounts {
-		if !now.Before(w.reset) {
-			delete(l.accounts, k)
+	for i, s := range got {
+		if s.Hits > limits[i] {
+			wait = max(wait, s.ResetAt.Sub(now), time.Second)
 		}
 	}
-	for k, w := range l.clients {
-		if !now.Before(w.reset) {
-			delete(l.clients, k)
-		}
+	if wait > 0 {
+		_ = a.store.ReleaseAttempts(context.WithoutCancel(ctx), got)
+		return nil, &LimitedError{RetryAfter: wait, Message: msg}
 	}
-	target := l.opts.MaxKeys * 3 / 4
-	for k := range l.clients {
-		if len(l.accounts)+len(l.clients) <= target {
-			return
-		}
-		delete(l.clients, k)
+	return got, nil
+}
+
+// release gives an attempt's hits back: it succeeded, or it could not be
+// judged.
+func (a *Auth) release(ctx context.Context, r reservation) {
+	_ = a.store.ReleaseAttempts(context.WithoutCancel(ctx), r)
+}
+
+// reserveSignIn counts a sign-in attempt for email from addr. The
+// account's own budget applies only to addresses it has not signed in
+// from.
+func (a *Auth) reserveSignIn(ctx context.Context, email, addr string) (reservation, error) {
+	l := a.limits
+	cs := []domain.Counter{
+		{Key: accountAddressKey(email, addr), Window: l.Window},
+		{Key: addressKey(addr), Window: l.Window},
 	}
-	for k := range l.accounts {
-		if len(l.accounts)+len(l.clients) <= target {
-			return
-		}
-		delete(l.accounts, k)
+	limits := []int{l.PerAccountAddress, l.PerAddress}
+	known, err := a.store.CountAttempts(ctx, knownKey(email, addr))
+	if err != nil {
+		return nil, err
 	}
+	if known == 0 {
+		cs = append(cs, domain.Counter{Key: accountKey(email), Window: l.AccountWindow})
+		limits = append(limits, l.PerAccount)
+	}
+	return a.reserve(ctx, cs, limits, msgSignInLimited)
+}
+
+// signedIn gives back a successful attempt's hits, clears the address's
+// failures on the account and remembers the address as known.
+func (a *Auth) signedIn(ctx context.Context, r reservation, email, addr string) {
+	ctx = context.WithoutCancel(ctx)
+	a.release(ctx, r)
+	_ = a.store.ClearAttempts(ctx, accountAddressKey(email, addr))
+	_ = a.store.SetAttempts(ctx, knownKey(email, addr), 1, a.opts.Now().Add(a.limits.KnownFor))
+}
+
+// reserveReauth counts a check of a signed-in user's current password,
+// as before deleting the account: a stolen token must not become a way to
+// guess the password. It shares the account-and-address and address
+// counters with sign-in.
+func (a *Auth) reserveReauth(ctx context.Context, email, addr string) (reservation, error) {
+	l := a.limits
+	return a.reserve(ctx, []domain.Counter{
+		{Key: accountAddressKey(email, addr), Window: l.Window},
+		{Key: addressKey(addr), Window: l.Window},
+	}, []int{l.PerAccountAddress, l.PerAddress}, msgSignInLimited)
+}
+
+// reserveSignUp counts a sign-up attempt from addr. Sign-ups that create
+// an account count too, and so do those refused because the email is
+// taken: that answer is what an enumeration would collect.
+func (a *Auth) reserveSignUp(ctx context.Context, addr string) (reservation, error) {
+	l := a.limits
+	return a.reserve(ctx, []domain.Counter{{Key: signUpKey(addr), Window: l.SignUpWindow}}, []int{l.SignUpsPerAddress}, msgSignUpLimited)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/logging"
@@ -75,6 +76,9 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 				return
 			}
 			u, err := a.store.FindUserByID(ctx, t.UserID)
+			if err == nil && !u.Active() {
+				err = domain.Errorf(domain.EUNAUTHORIZED, "This account has been deactivated by an administrator.")
+			}
 			if err != nil {
 				if domain.ErrorCode(err) == domain.ENOTFOUND {
 					err = domain.Errorf(domain.EUNAUTHORIZED, "The API token is not valid.")
@@ -93,6 +97,11 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 				u, err := a.store.FindUserByID(ctx, s.UserID)
 				switch {
 				case domain.ErrorCode(err) == domain.ENOTFOUND:
+					s = nil
+				case err == nil && !u.Active():
+					// Deactivation ends the sessions; one that slipped
+					// through signs nobody in.
+					_ = a.store.DeleteSession(ctx, s.IDHash)
 					s = nil
 				case err != nil:
 					a.opts.OnError(w, r, err)
@@ -117,6 +126,7 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		logging.SetUserID(ctx, id.User.ID)
+		a.touch(ctx, id.User)
 		r2 := r.WithContext(WithIdentity(ctx, id))
 		next.ServeHTTP(w, r2)
 		// The mux sets the route on the request it was given; hand it
@@ -125,6 +135,20 @@ func (a *Auth) Middleware(next http.Handler) http.Handler {
 			r.Pattern = r2.Pattern
 		}
 	})
+}
+
+// activeGranularity bounds how often a user's last activity is written:
+// once per ten minutes of use, not on every request.
+const activeGranularity = 10 * time.Minute
+
+// touch records that u is active, at most once per activeGranularity.
+func (a *Auth) touch(ctx context.Context, u *domain.User) {
+	now := a.opts.Now()
+	if u.LastActiveAt != nil && now.Sub(*u.LastActiveAt) < activeGranularity {
+		return
+	}
+	_ = a.store.TouchUser(context.WithoutCancel(ctx), u.ID, now)
+	u.LastActiveAt = &now
 }
 
 // bearer returns the token of "Bearer <token>"; the scheme is

@@ -10,6 +10,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -32,7 +33,17 @@ type User struct {
 	AnalyticsOptOut bool      `json:"analytics_opt_out"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
+	// LastActiveAt is when the user last signed in or used a session or a
+	// token, to a few minutes; nil when never.
+	LastActiveAt *time.Time `json:"last_active_at,omitempty"`
+	// DeactivatedAt is when an admin deactivated the account; nil while
+	// it is active. A deactivated user cannot sign in, and their sessions
+	// and tokens do not work.
+	DeactivatedAt *time.Time `json:"deactivated_at,omitempty"`
 }
+
+// Active reports whether the account may be used.
+func (u *User) Active() bool { return u.DeactivatedAt == nil }
 
 // UserUpdate lists the fields a user may change on their profile (R3). Nil
 // fields stay as they are. PasswordHash is set by the auth layer after it
@@ -112,6 +123,37 @@ type Entry struct {
 	UpdatedAt time.Time  `json:"updated_at"`
 }
 
+// DefaultMaxEntry is the longest an entry may be unless the operator
+// chooses another limit (MAX_ENTRY_HOURS): a week, far more than any real
+// stretch of work, and short enough that report totals cannot overflow.
+const DefaultMaxEntry = 7 * 24 * time.Hour
+
+// CheckLength refuses a stopped entry longer than max (zero means
+// DefaultMaxEntry), on field "end". A running timer is not refused: when
+// it has outlived max it is stopped at that length (see
+// EntryService.StopTimer), so the time recorded is not lost.
+func (e *Entry) CheckLength(max time.Duration) error {
+	if max <= 0 {
+		max = DefaultMaxEntry
+	}
+	if e.End != nil && e.End.Sub(e.Start) > max {
+		return FieldError("end", "An entry may last at most %s.", Hours(max))
+	}
+	return nil
+}
+
+// Hours writes a limit such as 168 hours for messages.
+func Hours(d time.Duration) string {
+	h := d.Hours()
+	if h == float64(int64(h)) {
+		if h == 1 {
+			return "1 hour"
+		}
+		return fmt.Sprintf("%d hours", int64(h))
+	}
+	return d.String()
+}
+
 // Running reports whether the entry is a running timer.
 func (e *Entry) Running() bool { return e.End == nil }
 
@@ -183,9 +225,21 @@ type UserService interface {
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 	FindUserByEmail(ctx context.Context, email string) (*User, error)
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
-	// DeleteUser removes the user and every row that belongs to them.
+	// DeleteUser removes the user and every row that belongs to them. The
+	// last active admin cannot be deleted (ECONFLICT).
 	DeleteUser(ctx context.Context, id int64) error
 	CountUsers(ctx context.Context) (int, error)
+	// FindUsers lists every account, oldest first, for the admin page.
+	FindUsers(ctx context.Context) ([]User, error)
+	// SetUserRole makes the user an admin or a plain user; demoting the
+	// last active admin is ECONFLICT.
+	SetUserRole(ctx context.Context, id int64, role Role) (*User, error)
+	// SetUserActive deactivates (ending the user's sessions) or
+	// reactivates an account; deactivating the last active admin is
+	// ECONFLICT.
+	SetUserActive(ctx context.Context, id int64, active bool) (*User, error)
+	// TouchUser records that the user was active at t.
+	TouchUser(ctx context.Context, id int64, t time.Time) error
 }
 
 // TokenService stores personal API tokens.
@@ -195,6 +249,9 @@ type TokenService interface {
 	// FindTokenByHash returns the token whose hash is hash and marks it used.
 	FindTokenByHash(ctx context.Context, hash []byte) (*Token, error)
 	DeleteToken(ctx context.Context, userID, id int64) error
+	// DeleteUserTokens revokes every token of the user but the one whose
+	// ID is keep (0 keeps none), and returns how many it removed.
+	DeleteUserTokens(ctx context.Context, userID, keep int64) (int64, error)
 }
 
 // SessionService stores browser sessions.
@@ -206,6 +263,45 @@ type SessionService interface {
 	// whose hash is keep (nil keeps none), and returns how many it removed.
 	DeleteUserSessions(ctx context.Context, userID int64, keep []byte) (int64, error)
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
+}
+
+// Counter names one rate-limit counter and the length of its window. Key
+// is opaque to the store; the auth layer makes it from hashes, never from
+// an email or an address as such.
+type Counter struct {
+	Key    string
+	Window time.Duration
+}
+
+// CounterState is a counter as it stands: the hits in its current window
+// and when that window ends.
+type CounterState struct {
+	Key     string
+	Hits    int
+	ResetAt time.Time
+}
+
+// AttemptService keeps rate-limit counters where every process sharing the
+// database sees them, so that limits hold per installation.
+type AttemptService interface {
+	// ReserveAttempts adds one hit to each counter, starting a new window
+	// for a counter whose window has ended, in one statement, and returns
+	// the counters as they now stand, in the order given. Concurrent
+	// callers each see a different count.
+	ReserveAttempts(ctx context.Context, cs []Counter) ([]CounterState, error)
+	// ReleaseAttempts takes back one hit of each counter, if its window is
+	// still the one in the state given.
+	ReleaseAttempts(ctx context.Context, cs []CounterState) error
+	// ClearAttempts forgets counters.
+	ClearAttempts(ctx context.Context, keys ...string) error
+	// CountAttempts returns the hits of a counter in its current window:
+	// zero when it has none or its window has ended.
+	CountAttempts(ctx context.Context, key string) (int, error)
+	// SetAttempts sets a counter to hits until resetAt.
+	SetAttempts(ctx context.Context, key string, hits int, resetAt time.Time) error
+	// DeleteExpiredAttempts removes counters whose window ended at or
+	// before now and returns how many.
+	DeleteExpiredAttempts(ctx context.Context, now time.Time) (int64, error)
 }
 
 // ClientService stores clients.
@@ -246,7 +342,11 @@ type EntryService interface {
 	// StartTimer creates a running entry; ECONFLICT when one is running.
 	StartTimer(ctx context.Context, e *Entry) error
 	// StopTimer ends the running entry at end; ENOTFOUND when none runs.
+	// A timer longer than the entry limit ends at that length instead.
 	StopTimer(ctx context.Context, userID int64, end time.Time) (*Entry, error)
+	// StopOverlongTimer stops a running timer that is longer than the
+	// entry limit, at that length, and returns it; nil when there is none.
+	StopOverlongTimer(ctx context.Context, userID int64) (*Entry, error)
 	// RunningTimer returns the running entry, or nil and no error.
 	RunningTimer(ctx context.Context, userID int64) (*Entry, error)
 	// CountRunningTimers counts running timers of all users (a metric).

@@ -58,6 +58,16 @@ type DB struct {
 	// Now returns the current time; nil means time.Now. Tests set it before
 	// first use to control created and updated stamps and session expiry.
 	Now func() time.Time
+	// MaxEntry is the longest an entry may be; zero means
+	// domain.DefaultMaxEntry. Set it before first use.
+	MaxEntry time.Duration
+}
+
+func (db *DB) maxEntry() time.Duration {
+	if db.MaxEntry > 0 {
+		return db.MaxEntry
+	}
+	return domain.DefaultMaxEntry
 }
 
 // Open opens the database named by dsn and checks that it answers. It does

@@ -28,7 +28,14 @@ func scanEntry(row interface{ Scan(...any) error }) (*domain.Entry, error) {
 }
 
 // checkEntry validates e's own fields and normalises its times.
-func checkEntry(e *domain.Entry) error {
+func (db *DB) checkEntry(e *domain.Entry) error {
+	if err := checkEntryFields(e); err != nil {
+		return err
+	}
+	return e.CheckLength(db.maxEntry())
+}
+
+func checkEntryFields(e *domain.Entry) error {
 	if err := validTime(e.Start, "start"); err != nil {
 		return err
 	}
@@ -78,7 +85,7 @@ func insertEntry(ctx context.Context, x q, e *domain.Entry, now time.Time) error
 // end is a running timer, so it is ECONFLICT when one runs already.
 func (db *DB) CreateEntry(ctx context.Context, e *domain.Entry) error {
 	in := *e
-	if err := checkEntry(&in); err != nil {
+	if err := db.checkEntry(&in); err != nil {
 		return err
 	}
 	now := norm(db.now())
@@ -167,7 +174,7 @@ func findEntries(ctx context.Context, x q, userID int64, f domain.EntryFilter) (
 // it back into a running timer, which is ECONFLICT when another runs.
 func (db *DB) UpdateEntry(ctx context.Context, e *domain.Entry) error {
 	in := *e
-	if err := checkEntry(&in); err != nil {
+	if err := db.checkEntry(&in); err != nil {
 		return err
 	}
 	now := norm(db.now())
@@ -217,7 +224,7 @@ func (db *DB) StartTimer(ctx context.Context, e *domain.Entry) error {
 	if in.Start.IsZero() {
 		in.Start = now
 	}
-	if err := checkEntry(&in); err != nil {
+	if err := db.checkEntry(&in); err != nil {
 		return err
 	}
 	err := db.inTx(ctx, func(x q) error {
@@ -240,7 +247,9 @@ func (db *DB) StartTimer(ctx context.Context, e *domain.Entry) error {
 
 // StopTimer ends the user's running timer at end (zero means now) and
 // returns it; ENOTFOUND when no timer runs, EINVALID on field end when end
-// is before the timer's start.
+// is before the timer's start. A timer that has run longer than MaxEntry
+// is stopped at that length, not lost: the entry returned then ends
+// before end, which callers tell the user.
 func (db *DB) StopTimer(ctx context.Context, userID int64, end time.Time) (*domain.Entry, error) {
 	now := norm(db.now())
 	if end.IsZero() {
@@ -251,18 +260,6 @@ func (db *DB) StopTimer(ctx context.Context, userID int64, end time.Time) (*doma
 	}
 	end = norm(end)
 	x := db.q()
-	// One statement: two processes stopping the same timer cannot both
-	// succeed, and the row returned is the one that was stopped.
-	e, err := scanEntry(x.row(ctx, `UPDATE entries SET end_at = ?, updated_at = ?
-		WHERE user_id = ? AND end_at IS NULL AND start_at <= ?
-		RETURNING `+strings.ReplaceAll(entryColumns, "e.", ""),
-		x.ts(end), x.ts(now), userID, x.ts(end)))
-	if err == nil {
-		return e, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: stop timer: %w", err)
-	}
 	running, err := db.RunningTimer(ctx, userID)
 	if err != nil {
 		return nil, err
@@ -270,7 +267,48 @@ func (db *DB) StopTimer(ctx context.Context, userID int64, end time.Time) (*doma
 	if running == nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "no timer is running")
 	}
+	if limit := running.Start.Add(db.maxEntry()); end.After(limit) {
+		end = limit
+	}
+	// One statement: two processes stopping the same timer cannot both
+	// succeed, and the row returned is the one that was stopped.
+	e, err := scanEntry(x.row(ctx, `UPDATE entries SET end_at = ?, updated_at = ?
+		WHERE id = ? AND user_id = ? AND end_at IS NULL AND start_at <= ?
+		RETURNING `+strings.ReplaceAll(entryColumns, "e.", ""),
+		x.ts(end), x.ts(now), running.ID, userID, x.ts(end)))
+	if err == nil {
+		return e, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: stop timer: %w", err)
+	}
+	running, err = db.RunningTimer(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if running == nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no timer is running")
+	}
 	return nil, domain.FieldError("end", "must not be before start")
+}
+
+// StopOverlongTimer stops the user's running timer if it has run longer
+// than MaxEntry, at that length, and returns the stopped entry; nil when
+// no timer runs or it is within the limit.
+func (db *DB) StopOverlongTimer(ctx context.Context, userID int64) (*domain.Entry, error) {
+	running, err := db.RunningTimer(ctx, userID)
+	if err != nil || running == nil {
+		return nil, err
+	}
+	now := norm(db.now())
+	if now.Sub(running.Start) <= db.maxEntry() {
+		return nil, nil
+	}
+	e, err := db.StopTimer(ctx, userID, now)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, nil // stopped meanwhile by another request
+	}
+	return e, err
 }
 
 // RunningTimer returns the user's running timer, or nil and no error.

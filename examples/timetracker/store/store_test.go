@@ -970,6 +970,9 @@ func TestDeleteUserCascade(t *testing.T) {
 			return m
 		}
 		before := count(f.b.ID)
+		// f.a is the admin: another must exist before they may go.
+		_, err := db.SetUserRole(ctx, f.b.ID, domain.RoleAdmin)
+		must(t, err)
 		must(t, db.DeleteUser(ctx, f.a.ID))
 		for table, n := range count(f.a.ID) {
 			if n != 0 {

@@ -107,6 +107,16 @@ func (db *DB) DeleteToken(ctx context.Context, userID, id int64) error {
 	return mustAffect(res, "token")
 }
 
+// DeleteUserTokens revokes every token of the user but keep (0: none),
+// as after a password change.
+func (db *DB) DeleteUserTokens(ctx context.Context, userID, keep int64) (int64, error) {
+	res, err := db.q().exec(ctx, "DELETE FROM tokens WHERE user_id = ? AND id <> ?", userID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("store: delete user tokens: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // CreateSession stores s. A zero CreatedAt is set to now; ExpiresAt is
 // required.
 func (db *DB) CreateSession(ctx context.Context, s *domain.Session) error {

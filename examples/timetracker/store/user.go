@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
@@ -32,13 +33,13 @@ func cleanEmail(email string) (string, error) {
 	return e, nil
 }
 
-const userColumns = "id, email, name, role, password_hash, analytics_opt_out, created_at, updated_at"
+const userColumns = "id, email, name, role, password_hash, analytics_opt_out, created_at, updated_at, last_active_at, deactivated_at"
 
 func scanUser(row interface{ Scan(...any) error }) (*domain.User, error) {
 	var u domain.User
 	var role string
 	err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.AnalyticsOptOut,
-		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt})
+		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, nullTimeCol{&u.LastActiveAt}, nullTimeCol{&u.DeactivatedAt})
 	if err != nil {
 		return nil, err
 	}
@@ -171,12 +172,147 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd domain.UserUpdate) (
 
 // DeleteUser removes the user; the foreign keys remove every row that
 // belongs to them (tokens, sessions, clients, projects, tasks, entries).
+// The last active admin is not removed while other accounts exist:
+// ECONFLICT, so that an installation always keeps someone who can reach
+// /admin. (The only account may go: the next sign-up is then the first
+// again, and becomes the admin.)
 func (db *DB) DeleteUser(ctx context.Context, id int64) error {
-	res, err := db.q().exec(ctx, "DELETE FROM users WHERE id = ?", id)
-	if err != nil {
-		return fmt.Errorf("store: delete user: %w", err)
+	return db.inTx(ctx, func(x q) error {
+		if err := lastAdminGuard(ctx, x, id, true); err != nil {
+			return err
+		}
+		res, err := x.exec(ctx, "DELETE FROM users WHERE id = ?", id)
+		if err != nil {
+			return fmt.Errorf("store: delete user: %w", err)
+		}
+		return mustAffect(res, "user")
+	})
+}
+
+// adminLockKey serialises the changes that could leave no admin on
+// PostgreSQL, where two transactions would otherwise each see the other
+// admin still there.
+const adminLockKey = 7_514_082_393
+
+// errLastAdmin is the answer to removing the last admin in any way.
+func errLastAdmin() error {
+	return domain.Errorf(domain.ECONFLICT, "This is the only administrator. Make another user an administrator first.")
+}
+
+// lastAdminGuard refuses, inside a transaction, a change that takes user
+// id away from the active admins when they are the last one; with
+// aloneOK, not when they are the only account at all.
+func lastAdminGuard(ctx context.Context, x q, id int64, aloneOK bool) error {
+	if x.dialect == Postgres {
+		if _, err := x.exec(ctx, "SELECT pg_advisory_xact_lock(?)", adminLockKey); err != nil {
+			return fmt.Errorf("store: admin lock: %w", err)
+		}
 	}
-	return mustAffect(res, "user")
+	var isAdmin, others int
+	err := x.row(ctx, `SELECT
+		COALESCE(SUM(CASE WHEN id = ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN id <> ? THEN 1 ELSE 0 END), 0)
+		FROM users WHERE role = 'admin' AND deactivated_at IS NULL`, id, id).Scan(&isAdmin, &others)
+	if err != nil {
+		return fmt.Errorf("store: count admins: %w", err)
+	}
+	if isAdmin == 0 || others > 0 {
+		return nil
+	}
+	if aloneOK {
+		var users int
+		if err := x.row(ctx, "SELECT COUNT(*) FROM users").Scan(&users); err != nil {
+			return fmt.Errorf("store: count users: %w", err)
+		}
+		if users == 1 {
+			return nil
+		}
+	}
+	return errLastAdmin()
+}
+
+// FindUsers lists every account, oldest first.
+func (db *DB) FindUsers(ctx context.Context) ([]domain.User, error) {
+	rows, err := db.q().query(ctx, "SELECT "+userColumns+" FROM users ORDER BY created_at, id")
+	if err != nil {
+		return nil, fmt.Errorf("store: find users: %w", err)
+	}
+	defer rows.Close()
+	us := []domain.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: find users: %w", err)
+		}
+		us = append(us, *u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: find users: %w", err)
+	}
+	return us, nil
+}
+
+// SetUserRole makes the user an admin or a plain user. Demoting the last
+// active admin is ECONFLICT.
+func (db *DB) SetUserRole(ctx context.Context, id int64, role domain.Role) (*domain.User, error) {
+	if role != domain.RoleAdmin && role != domain.RoleUser {
+		return nil, domain.FieldError("role", "must be admin or user")
+	}
+	var u *domain.User
+	err := db.inTx(ctx, func(x q) error {
+		if role != domain.RoleAdmin {
+			if err := lastAdminGuard(ctx, x, id, false); err != nil {
+				return err
+			}
+		}
+		var err error
+		u, err = scanUser(x.row(ctx, "UPDATE users SET role = ?, updated_at = ? WHERE id = ? RETURNING "+userColumns,
+			string(role), x.ts(norm(db.now())), id))
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("user")
+	}
+	return u, mapErr(err, "set user role", "")
+}
+
+// SetUserActive deactivates or reactivates the account. Deactivating ends
+// every session of the user; their tokens stay but stop working until the
+// account is active again. Deactivating the last active admin is
+// ECONFLICT.
+func (db *DB) SetUserActive(ctx context.Context, id int64, active bool) (*domain.User, error) {
+	var u *domain.User
+	err := db.inTx(ctx, func(x q) error {
+		now := x.ts(norm(db.now()))
+		var deactivated any
+		if !active {
+			if err := lastAdminGuard(ctx, x, id, false); err != nil {
+				return err
+			}
+			deactivated = now
+		}
+		var err error
+		u, err = scanUser(x.row(ctx, "UPDATE users SET deactivated_at = ?, updated_at = ? WHERE id = ? RETURNING "+userColumns,
+			deactivated, now, id))
+		if err != nil || active {
+			return err
+		}
+		_, err = x.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", id)
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("user")
+	}
+	return u, mapErr(err, "set user active", "")
+}
+
+// TouchUser records that the user was active at t.
+func (db *DB) TouchUser(ctx context.Context, id int64, t time.Time) error {
+	x := db.q()
+	if _, err := x.exec(ctx, "UPDATE users SET last_active_at = ? WHERE id = ?", x.ts(norm(t)), id); err != nil {
+		return fmt.Errorf("store: touch user: %w", err)
+	}
+	return nil
 }
 
 // CountUsers returns how many accounts exist.

@@ -49,6 +49,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		case errors.As(err, &le):
 			status = http.StatusTooManyRequests
 			f.Errors[""] = "Too many failed attempts. Wait a few minutes and try again."
+		case domain.ErrorCode(err) == domain.EFORBIDDEN:
+			status = http.StatusForbidden
+			f.Errors[""] = domain.ErrorMessage(err)
 		case domain.ErrorCode(err) == domain.EUNAUTHORIZED:
 			status = http.StatusUnauthorized
 			f.Errors[""] = "The email or the password is wrong."
@@ -85,6 +88,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 	f.Values.Del("password")
 	u, err := s.auth.Register(r.Context(), auth.Registration{
 		Email: r.PostForm.Get("email"), Password: r.PostForm.Get("password"), Name: r.PostForm.Get("name"),
+		Client: s.auth.ClientAddr(r),
 	})
 	if err != nil {
 		if domain.ErrorCode(err) == domain.ECONFLICT {

@@ -223,6 +223,12 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 		return internalf(err, "week entries")
 	}
 	d := dashboardData{Catalog: cat, WeekStart: weekStart, Now: now}
+	// A timer that outlived the entry limit is stopped at it, and the
+	// page says so.
+	stopped, err := s.store.StopOverlongTimer(ctx, uid)
+	if err != nil {
+		return internalf(err, "stop overlong timer")
+	}
 	run, err := s.store.RunningTimer(ctx, uid)
 	if err != nil {
 		return internalf(err, "running timer")
@@ -260,7 +266,12 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 	if f == nil {
 		f = newForm(nil)
 	}
-	s.render(w, r, status, "dashboard", &page{Title: "Dashboard", Nav: "dashboard", Form: f, Data: d})
+	p := &page{Title: "Dashboard", Nav: "dashboard", Form: f, Data: d}
+	if stopped != nil {
+		m := flashes["timer-capped"]
+		p.Flash = &m
+	}
+	s.render(w, r, status, "dashboard", p)
 	return nil
 }
 
@@ -277,6 +288,9 @@ func (s *Server) startTimer(w http.ResponseWriter, r *http.Request) error {
 		f.Errors["project_id"] = "This project is archived. Restore it first, or pick another."
 	}
 	if !f.HasErrors() {
+		if _, err := s.store.StopOverlongTimer(ctx, u.ID); err != nil {
+			return internalf(err, "stop overlong timer")
+		}
 		err := s.store.StartTimer(ctx, e)
 		switch {
 		case domain.ErrorCode(err) == domain.ECONFLICT:
@@ -297,13 +311,17 @@ func (s *Server) startTimer(w http.ResponseWriter, r *http.Request) error {
 
 // POST /timer/stop
 func (s *Server) stopTimer(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.store.StopTimer(r.Context(), userOf(r).ID, s.now().UTC())
+	end := s.now().UTC()
+	e, err := s.store.StopTimer(r.Context(), userOf(r).ID, end)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return s.redirect(w, r, "/", "no-timer")
 	} else if err != nil {
 		return internalf(err, "stop timer")
 	}
 	s.capture(r, api.EventTimerStopped, analytics.Properties{"duration": e.Duration(s.now())})
+	if e.End != nil && e.End.Before(end.Truncate(time.Microsecond)) {
+		return s.redirect(w, r, "/", "timer-capped")
+	}
 	return s.redirect(w, r, "/", "timer-stopped")
 }
 

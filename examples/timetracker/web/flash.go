@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/api"
 )
 
 // flashCookie carries the code of a one-time success message across the
@@ -16,32 +18,41 @@ type flashMessage struct {
 
 // flashes are every message a redirect can carry, by code.
 var flashes = map[string]flashMessage{
-	"signed-up":        {"success", "Welcome! Your account is ready. Create a project to start tracking time."},
-	"signed-in":        {"success", "You are signed in."},
-	"signed-out":       {"success", "You are signed out."},
-	"timer-started":    {"success", "Timer started."},
-	"timer-stopped":    {"success", "Timer stopped and saved as an entry."},
-	"entry-created":    {"success", "Entry added."},
-	"entry-updated":    {"success", "Entry saved."},
-	"entry-deleted":    {"success", "Entry deleted."},
-	"client-created":   {"success", "Client added."},
-	"client-updated":   {"success", "Client renamed."},
-	"client-deleted":   {"success", "Client deleted. Its projects are kept, without a client."},
-	"project-created":  {"success", "Project created."},
-	"project-updated":  {"success", "Project saved."},
-	"project-archived": {"success", "Project archived. Its entries stay in your reports."},
-	"project-restored": {"success", "Project restored."},
-	"project-deleted":  {"success", "Project deleted with its tasks and entries."},
-	"task-created":     {"success", "Task added."},
-	"task-updated":     {"success", "Task saved."},
-	"task-deleted":     {"success", "Task deleted."},
-	"profile-updated":  {"success", "Profile saved."},
-	"token-revoked":    {"success", "Token revoked. Programs using it can no longer sign in."},
-	"privacy-updated":  {"success", "Privacy choice saved."},
-	"account-deleted":  {"success", "Your account and all its data have been deleted."},
-	"test-error-sent":  {"success", "A test error was sent to error tracking."},
-	"test-error-off":   {"error", "The test error was logged, but not sent: error tracking is off (SENTRY_DSN is not set) or its queue is full."},
-	"no-timer":         {"error", "No timer is running."},
+	"signed-up":                       {"success", "Welcome! Your account is ready. Create a project to start tracking time."},
+	"signed-in":                       {"success", "You are signed in."},
+	"signed-out":                      {"success", "You are signed out."},
+	"timer-started":                   {"success", "Timer started."},
+	"timer-stopped":                   {"success", "Timer stopped and saved as an entry."},
+	"entry-created":                   {"success", "Entry added."},
+	"entry-updated":                   {"success", "Entry saved."},
+	"entry-deleted":                   {"success", "Entry deleted."},
+	"client-created":                  {"success", "Client added."},
+	"client-updated":                  {"success", "Client renamed."},
+	"client-deleted":                  {"success", "Client deleted. Its projects are kept, without a client."},
+	"project-created":                 {"success", "Project created."},
+	"project-updated":                 {"success", "Project saved."},
+	"project-archived":                {"success", "Project archived. Its entries stay in your reports."},
+	"project-restored":                {"success", "Project restored."},
+	"project-deleted":                 {"success", "Project deleted with its tasks and entries."},
+	"task-created":                    {"success", "Task added."},
+	"task-updated":                    {"success", "Task saved."},
+	"task-deleted":                    {"success", "Task deleted."},
+	"profile-updated":                 {"success", "Profile saved."},
+	"password-changed":                {"success", "Password changed. Your other browsers are signed out."},
+	"password-changed-tokens-revoked": {"success", "Password changed. Your other browsers are signed out and your API tokens are revoked."},
+	"token-revoked":                   {"success", "Token revoked. Programs using it can no longer sign in."},
+	"privacy-updated":                 {"success", "Privacy choice saved."},
+	"account-deleted":                 {"success", "Your account and all its data have been deleted."},
+	"test-error-sent":                 {"success", "A test error was sent to error tracking."},
+	"test-error-off":                  {"error", "The test error was logged, but not sent: error tracking is off (SENTRY_DSN is not set) or its queue is full."},
+	"no-timer":                        {"error", "No timer is running."},
+	"user-promoted":                   {"success", "The user is now an administrator."},
+	"user-demoted":                    {"success", "The user is no longer an administrator."},
+	"user-deactivated":                {"success", "The account is deactivated: it cannot sign in, and its sessions and tokens no longer work."},
+	"user-reactivated":                {"success", "The account is active again."},
+	"last-admin":                      {"error", "This is the only administrator. Make another user an administrator first."},
+	"not-yourself":                    {"error", "You cannot deactivate your own account."},
+	"timer-capped":                    {"error", api.TimerCappedNotice},
 }
 
 func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, code string) {

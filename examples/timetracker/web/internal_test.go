@@ -22,6 +22,10 @@ func TestRenderMarkdown(t *testing.T) {
 			[]string{`<a href="#top">in</a>`, `<a href="https://example.com/x" rel="noopener noreferrer">out</a>`, `<a href="/privacy">rel</a>`, "bad"},
 			[]string{"javascript:"}},
 		{"escapes html", "<script>alert(1)</script> & \"q\" `<b>`", []string{"&lt;script&gt;", "&amp;", "&lt;b&gt;"}, []string{"<script>", "<b>"}},
+		// A backslash is read as a slash by browsers: /\evil.example is
+		// //evil.example, another site. Refused as safeNext refuses it.
+		{"backslash in href", `[a](/\evil.example) [b](https://example.com\@evil.example) [c](#x\y)`,
+			[]string{"a", "b", "c"}, []string{"href", "evil"}},
 		{"unclosed markup is text", "**bold and `code", []string{"**bold and `code"}, nil},
 	}
 	for _, tt := range tests {

@@ -179,7 +179,13 @@ func link(s string) (text, href, rest string, ok bool) {
 	return s[1:close], s[close+2 : close+2+end], s[close+3+end:], true
 }
 
+// safeHref allows http(s) URLs, site paths and fragments. A backslash is
+// refused anywhere, as safeNext refuses it: browsers read "/\evil.example"
+// as "//evil.example", a link to another site.
 func safeHref(h string) bool {
+	if strings.ContainsAny(h, "\\\r\n\t") {
+		return false
+	}
 	switch {
 	case strings.HasPrefix(h, "https://"), strings.HasPrefix(h, "http://"):
 		return !strings.ContainsAny(h, " \"'<>")

@@ -355,7 +355,7 @@ func TestValidationErrorsKeepInput(t *testing.T) {
 		{"profile with different new passwords", "/settings/profile", url.Values{"name": {"Ada"}, "email": {"ada@example.com"}, "password": {"another long one"}, "password_confirm": {"another long two"}}, 422,
 			[]string{"The two new passwords differ."}},
 		{"deletion with wrong password", "/settings/delete", url.Values{"password": {"nope"}}, 422,
-			[]string{"The password is wrong."}},
+			[]string{"The current password is wrong."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

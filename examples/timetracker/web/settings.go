@@ -14,11 +14,26 @@ import (
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
+// profileData is what the profile page shows besides the form: the API
+// tokens a password change can revoke, with their last use.
+type profileData struct {
+	Tokens []domain.Token
+}
+
 // GET /settings/profile
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) error {
 	u := userOf(r)
-	f := newForm(url.Values{"name": {u.Name}, "email": {u.Email}})
-	s.render(w, r, http.StatusOK, "profile", &page{Title: "Profile", Nav: "settings", Form: f})
+	// Revoking the tokens with a new password is the default.
+	f := newForm(url.Values{"name": {u.Name}, "email": {u.Email}, "revoke_tokens": {"on"}})
+	return s.showProfile(w, r, http.StatusOK, f)
+}
+
+func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, status int, f *form) error {
+	ts, err := s.store.FindTokens(r.Context(), userOf(r).ID)
+	if err != nil {
+		return internalf(err, "tokens")
+	}
+	s.render(w, r, status, "profile", &page{Title: "Profile", Nav: "settings", Form: f, Data: profileData{Tokens: ts}})
 	return nil
 }
 
@@ -30,14 +45,23 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	u := userOf(r)
 	name, email := r.PostForm.Get("name"), r.PostForm.Get("email")
 	pw, current := r.PostForm.Get("password"), r.PostForm.Get("current_password")
-	upd := auth.ProfileUpdate{Name: &name, Email: &email}
+	revoke := r.PostForm.Get("revoke_tokens") != ""
+	upd := auth.ProfileUpdate{Name: &name, Email: &email, Client: s.auth.ClientAddr(r)}
+	// Passwords are never put back into the page.
+	again := func() *form {
+		v := url.Values{"name": {name}, "email": {email}}
+		if revoke {
+			v.Set("revoke_tokens", "on")
+		}
+		return newForm(v)
+	}
 	if pw != "" {
 		upd.Password = &pw
+		upd.RevokeTokens = revoke
 		if confirm := r.PostForm.Get("password_confirm"); confirm != pw {
-			f := newForm(url.Values{"name": {name}, "email": {email}})
+			f := again()
 			f.Errors["password_confirm"] = "The two new passwords differ."
-			s.render(w, r, http.StatusUnprocessableEntity, "profile", &page{Title: "Profile", Nav: "settings", Form: f})
-			return nil
+			return s.showProfile(w, r, http.StatusUnprocessableEntity, f)
 		}
 	}
 	if current != "" {
@@ -45,17 +69,22 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err := s.auth.UpdateProfile(r.Context(), u, upd)
 	if err == nil {
-		return s.redirect(w, r, "/settings/profile", "profile-updated")
+		flash := "profile-updated"
+		if upd.Password != nil {
+			flash = "password-changed"
+			if upd.RevokeTokens {
+				flash = "password-changed-tokens-revoked"
+			}
+		}
+		return s.redirect(w, r, "/settings/profile", flash)
 	}
-	// Passwords are never put back into the page.
-	f := newForm(url.Values{"name": {name}, "email": {email}})
+	f := again()
 	if domain.ErrorCode(err) == domain.ECONFLICT {
 		f.Errors["email"] = "Another account uses this email."
 	} else if !f.Fail(err, "") {
 		return internalf(err, "update profile")
 	}
-	s.render(w, r, statusFor(err), "profile", &page{Title: "Profile", Nav: "settings", Form: f})
-	return nil
+	return s.showProfile(w, r, statusFor(err), f)
 }
 
 type tokensData struct {
@@ -171,26 +200,31 @@ func (s *Server) deleteAccountPage(w http.ResponseWriter, r *http.Request) error
 // the rows, the person in product analytics, the log lines.
 func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 	u := userOf(r)
-	pw := r.PostFormValue("password")
 	f := newForm(nil)
-	switch {
-	case pw == "":
-		f.Errors["password"] = "Enter your password to confirm."
-	case len(pw) > auth.MaxPasswordLen || auth.CheckPassword(u.PasswordHash, pw) != nil:
-		f.Errors["password"] = "The password is wrong."
-	}
-	if f.HasErrors() {
-		s.render(w, r, http.StatusUnprocessableEntity, "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f})
+	if err := s.auth.ConfirmPassword(r.Context(), u, "password", r.PostFormValue("password"), s.auth.ClientAddr(r)); err != nil {
+		if !f.Fail(err, "password") {
+			return internalf(err, "confirm password")
+		}
+		s.render(w, r, statusFor(err), "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f})
 		return nil
 	}
 	if err := api.EraseAccount(r.Context(), api.AccountEraser{
 		Store: s.store, Analytics: s.cfg.Analytics, EraseLogs: s.cfg.EraseLogs, Logger: s.log,
-	}, u.ID); err != nil {
+	}, u.ID); domain.ErrorCode(err) == domain.ECONFLICT {
+		// The only administrator: say what to do instead.
+		f.Errors[""] = lastAdminDeleteMessage
+		s.render(w, r, http.StatusConflict, "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f})
+		return nil
+	} else if err != nil {
 		return err
 	}
 	s.auth.ClearCookie(w, r)
 	return s.redirect(w, r, "/signin", "account-deleted")
 }
+
+// lastAdminDeleteMessage is shown to the only administrator trying to
+// delete their account.
+const lastAdminDeleteMessage = "You are the only administrator. Make another user an administrator under Administration first, so that someone can still manage this server."
 
 type serviceRow struct {
 	Name    string
@@ -200,6 +234,9 @@ type serviceRow struct {
 }
 
 type adminData struct {
+	MetricsOpen     bool
+	Users           []domain.User
+	Me              int64
 	Services        []serviceRow
 	LogClientIP     bool
 	TelemetryOn     bool
@@ -215,7 +252,13 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) error {
 	if userOf(r).Role != domain.RoleAdmin {
 		return domain.Errorf(domain.EFORBIDDEN, "This page is for administrators.")
 	}
-	d := adminData{Version: s.cfg.Version, TelemetryOn: s.cfg.Consent.Enabled(consent.InstallTelemetry)}
+	d := adminData{Version: s.cfg.Version, TelemetryOn: s.cfg.Consent.Enabled(consent.InstallTelemetry),
+		MetricsOpen: s.cfg.MetricsOpen, Me: userOf(r).ID}
+	us, err := s.store.FindUsers(r.Context())
+	if err != nil {
+		return internalf(err, "users")
+	}
+	d.Users = us
 	meaning := map[string]string{
 		"logs":              "Structured logs in the log directory, scrubbed of personal data. Always on; they stay on this host.",
 		"metrics":           "Prometheus metrics at /metrics, without personal labels. Always on; they wait to be scraped.",
@@ -270,6 +313,57 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, "admin", &page{Title: "Administration", Nav: "admin", Data: d})
 	return nil
+}
+
+// POST /admin/users/{id}/role: role=admin or role=user. The last active
+// admin cannot be demoted.
+func (s *Server) setUserRole(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	role := domain.Role(r.PostFormValue("role"))
+	if role != domain.RoleAdmin && role != domain.RoleUser {
+		return domain.FieldError("role", "Choose admin or user.")
+	}
+	if _, err := s.store.SetUserRole(r.Context(), id, role); domain.ErrorCode(err) == domain.ECONFLICT {
+		return s.redirect(w, r, "/admin", "last-admin")
+	} else if err != nil {
+		return internalf(err, "set user role")
+	}
+	if role == domain.RoleAdmin {
+		return s.redirect(w, r, "/admin", "user-promoted")
+	}
+	return s.redirect(w, r, "/admin", "user-demoted")
+}
+
+// POST /admin/users/{id}/active: active=true or active=false. An admin
+// cannot deactivate their own account, nor anyone the last active admin.
+func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var active bool
+	switch r.PostFormValue("active") {
+	case "true":
+		active = true
+	case "false":
+		if id == userOf(r).ID {
+			return s.redirect(w, r, "/admin", "not-yourself")
+		}
+	default:
+		return domain.FieldError("active", "Choose true or false.")
+	}
+	if _, err := s.store.SetUserActive(r.Context(), id, active); domain.ErrorCode(err) == domain.ECONFLICT {
+		return s.redirect(w, r, "/admin", "last-admin")
+	} else if err != nil {
+		return internalf(err, "set user active")
+	}
+	if active {
+		return s.redirect(w, r, "/admin", "user-reactivated")
+	}
+	return s.redirect(w, r, "/admin", "user-deactivated")
 }
 
 // POST /admin/test-error: reports api.ErrTest, as the API's

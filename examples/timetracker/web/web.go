@@ -79,6 +79,9 @@ type Config struct {
 	// Location is the time zone days and weeks are counted in and times
 	// are shown in; default time.Local.
 	Location *time.Location
+	// MetricsOpen says that /metrics answers anyone on a non-loopback
+	// address (no METRICS_TOKEN, no METRICS_ADDR): the admin page warns.
+	MetricsOpen bool
 	// SecureCookies marks the flash cookie Secure even on plain-HTTP
 	// requests (behind a TLS proxy), like the session cookie.
 	SecureCookies bool
@@ -120,77 +123,104 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Register adds every page to mux. The patterns are all outside /api/,
+// pageRoute is one row of the pages' route table.
+type pageRoute struct {
+	api.Route
+	h func(http.ResponseWriter, *http.Request) error
+}
+
+// routes is the pages' route table. The patterns are all outside /api/,
 // /healthz, /readyz and /metrics; "/" catches unknown paths with an HTML
 // 404 page.
+func (s *Server) routes() []pageRoute {
+	r := func(pattern string, access api.Access, h func(http.ResponseWriter, *http.Request) error) pageRoute {
+		return pageRoute{api.Route{Pattern: pattern, Access: access}, h}
+	}
+	return []pageRoute{
+		r("GET /privacy", api.Public, s.privacyPage),
+		r("GET /signin", api.Public, s.signInPage),
+		r("POST /signin", api.Public, s.signIn),
+		r("GET /signup", api.Public, s.signUpPage),
+		r("POST /signup", api.Public, s.signUp),
+		r("POST /signout", api.Public, s.signOut),
+		r("/", api.Public, s.notFound),
+
+		r("GET /{$}", api.SignedIn, s.dashboard),
+		r("POST /timer/start", api.SignedIn, s.startTimer),
+		r("POST /timer/stop", api.SignedIn, s.stopTimer),
+
+		r("GET /entries", api.SignedIn, s.entriesPage),
+		r("POST /entries", api.SignedIn, s.createEntry),
+		r("GET /entries/{id}/edit", api.SignedIn, s.editEntryPage),
+		r("POST /entries/{id}", api.SignedIn, s.updateEntry),
+		r("POST /entries/{id}/delete", api.SignedIn, s.deleteEntry),
+
+		r("GET /clients", api.SignedIn, s.clientsPage),
+		r("POST /clients", api.SignedIn, s.createClient),
+		r("POST /clients/{id}", api.SignedIn, s.updateClient),
+		r("POST /clients/{id}/delete", api.SignedIn, s.deleteClient),
+
+		r("GET /projects", api.SignedIn, s.projectsPage),
+		r("POST /projects", api.SignedIn, s.createProject),
+		r("GET /projects/{id}", api.SignedIn, s.projectPage),
+		r("POST /projects/{id}", api.SignedIn, s.updateProject),
+		r("POST /projects/{id}/archive", api.SignedIn, s.archiveProject),
+		r("POST /projects/{id}/delete", api.SignedIn, s.deleteProject),
+		r("POST /projects/{id}/tasks", api.SignedIn, s.createTask),
+		r("POST /tasks/{id}", api.SignedIn, s.updateTask),
+		r("POST /tasks/{id}/delete", api.SignedIn, s.deleteTask),
+
+		r("GET /reports", api.SignedIn, s.reportsPage),
+		r("GET /reports/entries.csv", api.SignedIn, s.reportCSV),
+
+		r("GET /settings", api.SignedIn, s.settingsPage),
+		r("GET /settings/profile", api.SignedIn, s.profilePage),
+		r("POST /settings/profile", api.SignedIn, s.updateProfile),
+		r("GET /settings/tokens", api.SignedIn, s.tokensPage),
+		r("POST /settings/tokens", api.SignedIn, s.createToken),
+		r("POST /settings/tokens/{id}/delete", api.SignedIn, s.deleteToken),
+		r("GET /settings/privacy", api.SignedIn, s.privacySettingsPage),
+		r("POST /settings/privacy", api.SignedIn, s.updatePrivacy),
+		r("GET /settings/export", api.SignedIn, s.export),
+		r("GET /settings/delete", api.SignedIn, s.deleteAccountPage),
+		r("POST /settings/delete", api.SignedIn, s.deleteAccount),
+
+		r("GET /admin", api.Admin, s.adminPage),
+		r("POST /admin/test-error", api.Admin, s.testError),
+		r("POST /admin/users/{id}/role", api.Admin, s.setUserRole),
+		r("POST /admin/users/{id}/active", api.Admin, s.setUserActive),
+	}
+}
+
+// Routes returns the pages' route table, the static files included.
+func (s *Server) Routes() []api.Route {
+	out := []api.Route{{Pattern: "GET /static/{file}", Access: api.Public}}
+	for _, rt := range s.routes() {
+		out = append(out, rt.Route)
+	}
+	return out
+}
+
+// Register adds every page of the route table to mux.
 func (s *Server) Register(mux *http.ServeMux) {
-	pub := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
-		mux.Handle(pattern, s.handler(h, false))
-	}
-	usr := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
-		mux.Handle(pattern, s.handler(h, true))
-	}
 	mux.Handle("GET /static/{file}", http.HandlerFunc(serveStatic))
-	pub("GET /privacy", s.privacyPage)
-	pub("GET /signin", s.signInPage)
-	pub("POST /signin", s.signIn)
-	pub("GET /signup", s.signUpPage)
-	pub("POST /signup", s.signUp)
-	pub("POST /signout", s.signOut)
-	pub("/", s.notFound)
+	for _, rt := range s.routes() {
+		mux.Handle(rt.Pattern, s.handler(rt.h, rt.Access))
+	}
+}
 
-	usr("GET /{$}", s.dashboard)
-	usr("POST /timer/start", s.startTimer)
-	usr("POST /timer/stop", s.stopTimer)
-
-	usr("GET /entries", s.entriesPage)
-	usr("POST /entries", s.createEntry)
-	usr("GET /entries/{id}/edit", s.editEntryPage)
-	usr("POST /entries/{id}", s.updateEntry)
-	usr("POST /entries/{id}/delete", s.deleteEntry)
-
-	usr("GET /clients", s.clientsPage)
-	usr("POST /clients", s.createClient)
-	usr("POST /clients/{id}", s.updateClient)
-	usr("POST /clients/{id}/delete", s.deleteClient)
-
-	usr("GET /projects", s.projectsPage)
-	usr("POST /projects", s.createProject)
-	usr("GET /projects/{id}", s.projectPage)
-	usr("POST /projects/{id}", s.updateProject)
-	usr("POST /projects/{id}/archive", s.archiveProject)
-	usr("POST /projects/{id}/delete", s.deleteProject)
-	usr("POST /projects/{id}/tasks", s.createTask)
-	usr("POST /tasks/{id}", s.updateTask)
-	usr("POST /tasks/{id}/delete", s.deleteTask)
-
-	usr("GET /reports", s.reportsPage)
-	usr("GET /reports/entries.csv", s.reportCSV)
-
-	usr("GET /settings", func(w http.ResponseWriter, r *http.Request) error {
-		http.Redirect(w, r, "/settings/profile", http.StatusSeeOther)
-		return nil
-	})
-	usr("GET /settings/profile", s.profilePage)
-	usr("POST /settings/profile", s.updateProfile)
-	usr("GET /settings/tokens", s.tokensPage)
-	usr("POST /settings/tokens", s.createToken)
-	usr("POST /settings/tokens/{id}/delete", s.deleteToken)
-	usr("GET /settings/privacy", s.privacySettingsPage)
-	usr("POST /settings/privacy", s.updatePrivacy)
-	usr("GET /settings/export", s.export)
-	usr("GET /settings/delete", s.deleteAccountPage)
-	usr("POST /settings/delete", s.deleteAccount)
-
-	usr("GET /admin", s.adminPage)
-	usr("POST /admin/test-error", s.testError)
+// GET /settings
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, "/settings/profile", http.StatusSeeOther)
+	return nil
 }
 
 // handler adapts a page handler: pages for signed-in users send everyone
-// else to the sign-in page, and a returned error becomes an error page.
-func (s *Server) handler(h func(http.ResponseWriter, *http.Request) error, needUser bool) http.Handler {
+// else to the sign-in page, admin pages refuse other users, and a
+// returned error becomes an error page.
+func (s *Server) handler(h func(http.ResponseWriter, *http.Request) error, access api.Access) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if needUser && auth.UserFrom(r.Context()) == nil {
+		if access != api.Public && auth.UserFrom(r.Context()) == nil {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
 				next := r.URL.Path
 				if r.URL.RawQuery != "" {
@@ -204,6 +234,10 @@ func (s *Server) handler(h func(http.ResponseWriter, *http.Request) error, needU
 				return
 			}
 			s.Error(w, r, domain.Errorf(domain.EUNAUTHORIZED, "Your session has ended. Sign in again and repeat what you were doing."))
+			return
+		}
+		if err := api.Allowed(r, access); err != nil {
+			s.Error(w, r, domain.Errorf(domain.EFORBIDDEN, "This page is for administrators."))
 			return
 		}
 		if err := h(w, r); err != nil {
