@@ -76,7 +76,7 @@ func (h *jsonHandler) Handle(ctx context.Context, r slog.Record) error {
 		b = append(b, `",`...)
 	}
 	b = append(b, `"level":`...)
-	b = strconv.AppendQuote(b, r.Level.String())
+	b = appendLevel(b, r.Level)
 	if h.addSource && r.PC != 0 {
 		fs := runtime.CallersFrames([]uintptr{r.PC})
 		f, _ := fs.Next()
@@ -359,4 +359,20 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// appendLevel writes the level as slog.Level.String names it, quoted; the
+// four standard levels are written without formatting anything.
+func appendLevel(b []byte, l slog.Level) []byte {
+	switch l {
+	case slog.LevelDebug:
+		return append(b, `"DEBUG"`...)
+	case slog.LevelInfo:
+		return append(b, `"INFO"`...)
+	case slog.LevelWarn:
+		return append(b, `"WARN"`...)
+	case slog.LevelError:
+		return append(b, `"ERROR"`...)
+	}
+	return strconv.AppendQuote(b, l.String())
 }

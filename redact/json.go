@@ -13,12 +13,14 @@ import "unicode/utf8"
 func (e *Engine) AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	sc := newScanner(e, s)
+	sp, ok := sc.next()
+	if !ok && !sc.esc {
+		// Nothing to remove and nothing to escape: the common case.
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
 	last := 0
-	for {
-		sp, ok := sc.next()
-		if !ok {
-			break
-		}
+	for ; ok; sp, ok = sc.next() {
 		dst = appendEscaped(dst, s[last:sp.start])
 		dst = append(dst, sp.marker...)
 		last = sp.end

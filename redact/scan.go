@@ -29,8 +29,16 @@ const (
 
 var class [256]uint16
 
-// trig is class's cTrig bit on its own, for the scanner's inner loop.
-var trig [256]bool
+// trig holds, for the scanner's inner loop, tTrig for the bytes worth a
+// closer look and tEsc for those that JSON cannot take as they are
+// (quotes, backslashes, control characters and every byte of a non-ASCII
+// character), so that a clean string without them can be copied whole.
+var trig [256]uint8
+
+const (
+	tTrig = 1 << iota
+	tEsc
+)
 
 func init() {
 	for c := 0; c < 256; c++ {
@@ -68,7 +76,12 @@ func init() {
 			f |= cPlain
 		}
 		class[c] = f
-		trig[c] = f&cTrig != 0
+		if f&cTrig != 0 {
+			trig[c] |= tTrig
+		}
+		if b < ' ' || b == '"' || b == '\\' || b >= 0x80 {
+			trig[c] |= tEsc
+		}
 	}
 }
 
@@ -97,14 +110,15 @@ type scanner struct {
 	outN    int
 	outH    int
 
-	kvEnd      int // key=value checks are pointless inside a value already removed
-	jwtEnd     int // end of the last base64url run examined for a JWT
-	v4End      int // end of the last chain of dotted numbers examined
-	v6End      int // end of the last hex-and-colon run examined
-	emailFloor int // local parts do not reach back past the previous '@' or %40
-	urlAt      int // the '@' that ended URL userinfo; not an email
-	skipTo     int // digits before this index were judged with their run
-	pemEnd     int // end of the last private key block removed
+	kvEnd      int  // key=value checks are pointless inside a value already removed
+	jwtEnd     int  // end of the last base64url run examined for a JWT
+	v4End      int  // end of the last chain of dotted numbers examined
+	v6End      int  // end of the last hex-and-colon run examined
+	emailFloor int  // local parts do not reach back past the previous '@' or %40
+	urlAt      int  // the '@' that ended URL userinfo; not an email
+	skipTo     int  // digits before this index were judged with their run
+	pemEnd     int  // end of the last private key block removed
+	esc        bool // a byte that JSON must escape was seen
 }
 
 func newScanner(e *Engine, s string) scanner {
@@ -149,16 +163,23 @@ func (sc *scanner) next() (sp span, ok bool) {
 	s := sc.s
 	i := sc.i
 	for sc.outN == 0 && i < len(s) {
-		for i+4 <= len(s) && !trig[s[i]] && !trig[s[i+1]] && !trig[s[i+2]] && !trig[s[i+3]] {
+		for i+4 <= len(s) && trig[s[i]]|trig[s[i+1]]|trig[s[i+2]]|trig[s[i+3]] == 0 {
 			i += 4
 		}
-		for i < len(s) && !trig[s[i]] {
+		for i < len(s) && trig[s[i]] == 0 {
 			i++
 		}
 		if i == len(s) {
 			break
 		}
 		c := s[i]
+		if trig[c]&tEsc != 0 {
+			sc.esc = true
+			if trig[c]&tTrig == 0 {
+				i++
+				continue
+			}
+		}
 		if class[c]&cDigit == 0 {
 			if (c == 'b' || c == 'B') && i+1 < len(s) && s[i+1]|0x20 != 'e' && s[i+1]|0x20 != 'a' {
 				i++ // not "bearer" nor "basic": the commonest trigger, cheaply
