@@ -324,6 +324,36 @@ func TestInstallPingOncePerInstallation(t *testing.T) {
 	}
 }
 
+// An upgrade is not a new installation: the process that runs a new
+// version sends an update check at once, carrying the new version, and
+// never a second install ping.
+//
+// claim: T3
+func TestUpgradeSendsNoSecondInstallPing(t *testing.T) {
+	ps := newPingServer(t)
+	f := newFixture(t, ps.URL)
+	_, stop := f.start(t)
+	if p, _ := ps.next(t); p.Kind != KindInstall {
+		t.Fatalf("first ping kind = %q, want install", p.Kind)
+	}
+	f.clock.nextWait(t)
+	stop()
+
+	f.clock.Advance(time.Hour)
+	f.opts.Version = "1.1.0"
+	_, stop = f.start(t)
+	p, _ := ps.next(t)
+	f.clock.nextWait(t)
+	stop()
+	if p.Kind != KindUpdateCheck || p.Version != "1.1.0" {
+		t.Errorf("ping after the upgrade: kind %q version %q, want update_check 1.1.0", p.Kind, p.Version)
+	}
+	ps.none(t)
+	if st := readState(t, f.opts.StatePath); !st.FirstPingSent || !st.FirstPingAt.Equal(t0) {
+		t.Errorf("state after the upgrade: first ping %v at %v, want true at %v", st.FirstPingSent, st.FirstPingAt, t0)
+	}
+}
+
 func TestUpdateChecksEveryInterval(t *testing.T) {
 	ps := newPingServer(t)
 	f := newFixture(t, ps.URL)
