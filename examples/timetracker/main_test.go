@@ -383,6 +383,24 @@ func TestMetrics(t *testing.T) {
 	})
 }
 
+// With both METRICS_ADDR and METRICS_TOKEN, the separate listener still
+// asks for the token: the two restrictions add up.
+//
+// claim: M3
+func TestMetricsSeparateAddressKeepsTheToken(t *testing.T) {
+	s := startRun(t, map[string]string{"METRICS_ADDR": "127.0.0.1:0", "METRICS_TOKEN": "scrape-secret"}, runOptions{})
+	url := "http://" + s.metricsAddr + "/metrics"
+	if code, _, _ := get(t, url, nil); code != http.StatusUnauthorized {
+		t.Errorf("/metrics on METRICS_ADDR without the token: %d, want 401", code)
+	}
+	if code, _, _ := get(t, url, map[string]string{"Authorization": "Bearer wrong"}); code != http.StatusUnauthorized {
+		t.Errorf("/metrics on METRICS_ADDR with a wrong token: %d, want 401", code)
+	}
+	if code, _, body := get(t, url, map[string]string{"Authorization": "Bearer scrape-secret"}); code != 200 || !strings.Contains(body, "timetracker_active_timers") {
+		t.Errorf("/metrics on METRICS_ADDR with the token: %d %.200s", code, body)
+	}
+}
+
 // TestClosedRegistration: with REGISTRATION=closed only the first account
 // (the admin) can be created.
 func TestClosedRegistration(t *testing.T) {
