@@ -338,6 +338,33 @@ func TestStartupRecord(t *testing.T) {
 	}
 }
 
+// Without LOG_CLIENT_IP no IP address reaches the log, even one the
+// application logs itself: a Sentry on a loopback IP appears in the
+// start-up record as [ip] with its port.
+//
+// claim: L6, C4
+func TestNoIPInTheLogWithoutLogClientIP(t *testing.T) {
+	logDir := t.TempDir()
+	sentry := httptest.NewServer(http.NotFoundHandler())
+	defer sentry.Close()
+	s := startRun(t, map[string]string{
+		"LOG_DIR":    logDir,
+		"SENTRY_DSN": "http://publickey@" + sentry.Listener.Addr().String() + "/42",
+	}, runOptions{onDial: func(string, string) {}})
+	s.stop(t)
+	b, err := os.ReadFile(filepath.Join(logDir, "app.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "127.0.0.1") {
+		t.Errorf("the log carries an IP address without LOG_CLIENT_IP:\n%s", b)
+	}
+	_, port, _ := net.SplitHostPort(sentry.Listener.Addr().String())
+	if !strings.Contains(string(b), `"host":"[ip]:`+port+`"`) {
+		t.Errorf("the start-up record does not show the Sentry host as [ip]:%s:\n%s", port, b)
+	}
+}
+
 // TestMetrics: /metrics on the app's port behind METRICS_TOKEN, with the
 // request histogram by route, the running-timers gauge and the pool
 // figures; and on a separate METRICS_ADDR, where the app's port no longer
