@@ -284,7 +284,10 @@ func readState(t *testing.T, path string) state {
 	return st
 }
 
-// claim: T3
+// The first process sends the install ping and then sleeps about the
+// default 24 h until its update check (T1); restarts do not repeat it (T3).
+//
+// claim: T1, T3
 func TestInstallPingOncePerInstallation(t *testing.T) {
 	ps := newPingServer(t)
 	f := newFixture(t, ps.URL)

@@ -6,6 +6,17 @@
 // package's tests, and fails when a mutation survives: a promise whose code
 // can break while every test stays green is not proven.
 //
+// Why not a generic mutation tool such as gremlins: it applies every
+// operator (arithmetic, comparisons, boundaries) to every covered line,
+// and runs each mutated package's whole test suite, so on two cores a run
+// over this repository takes hours and most of its survivors are
+// equivalent mutants of code no claim depends on. It also knows nothing of
+// claims, go.work or the examples module. The breaks that matter here are
+// specific (a file mode, a header kept, a deadline dropped, an option not
+// passed), so they are written down as data, each with its claim, and
+// each run touches only the tests that could catch it. The runner uses the
+// standard library and the go command only.
+//
 // The package is internal: it is tooling of this repository, not part of
 // the library.
 package claimtest
