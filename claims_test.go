@@ -1,6 +1,7 @@
 package discreet
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -12,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/discreet-dev/discreet/internal/claimtest"
 )
 
 // The claim IDs of the privacy contract. PRIVACY.md must state each one.
@@ -33,7 +36,10 @@ var (
 
 // TestClaims is the traceability check of the privacy contract: every promise
 // in PRIVACY.md is carried by at least one test marked "// claim: ID", and no
-// test names a promise that PRIVACY.md lacks. With -v it prints the table.
+// test names a promise that PRIVACY.md lacks. With -v it prints the table:
+// each claim, its mutations in the claims mutation suite (killed/total in
+// the last run of ./internal/claimtest/mutate, or how many are declared
+// when it has not run), and its tests.
 func TestClaims(t *testing.T) {
 	stated := map[string]bool{}
 	for _, m := range policyID.FindAllStringSubmatch(PrivacyPolicy, -1) {
@@ -76,6 +82,7 @@ func TestClaims(t *testing.T) {
 			t.Errorf("tests name claim %s, which PRIVACY.md does not state: %v", id, tests[id])
 		}
 	}
+	muts := mutationColumn(t, stated)
 	ids := make([]string, 0, len(stated))
 	for id := range stated {
 		ids = append(ids, id)
@@ -89,7 +96,7 @@ func TestClaims(t *testing.T) {
 			t.Errorf("claim %s has no test carrying // claim: %s", id, id)
 			continue
 		}
-		t.Logf("%-3s %s", id, strings.Join(fns, "\n    "))
+		t.Logf("%-3s %-11s %s", id, muts[id], strings.Join(fns, "\n                "))
 	}
 }
 
@@ -145,6 +152,47 @@ func claimsIn(t *testing.T, path string) map[string][]string {
 				id = strings.TrimSpace(id)
 				out[id] = append(out[id], owner)
 			}
+		}
+	}
+	return out
+}
+
+// mutationColumn returns, per claim, "mut k/n" from the results of the
+// last mutation run (mutations declared since then count as not killed),
+// or "mut n" when there are no results. It fails the test for a claim with
+// fewer than two mutations or a mutation of a claim PRIVACY.md lacks. It
+// reads a file and never runs the suite, so TestClaims stays fast.
+func mutationColumn(t *testing.T, stated map[string]bool) map[string]string {
+	if err := claimtest.Check(claimtest.Mutations); err != nil {
+		t.Error(err)
+	}
+	results, err := claimtest.ReadResults(".")
+	if err != nil {
+		t.Error(err)
+	}
+	killed := map[string]bool{}
+	for _, r := range results {
+		killed[r.ID] = r.Outcome == claimtest.Killed
+	}
+	total, k := map[string]int{}, map[string]int{}
+	for _, m := range claimtest.Mutations {
+		if !stated[m.Claim] {
+			t.Errorf("mutation %s breaks claim %s, which PRIVACY.md does not state", m.ID, m.Claim)
+		}
+		total[m.Claim]++
+		if killed[m.ID] {
+			k[m.Claim]++
+		}
+	}
+	out := map[string]string{}
+	for id := range stated {
+		if total[id] < 2 {
+			t.Errorf("claim %s has %d mutations in internal/claimtest; declare at least two", id, total[id])
+		}
+		if results != nil {
+			out[id] = fmt.Sprintf("mut %d/%d", k[id], total[id])
+		} else {
+			out[id] = fmt.Sprintf("mut %d", total[id])
 		}
 	}
 	return out

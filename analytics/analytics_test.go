@@ -524,3 +524,28 @@ func TestPreferencesGetCallerContext(t *testing.T) {
 		t.Errorf("Preferences saw context value %v, want the caller's", saw.Load())
 	}
 }
+
+// Close returns within ShutdownTimeout even when PostHog never answers,
+// whatever the context (claim A5, like S3): events still unsent are
+// dropped and an error says so.
+//
+// claim: A5
+func TestCloseIsBoundedByShutdownTimeout(t *testing.T) {
+	b := newBlackhole(t)
+	const bound = 300 * time.Millisecond
+	c := newTestClient(t, b.URL(), Options{ShutdownTimeout: bound})
+	for i := range 50 {
+		c.Capture(context.Background(), int64(i+1), "timer.started", Properties{"has_task": true})
+	}
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- c.Close(context.Background()) }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Close returned nil with events unsent")
+		}
+	case <-time.After(5 * bound): // room for a loaded machine
+		t.Fatalf("Close still running after %v, ShutdownTimeout %v", time.Since(start), bound)
+	}
+}

@@ -96,6 +96,10 @@ func TestSchemaClean(t *testing.T) {
 	}
 }
 
+// A schema that declares a name or an enum value carrying personal data
+// or a secret is refused, so such a value cannot be sent as declared.
+//
+// claim: A2
 func TestSchemaValidate(t *testing.T) {
 	tests := []struct {
 		name   string

@@ -70,6 +70,8 @@ func TestClearingAVariableTurnsItsServiceOff(t *testing.T) {
 		"POSTHOG_API_KEY":  "phc_abc",
 		"ENABLE_TELEMETRY": "true",
 		"TELE_URL":         "https://tele.example.org",
+		// A self-hosted PostHog stays configured when its key is cleared.
+		"POSTHOG_HOST": "https://posthog.example.org",
 	}
 	cases := []struct {
 		name   string

@@ -557,3 +557,54 @@ func TestCaptureOutsideRequest(t *testing.T) {
 		t.Errorf("exception values lost their text: %q", v)
 	}
 }
+
+// Close with a context that has no deadline is still bounded, by
+// Options.Timeout: events queued to a blackholed Sentry do not hold
+// shutdown for one delivery timeout each.
+//
+// claim: S3
+func TestCloseWithoutDeadlineIsBoundedByTimeout(t *testing.T) {
+	b := newBlackhole(t)
+	const timeout = 400 * time.Millisecond
+	tr, err := errortrack.New(consent.Settings{SentryDSN: b.DSN()}, errortrack.Options{Timeout: timeout, QueueSize: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		tr.Capture(context.Background(), fmt.Errorf("queued %d", i))
+	}
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- tr.Close(context.Background()) }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Close returned nil with 20 events undelivered")
+		}
+	case <-time.After(5 * timeout): // room for a loaded machine, far below 20 delivery timeouts
+		t.Fatalf("Close(context.Background()) still running after %v, bound %v", time.Since(start), timeout)
+	}
+}
+
+// A redirect from the Sentry endpoint is not followed: it could lead to
+// another host, over plain http (claim C5 allows neither).
+//
+// claim: C5
+func TestRedirectsFromSentryAreNotFollowed(t *testing.T) {
+	other := newFakeSentry(t)
+	redirects := new(atomic.Int64)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		redirects.Add(1)
+		http.Redirect(w, r, "http://"+other.srv.Listener.Addr().String()+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(srv.Close)
+	tr := newTracker(t, "http://publickey@"+srv.Listener.Addr().String()+"/42", errortrack.Options{})
+	tr.Capture(context.Background(), errors.New("redirected"))
+	tr.Flush(5 * time.Second)
+	if redirects.Load() == 0 {
+		t.Fatal("the endpoint was never contacted")
+	}
+	if raw, events, bad := other.snapshot(); len(raw) > 0 || len(events) > 0 || len(bad) > 0 {
+		t.Errorf("the event followed the redirect to another host: %d events", len(events))
+	}
+}

@@ -256,3 +256,42 @@ func TestCompressLeftovers(t *testing.T) {
 }
 
 var _ slog.Handler = NewJSONHandler(io.Discard, nil)
+
+// The modes are the documented numbers, not whatever the package's
+// constants say: app.jsonl, the rotated files and a file rewritten by
+// erasure are 0640 (no access for others), the directory 0750.
+//
+// claim: L1
+func TestLogFilesAreNotWorldReadable(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "logs")
+	l, f, err := Open(FileOptions{Dir: dir, Compress: true, MaxBackups: 10, IgnoreSIGHUP: true, maxBytes: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 40 {
+		l.Info("work", "seq", i, "user_id", 3+i%2)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := EraseUser(dir, 3); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]os.FileMode{dir: 0o750}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		want[filepath.Join(dir, e.Name())] = 0o640
+	}
+	if len(want) < 3 {
+		t.Fatalf("want app.jsonl and rotated files, got %v", entries)
+	}
+	for path, mode := range want {
+		info, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Mode().Perm() != mode {
+			t.Errorf("%s has mode %v, want %v", path, info.Mode().Perm(), mode)
+		}
+	}
+}

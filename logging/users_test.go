@@ -2,6 +2,7 @@ package logging
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -196,5 +197,41 @@ func TestEraseWithoutWriter(t *testing.T) {
 	}
 	if n, err := ExportUser(filepath.Join(dir, "missing"), 3, &bytes.Buffer{}); n != 0 || err != nil {
 		t.Errorf("missing dir: %d, %v", n, err)
+	}
+}
+
+// Files rotated by logrotate with dateext (app.jsonl-20260101, gzipped
+// or not) are exported and erased like every other rotated file.
+//
+// claim: L8
+func TestExportAndEraseLogrotateDateextFiles(t *testing.T) {
+	dir := t.TempDir()
+	lines := `{"msg":"a","user_id":7}` + "\n" + `{"msg":"b","user_id":8}` + "\n"
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(lines))
+	zw.Close()
+	files := map[string][]byte{
+		"app.jsonl-20260101":    []byte(lines),
+		"app.jsonl-20251231.gz": gz.Bytes(),
+		"app.jsonl":             []byte(lines),
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	if n, err := ExportUser(dir, 7, &out); err != nil || n != 3 {
+		t.Fatalf("ExportUser = %d, %v; want 3 lines (one per file):\n%s", n, err, out.String())
+	}
+	if n, err := EraseUser(dir, 7); err != nil || n != 3 {
+		t.Fatalf("EraseUser = %d, %v; want 3 lines", n, err)
+	}
+	for name := range files {
+		got := readLines(t, filepath.Join(dir, name))
+		if len(got) != 1 || userOf(t, got[0]) != 8 {
+			t.Errorf("%s after erasure: %q, want only user 8's line", name, got)
+		}
 	}
 }

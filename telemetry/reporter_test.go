@@ -78,7 +78,7 @@ func (ps *pingServer) next(t *testing.T) (Ping, []byte) {
 			t.Fatalf("server received %q: %v", b, err)
 		}
 		return p, b
-	case <-time.After(30 * time.Second):
+	case <-time.After(10 * time.Second): // a deadlock guard, not a timing assertion
 		t.Fatal("the server never received a ping")
 		return Ping{}, nil
 	}
@@ -284,7 +284,10 @@ func readState(t *testing.T, path string) state {
 	return st
 }
 
-// claim: T3
+// The first process sends the install ping and then sleeps about the
+// default 24 h until its update check (T1); restarts do not repeat it (T3).
+//
+// claim: T1, T3
 func TestInstallPingOncePerInstallation(t *testing.T) {
 	ps := newPingServer(t)
 	f := newFixture(t, ps.URL)
@@ -321,6 +324,36 @@ func TestInstallPingOncePerInstallation(t *testing.T) {
 	st := readState(t, f.opts.StatePath)
 	if !st.FirstPingSent || !st.FirstPingAt.Equal(t0) {
 		t.Errorf("state first ping = %v at %v, want true at %v", st.FirstPingSent, st.FirstPingAt, t0)
+	}
+}
+
+// An upgrade is not a new installation: the process that runs a new
+// version sends an update check at once, carrying the new version, and
+// never a second install ping.
+//
+// claim: T3
+func TestUpgradeSendsNoSecondInstallPing(t *testing.T) {
+	ps := newPingServer(t)
+	f := newFixture(t, ps.URL)
+	_, stop := f.start(t)
+	if p, _ := ps.next(t); p.Kind != KindInstall {
+		t.Fatalf("first ping kind = %q, want install", p.Kind)
+	}
+	f.clock.nextWait(t)
+	stop()
+
+	f.clock.Advance(time.Hour)
+	f.opts.Version = "1.1.0"
+	_, stop = f.start(t)
+	p, _ := ps.next(t)
+	f.clock.nextWait(t)
+	stop()
+	if p.Kind != KindUpdateCheck || p.Version != "1.1.0" {
+		t.Errorf("ping after the upgrade: kind %q version %q, want update_check 1.1.0", p.Kind, p.Version)
+	}
+	ps.none(t)
+	if st := readState(t, f.opts.StatePath); !st.FirstPingSent || !st.FirstPingAt.Equal(t0) {
+		t.Errorf("state after the upgrade: first ping %v at %v, want true at %v", st.FirstPingSent, st.FirstPingAt, t0)
 	}
 }
 
@@ -602,7 +635,13 @@ func TestDisabledDoesNothing(t *testing.T) {
 		t.Fatal("Enabled() = true with ENABLE_TELEMETRY off")
 	}
 	// Run returns at once although its context never ends.
-	r.Run(context.Background())
+	ran := make(chan struct{})
+	go func() { r.Run(context.Background()); close(ran) }()
+	select {
+	case <-ran:
+	case <-time.After(10 * time.Second): // a deadlock guard, not a timing assertion
+		t.Fatal("Run with telemetry off did not return")
+	}
 	if _, err := r.Preview(); err != nil {
 		t.Errorf("Preview with telemetry off: %v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -368,4 +369,52 @@ func (s *syncBuf) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// The program itself purges: serving starts the purge loop, which forgets
+// an installation silent for 13 months at once, without anyone calling
+// purgeOnce.
+//
+// claim: T6
+func TestServingPurgesOldInstallations(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "telemetry.db")
+	db, store, err := openStore(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	old := telemetry.Fingerprint("silent-host", "0123456789abcdef")
+	seen := time.Now().AddDate(0, -13, 0)
+	if err := store.Save(context.Background(), ping(old, "1.0.0", seen, seen), seen); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	go func() {
+		errc <- run(ctx, []string{"-listen", "127.0.0.1:0", "-db", path}, func(string) (string, bool) { return "", false }, io.Discard, logger)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, err := store.Get(context.Background(), old)
+		if errors.Is(err, telemetry.ErrNotFound) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the installation silent for 13 months is still stored: the server does not purge")
+		}
+		select {
+		case err := <-errc:
+			t.Fatalf("run returned early: %v", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Errorf("run after cancel: %v", err)
+	}
 }

@@ -54,7 +54,10 @@ const (
 
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	if err := run(os.Args[1:], os.LookupEnv, os.Stdout, logger); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, logger)
+	stop()
+	if err != nil {
 		logger.Error("telemetry-server: " + err.Error())
 		os.Exit(1)
 	}
@@ -99,13 +102,13 @@ func parseConfig(args []string, lookup func(string) (string, bool)) (config, err
 	return cfg, nil
 }
 
-func run(args []string, lookup func(string) (string, bool), stdout io.Writer, logger *slog.Logger) error {
+// run is the program: it serves, with the purge running beside it, until
+// ctx is done (main cancels it on SIGINT or SIGTERM).
+func run(ctx context.Context, args []string, lookup func(string) (string, bool), stdout io.Writer, logger *slog.Logger) error {
 	cfg, err := parseConfig(args, lookup)
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 
 	db, store, err := openStore(ctx, cfg.database)
 	if err != nil {

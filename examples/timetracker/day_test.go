@@ -243,3 +243,42 @@ func TestWholeDay(t *testing.T) {
 		t.Fatal("the deletion request itself was not logged")
 	}
 }
+
+// Rectification changes what is stored, field by field: a new name, email
+// and password are kept (GET /me shows them, the new email and password
+// sign in, the old email no longer does), and so is an edited entry.
+//
+// claim: R3
+func TestRectificationIsKept(t *testing.T) {
+	app := newTestApp(t, nil)
+	c, _ := app.register("old.address@example.org", "first-password-1", "Old Name")
+	var me user
+	c.must(http.StatusOK, "PATCH", "/api/v1/me", map[string]string{
+		"name": "New Name", "email": "new.address@example.org",
+		"password": "second-password-2", "current_password": "first-password-1",
+	}, &me)
+	c.must(http.StatusOK, "GET", "/api/v1/me", nil, &me)
+	if me.Name != "New Name" || me.Email != "new.address@example.org" {
+		t.Errorf("after PATCH /me: %+v, want the new name and email", me)
+	}
+	app.client().signIn("new.address@example.org", "second-password-2")
+	old := app.client()
+	old.must(http.StatusUnauthorized, "POST", "/api/v1/sessions", map[string]string{"email": "old.address@example.org", "password": "second-password-2"}, nil)
+
+	var pr, en idOnly
+	c.must(http.StatusCreated, "POST", "/api/v1/projects", map[string]any{"name": "P"}, &pr)
+	c.must(http.StatusCreated, "POST", "/api/v1/entries", map[string]any{
+		"project_id": pr.ID, "start": "2026-03-02T09:00:00Z", "end": "2026-03-02T10:00:00Z", "notes": "first draft",
+	}, &en)
+	c.must(http.StatusOK, "PATCH", fmt.Sprintf("/api/v1/entries/%d", en.ID), map[string]any{
+		"notes": "corrected", "end": "2026-03-02T11:30:00Z",
+	}, nil)
+	var got struct {
+		Notes string `json:"notes"`
+		End   string `json:"end"`
+	}
+	c.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/entries/%d", en.ID), nil, &got)
+	if got.Notes != "corrected" || !strings.HasPrefix(got.End, "2026-03-02T11:30:00") {
+		t.Errorf("entry after PATCH: %+v, want the corrected notes and end", got)
+	}
+}

@@ -338,6 +338,33 @@ func TestStartupRecord(t *testing.T) {
 	}
 }
 
+// Without LOG_CLIENT_IP no IP address reaches the log, even one the
+// application logs itself: a Sentry on a loopback IP appears in the
+// start-up record as [ip] with its port.
+//
+// claim: L6, C4
+func TestNoIPInTheLogWithoutLogClientIP(t *testing.T) {
+	logDir := t.TempDir()
+	sentry := httptest.NewServer(http.NotFoundHandler())
+	defer sentry.Close()
+	s := startRun(t, map[string]string{
+		"LOG_DIR":    logDir,
+		"SENTRY_DSN": "http://publickey@" + sentry.Listener.Addr().String() + "/42",
+	}, runOptions{onDial: func(string, string) {}})
+	s.stop(t)
+	b, err := os.ReadFile(filepath.Join(logDir, "app.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "127.0.0.1") {
+		t.Errorf("the log carries an IP address without LOG_CLIENT_IP:\n%s", b)
+	}
+	_, port, _ := net.SplitHostPort(sentry.Listener.Addr().String())
+	if !strings.Contains(string(b), `"host":"[ip]:`+port+`"`) {
+		t.Errorf("the start-up record does not show the Sentry host as [ip]:%s:\n%s", port, b)
+	}
+}
+
 // TestMetrics: /metrics on the app's port behind METRICS_TOKEN, with the
 // request histogram by route, the running-timers gauge and the pool
 // figures; and on a separate METRICS_ADDR, where the app's port no longer
@@ -381,6 +408,24 @@ func TestMetrics(t *testing.T) {
 			t.Fatalf("/metrics on the app's port: %d, want 404", code)
 		}
 	})
+}
+
+// With both METRICS_ADDR and METRICS_TOKEN, the separate listener still
+// asks for the token: the two restrictions add up.
+//
+// claim: M3
+func TestMetricsSeparateAddressKeepsTheToken(t *testing.T) {
+	s := startRun(t, map[string]string{"METRICS_ADDR": "127.0.0.1:0", "METRICS_TOKEN": "scrape-secret"}, runOptions{})
+	url := "http://" + s.metricsAddr + "/metrics"
+	if code, _, _ := get(t, url, nil); code != http.StatusUnauthorized {
+		t.Errorf("/metrics on METRICS_ADDR without the token: %d, want 401", code)
+	}
+	if code, _, _ := get(t, url, map[string]string{"Authorization": "Bearer wrong"}); code != http.StatusUnauthorized {
+		t.Errorf("/metrics on METRICS_ADDR with a wrong token: %d, want 401", code)
+	}
+	if code, _, body := get(t, url, map[string]string{"Authorization": "Bearer scrape-secret"}); code != 200 || !strings.Contains(body, "timetracker_active_timers") {
+		t.Errorf("/metrics on METRICS_ADDR with the token: %d %.200s", code, body)
+	}
 }
 
 // TestClosedRegistration: with REGISTRATION=closed only the first account

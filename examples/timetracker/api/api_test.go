@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+	"github.com/discreet-dev/discreet/logging"
 )
 
 // TestDecode checks every way a body is refused, with its code and field.
@@ -94,6 +96,30 @@ func TestErrorAnswer(t *testing.T) {
 		if w.Code != tt.status || strings.TrimSpace(w.Body.String()) != tt.body {
 			t.Errorf("%v: %d %s, want %d %s", tt.err, w.Code, w.Body.String(), tt.status, tt.body)
 		}
+	}
+}
+
+// A 5xx is logged with the error's message and a stack trace that shows
+// where it was logged, so an operator can find the failing code.
+//
+// claim: L3
+func TestInternalErrorIsLoggedWithItsStack(t *testing.T) {
+	var buf bytes.Buffer
+	api := &API{log: slog.New(logging.NewJSONHandler(&buf, nil)), now: time.Now}
+	api.Error(httptest.NewRecorder(), httptest.NewRequest("GET", "/api/v1/projects", nil),
+		errors.New("store: find projects: database is locked"))
+	var rec struct {
+		Msg   string
+		Error struct{ Message, Stack string }
+	}
+	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+		t.Fatalf("not one JSON record: %v: %s", err, buf.String())
+	}
+	if rec.Error.Message != "store: find projects: database is locked" {
+		t.Errorf("error.message = %q", rec.Error.Message)
+	}
+	if !strings.Contains(rec.Error.Stack, "api.(*API).Error") || !strings.Contains(rec.Error.Stack, "api.go:") {
+		t.Errorf("error.stack does not show where the error was logged: %q", rec.Error.Stack)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1124,6 +1125,37 @@ func TestExport(t *testing.T) {
 		}
 		_, err = db.Export(ctx, 999999)
 		wantErr(t, err, domain.ENOTFOUND, "")
+	})
+}
+
+// The export holds every entry of the user, whatever its age: years-old
+// entries, last year's and today's, not a recent window.
+//
+// claim: R1
+func TestExportHoldsEntriesOfEveryAge(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		f := seed(t, db)
+		now := time.Now().UTC().Truncate(time.Second)
+		var want []int64
+		for _, start := range []time.Time{
+			now.AddDate(-6, 0, 0), now.AddDate(-1, -1, 0), now.AddDate(0, -2, 0), now.Add(-2 * time.Hour),
+		} {
+			e := &domain.Entry{UserID: f.a.ID, ProjectID: f.project.ID, Start: start, End: ptr(start.Add(time.Hour)), Notes: "at " + start.Format(time.DateOnly)}
+			must(t, db.CreateEntry(ctx, e))
+			want = append(want, e.ID)
+		}
+		ex, err := db.Export(ctx, f.a.ID)
+		must(t, err)
+		var got []int64
+		for _, e := range ex.Entries {
+			got = append(got, e.ID)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("exported entries %v, want all of %v", got, want)
+		}
 	})
 }
 

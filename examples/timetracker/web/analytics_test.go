@@ -86,3 +86,24 @@ func TestOptOutStopsEvents(t *testing.T) {
 		t.Errorf("events for user 1: %d, want 2 (signed up, first client)", n)
 	}
 }
+
+// Deleting the account from Settings → Privacy (the web path, not the
+// API) asks PostHog to delete the person, events and recordings included.
+//
+// claim: A4, R2
+func TestDeleteAccountFromThePagesDeletesThePerson(t *testing.T) {
+	e := newEnv(t, envOptions{analytics: true})
+	b := e.signUp("Ada", "ada@example.com")
+	uid := e.userID("ada@example.com")
+	b.get("/settings/delete")
+	if p := b.post("/settings/delete", url.Values{"password": {"correct horse battery"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("delete: %d", p.status)
+	}
+	e.posthog.mu.Lock()
+	deletes := append([]string(nil), e.posthog.deletes...)
+	e.posthog.mu.Unlock()
+	if len(deletes) != 1 || !strings.Contains(deletes[0], "/api/projects/7/persons/bulk_delete/") ||
+		!strings.Contains(deletes[0], fmt.Sprintf(`"distinct_ids":["%d"]`, uid)) {
+		t.Errorf("person deletion requests = %q, want one for user %d", deletes, uid)
+	}
+}

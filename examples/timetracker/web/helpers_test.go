@@ -93,7 +93,11 @@ func newEnv(t *testing.T, o envOptions) *env {
 				return !u.AnalyticsOptOut, nil
 			}),
 			FlushInterval: 10 * time.Millisecond,
-			Logger:        log,
+			// Person deletion goes to the same capture server (APIHost
+			// defaults to the ingestion host).
+			PersonalAPIKey: "phx_test",
+			ProjectID:      "7",
+			Logger:         log,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -286,9 +290,10 @@ func excerpt(s string) string {
 
 // posthogCapture stands in for PostHog and keeps the events it received.
 type posthogCapture struct {
-	srv    *httptest.Server
-	mu     sync.Mutex
-	events []map[string]any
+	srv     *httptest.Server
+	mu      sync.Mutex
+	events  []map[string]any
+	deletes []string // bodies of person deletion requests
 }
 
 func newPosthogCapture(t *testing.T) *posthogCapture {
@@ -302,6 +307,14 @@ func newPosthogCapture(t *testing.T) *posthogCapture {
 				return
 			}
 			rd = zr
+		}
+		if strings.HasSuffix(r.URL.Path, "/persons/bulk_delete/") {
+			b, _ := io.ReadAll(rd)
+			pc.mu.Lock()
+			pc.deletes = append(pc.deletes, r.URL.Path+" "+string(b))
+			pc.mu.Unlock()
+			w.Write([]byte(`{}`))
+			return
 		}
 		var body struct {
 			Batch []map[string]any `json:"batch"`
