@@ -362,7 +362,10 @@ func TestDefaultIsShared(t *testing.T) {
 // the same bytes again and again; a quadratic scan of 1 MB would not finish
 // in the test's time limit.
 func TestLinearTime(t *testing.T) {
-	for _, unit := range []string{"password=", "eyJ", "a%40", "1.", "a:", "bearer ", "://", "Cookie:", "@a.", "\"", "a."} {
+	for _, unit := range []string{"password=", "eyJ", "a%40", "1.", "a:", "bearer ", "://", "Cookie:", "@a.", "\"", "a.",
+		"sk-", "sk-1", "ghp_", "github_pat_", "glpat-", "xoxb-", "AKIA", "+1 ", "+1(", "4111 ", "4111-", "DE89", "DE89 ",
+		"415-555-", "(415) ", "078-05-", "a [at] b [dot] ", "(at)", "\\u0040", "&#64;", "a＠", "-----BEGIN RSA PRIVATE KEY-----",
+		"-----BEGIN CERTIFICATE-----", "-----", "a::", "::1:", "Chrome/1.", "x/1.", "token: a ", "a: password: b ", "1.2.3.4-"} {
 		s := strings.Repeat(unit, 1<<20/len(unit))
 		_ = Default().String(s)
 		_ = Default().AppendJSONString(nil, s)
