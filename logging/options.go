@@ -7,8 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/discreet-dev/discreet/redact"
 	"github.com/discreet-dev/discreet/internal/reqctx"
+	"github.com/discreet-dev/discreet/redact"
 )
 
 // Attribute keys this package writes and reads. They are fixed so that log
