@@ -60,12 +60,13 @@ type FileOptions struct {
 	// move-then-signal rotation (no copytruncate) expects.
 	IgnoreSIGHUP bool
 
-	// Level, AddSource, SensitiveKeys and KeepIPs are passed to
-	// [NewJSONHandler]; see [Options].
-	Level         slog.Leveler
-	AddSource     bool
-	SensitiveKeys []string
-	KeepIPs       bool
+	// Level, AddSource, SensitiveKeys, KeepIPs and RepeatInterval are
+	// passed to [NewJSONHandler]; see [Options].
+	Level          slog.Leveler
+	AddSource      bool
+	SensitiveKeys  []string
+	KeepIPs        bool
+	RepeatInterval time.Duration
 
 	maxBytes   int64                               // tests: rotation size in bytes, overriding MaxSizeMB
 	notices    io.Writer                           // tests: where the drop notice goes, instead of os.Stderr
@@ -139,10 +140,11 @@ func Open(opts FileOptions) (*slog.Logger, *File, error) {
 		w = io.MultiWriter(f, os.Stderr)
 	}
 	h := NewJSONHandler(w, &Options{
-		Level:         opts.Level,
-		AddSource:     opts.AddSource,
-		SensitiveKeys: opts.SensitiveKeys,
-		KeepIPs:       opts.KeepIPs,
+		Level:          opts.Level,
+		AddSource:      opts.AddSource,
+		SensitiveKeys:  opts.SensitiveKeys,
+		KeepIPs:        opts.KeepIPs,
+		RepeatInterval: opts.RepeatInterval,
 	})
 	return slog.New(h), f, nil
 }

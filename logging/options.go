@@ -6,6 +6,7 @@ import (
 	"maps"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/discreet-dev/discreet/internal/reqctx"
 	"github.com/discreet-dev/discreet/redact"
@@ -53,6 +54,20 @@ type Options struct {
 	// key and IP addresses are removed from every value. It is the switch
 	// that LOG_CLIENT_IP=true turns on (consent.Settings.LogClientIP).
 	KeepIPs bool
+
+	// RepeatInterval bounds repeated identical error records, such as
+	// every request failing the same way while a database is down.
+	// Records at level Warn or above that carry an "error" attribute are
+	// identical when their level, message and error text are. The first
+	// is written in full (with its stack trace, for [Err]); the ones that
+	// follow within the interval are counted and not written; once the
+	// interval is over, one summary record stands for them: the same
+	// level and message, the error text without the stack, "suppressed"
+	// (how many) and "interval". The summary is written with the next
+	// record the handler sees after the interval, so at most one per
+	// interval per kind. Zero means [DefaultRepeatInterval]; a negative
+	// value writes every record.
+	RepeatInterval time.Duration
 
 	// OmitTime leaves the time out of every record: for examples and
 	// golden files whose output must not change from run to run.
