@@ -192,6 +192,9 @@ func scrubAttr(s *scrubber, a slog.Attr, redactAll bool) (slog.Attr, bool) {
 		if x == nil {
 			break
 		}
+		if host, ok := x.(Host); ok {
+			return slog.String(key, s.hostString(eng, host)), true
+		}
 		return slog.Any(key, eng.Value(x)), true
 	}
 	if changed {

@@ -251,6 +251,9 @@ func (h *jsonHandler) appendAttr(b []byte, a slog.Attr, redactAll bool) ([]byte,
 	if eng == nil {
 		return append(b, `"`+redact.Redacted+`"`...), true
 	}
+	if host, ok := hostOf(v); ok {
+		return appendJSONString(b, h.s.hostString(eng, host)), true
+	}
 	return appendValue(b, eng, v), true
 }
 

@@ -77,8 +77,9 @@ type Options struct {
 // scrubber is what both handlers share: the engine for everything, and a
 // second one that keeps IPs, used only for the client_ip value.
 type scrubber struct {
-	eng   *redact.Engine
-	ipEng *redact.Engine // nil unless Options.KeepIPs
+	eng     *redact.Engine
+	ipEng   *redact.Engine // nil unless Options.KeepIPs
+	hostEng *redact.Engine // keeps IPs, for Host values only
 
 	// keys caches the verdict on clean attribute keys. Keys are nearly
 	// always constants, so one lookup replaces a scan and a key-list
@@ -101,8 +102,9 @@ const maxCachedKeys = 4096
 
 func newScrubber(o *Options) *scrubber {
 	s := &scrubber{eng: redact.New(&redact.Options{Keys: o.SensitiveKeys})}
+	s.hostEng = redact.New(&redact.Options{Keys: o.SensitiveKeys, KeepIPs: true})
 	if o.KeepIPs {
-		s.ipEng = redact.New(&redact.Options{Keys: o.SensitiveKeys, KeepIPs: true})
+		s.ipEng = s.hostEng
 	}
 	return s
 }
