@@ -211,7 +211,8 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	if scheme, _, ok := strings.Cut(c.databaseURL, "://"); ok && scheme != "postgres" && scheme != "postgresql" && scheme != "sqlite" {
 		errs = append(errs, fmt.Errorf("DATABASE_URL: the scheme %q is not supported; use postgres://… for PostgreSQL, or an SQLite file path", scheme))
 	}
-	c.logStderr = boolVar("LOG_STDERR", true)
+	// Off by default: erasure (L8) cannot reach a copy on stderr.
+	c.logStderr = boolVar("LOG_STDERR", false)
 	c.logMaxSizeMB = intVar("LOG_MAX_SIZE_MB", 100)
 	c.logBackups = intVar("LOG_MAX_BACKUPS", 5)
 	c.metricsToken = get("METRICS_TOKEN", "")
@@ -293,7 +294,8 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		}
 	}()
 
-	// Logs: LOG_DIR/app.jsonl, and stderr unless LOG_STDERR=false (L1).
+	// Logs: LOG_DIR/app.jsonl, and stderr too with LOG_STDERR=true (L1),
+	// a copy erasure cannot reach, as the deletion pages then say (L8).
 	// Client IPs survive scrubbing only with LOG_CLIENT_IP=true (L6).
 	_, file, err := logging.Open(logging.FileOptions{
 		Dir:        cfg.consent.LogDir,
@@ -406,6 +408,8 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		Errors:        d.errors,
 		EraseLogs:     eraseLogs,
 		SecureCookies: cfg.secureCookie,
+		// LOG_STDERR=true copies every line where erasure cannot reach.
+		LogCopyElsewhere: cfg.logStderr,
 	}); err != nil {
 		return d, err
 	}

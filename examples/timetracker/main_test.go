@@ -136,8 +136,20 @@ func TestRunServes(t *testing.T) {
 			t.Errorf("log lacks %s:\n%s", want, logs)
 		}
 	}
+	// LOG_STDERR is off by default: erasure cannot reach a copy there (L8).
+	if strings.Contains(s.stderr.String(), `"msg":"listening"`) {
+		t.Errorf("log lines on stderr without LOG_STDERR=true:\n%s", s.stderr.String())
+	}
+}
+
+// TestLogStderrWhenAsked: LOG_STDERR=true copies each line to stderr.
+// claim: L1
+// claim: L8
+func TestLogStderrWhenAsked(t *testing.T) {
+	s := startRun(t, map[string]string{"LOG_STDERR": "true"}, runOptions{})
+	s.stop(t)
 	if !strings.Contains(s.stderr.String(), `"msg":"listening"`) {
-		t.Error("nothing logged to stderr")
+		t.Error("nothing logged to stderr with LOG_STDERR=true")
 	}
 }
 

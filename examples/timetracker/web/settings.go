@@ -116,6 +116,7 @@ type privacyData struct {
 	GPC         bool // this request carries Sec-GPC: 1
 	OptedOut    bool
 	ErrorsOn    bool
+	LogCopy     bool // log lines are also copied where erasure cannot reach (L8)
 }
 
 // GET /settings/privacy
@@ -126,6 +127,7 @@ func (s *Server) privacySettingsPage(w http.ResponseWriter, r *http.Request) err
 		ErrorsOn:    s.cfg.Consent.Enabled(consent.ErrorTracking),
 		GPC:         consent.GPCFromContext(r.Context()) || consent.GPC(r),
 		OptedOut:    u.AnalyticsOptOut,
+		LogCopy:     s.cfg.LogCopyElsewhere,
 	}
 	f := newForm(nil)
 	if u.AnalyticsOptOut {
@@ -160,9 +162,15 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 	return enc.Encode(ex)
 }
 
+// deleteData is what the deletion page says about where the account's
+// log lines are.
+type deleteData struct {
+	LogCopy bool // a copy of the logs is kept where erasure cannot reach (L8)
+}
+
 // GET /settings/delete: the confirmation step
 func (s *Server) deleteAccountPage(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "delete-account", &page{Title: "Delete your account", Nav: "settings"})
+	s.render(w, r, http.StatusOK, "delete-account", &page{Title: "Delete your account", Nav: "settings", Data: deleteData{LogCopy: s.cfg.LogCopyElsewhere}})
 	return nil
 }
 
@@ -180,7 +188,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 		f.Errors["password"] = "The password is wrong."
 	}
 	if f.HasErrors() {
-		s.render(w, r, http.StatusUnprocessableEntity, "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f})
+		s.render(w, r, http.StatusUnprocessableEntity, "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f, Data: deleteData{LogCopy: s.cfg.LogCopyElsewhere}})
 		return nil
 	}
 	if err := api.EraseAccount(r.Context(), api.AccountEraser{
@@ -189,6 +197,9 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.auth.ClearCookie(w, r)
+	if s.cfg.LogCopyElsewhere {
+		return s.redirect(w, r, "/signin", "account-deleted-log-copy")
+	}
 	return s.redirect(w, r, "/signin", "account-deleted")
 }
 

@@ -76,6 +76,11 @@ type Config struct {
 	// EraseLogs removes a deleted user's log lines (claims R2, L8); the
 	// same function the API is given.
 	EraseLogs func(ctx context.Context, userID int64) error
+	// LogCopyElsewhere says the operator has each log line copied
+	// outside the log directory (LOG_STDERR=true: to standard error, for
+	// a container's collector). Erasure cannot reach that copy, and the
+	// deletion pages say so (claim L8).
+	LogCopyElsewhere bool
 	// Location is the time zone days and weeks are counted in and times
 	// are shown in; default time.Local.
 	Location *time.Location
