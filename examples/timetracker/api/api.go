@@ -71,6 +71,7 @@ type API struct {
 	log       *slog.Logger
 	eraseLogs func(ctx context.Context, userID int64) error
 	now       func() time.Time
+	clockSet  bool // Options.Now was given
 }
 
 // New returns the API over opts.
@@ -86,6 +87,7 @@ func New(opts Options) (*API, error) {
 		log:       opts.Logger,
 		eraseLogs: opts.EraseLogs,
 		now:       opts.Now,
+		clockSet:  opts.Now != nil,
 	}
 	if a.log == nil {
 		a.log = slog.Default()

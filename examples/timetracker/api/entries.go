@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/discreet-dev/discreet/analytics"
@@ -88,7 +89,14 @@ func (a *API) stopTimer(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	e, err := a.store.StopTimer(r.Context(), user(r).ID, a.now().UTC())
+	// A stop names no end: the store takes now inside its transaction, so
+	// a start racing this stop can never make it fail on "end". Only a
+	// clock set in Options.Now (tests) is passed on.
+	var at time.Time
+	if a.clockSet {
+		at = a.now().UTC()
+	}
+	e, err := a.store.StopTimer(r.Context(), user(r).ID, at)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return domain.Errorf(domain.ENOTFOUND, "No timer is running.")
 	} else if err != nil {
