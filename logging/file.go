@@ -350,7 +350,8 @@ func (f *File) checkLocked() {
 		return
 	}
 	now, err := os.Stat(f.path)
-	if (err != nil && errors.Is(err, fs.ErrNotExist)) || (err == nil && !os.SameFile(open, now)) {
+	// Gone (or its directory gone or replaced), or another file now.
+	if (err != nil && !errors.Is(err, fs.ErrPermission)) || (err == nil && !os.SameFile(open, now)) {
 		if err := f.reopenLocked(); err != nil {
 			f.drop(err)
 		}
