@@ -275,6 +275,7 @@ type deps struct {
 	log       *slog.Logger
 	logFile   *logging.File
 	db        *store.DB
+	health    *dbHealth
 	metrics   *metrics.Metrics
 	errors    *errortrack.Tracker
 	analytics *analytics.Client
@@ -326,6 +327,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 	if err = d.db.Migrate(ctx); err != nil {
 		return d, err
 	}
+	d.health = newDBHealth(d.db.Ping, d.log)
 
 	if d.metrics, err = metrics.New(metrics.WithLogger(d.log), metrics.WithService("timetracker", version)); err != nil {
 		return d, err
@@ -336,6 +338,12 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 	// The running-timers gauge (M1): timetracker.active_timers, exported
 	// to Prometheus as timetracker_active_timers.
 	if err = d.metrics.ObserveGauge(activeTimersGauge, "Running timers, all users together.", d.db.CountRunningTimers); err != nil {
+		return d, err
+	}
+	// Lines the log file could not write (disk full, file unwritable):
+	// log_dropped_lines_total, so that an alert can say what the log cannot.
+	if err = d.metrics.ObserveCounter(droppedLinesCounter, "Log lines that could not be written to the log file (disk full, file unwritable).",
+		func(context.Context) (int64, error) { return int64(d.logFile.Dropped()), nil }); err != nil {
 		return d, err
 	}
 
@@ -394,6 +402,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		Errors:    d.errors,
 		Logger:    d.log,
 		EraseLogs: eraseLogs,
+		Classify:  d.health.classify,
 	}); err != nil {
 		return d, err
 	}
@@ -410,6 +419,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		SecureCookies: cfg.secureCookie,
 		// LOG_STDERR=true copies every line where erasure cannot reach.
 		LogCopyElsewhere: cfg.logStderr,
+		Classify:         d.health.classify,
 	}); err != nil {
 		return d, err
 	}
@@ -419,6 +429,10 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 // activeTimersGauge is the OTel name of the running-timers gauge;
 // Prometheus shows it as timetracker_active_timers.
 const activeTimersGauge = "timetracker.active_timers"
+
+// droppedLinesCounter is the OTel name of logging.File.Dropped; Prometheus
+// shows it as log_dropped_lines_total.
+const droppedLinesCounter = "log.dropped_lines"
 
 // close flushes and closes everything, each within its bound: Sentry and
 // PostHog in parallel (at most 5 s), then metrics, the database and last
@@ -451,6 +465,7 @@ func (d *deps) close(ctx context.Context) {
 	if d.metrics != nil {
 		_ = d.metrics.Shutdown(ctx)
 	}
+	d.health.close()
 	if d.db != nil {
 		if err := d.db.Close(); err != nil && d.log != nil {
 			d.log.Warn("closing the database", "error", err)

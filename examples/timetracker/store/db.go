@@ -3,13 +3,17 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -410,6 +414,47 @@ func parseTime(src any) (*time.Time, error) {
 }
 
 // Errors.
+
+// Unavailable reports whether err means the database cannot be reached
+// right now, rather than that a statement was wrong: the connection was
+// refused, reset or closed, the server is shutting down or starting up
+// (PostgreSQL), or SQLite stayed locked past busy_timeout. The server
+// answers such errors 503 with Retry-After; they are not bugs to report.
+// A cancelled or expired context is not Unavailable: that is the caller's
+// doing.
+func Unavailable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Class 08: connection exception; 57P01-03: shutdown, crash
+		// shutdown, cannot connect now; 53300: too many connections.
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" ||
+			pe.Code == "57P03" || pe.Code == "53300"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff { // the primary code of an extended one
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return true
+		}
+		return false
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return true
+	}
+	// pgx reports a connection it lost or closed with plain errors.
+	msg := err.Error()
+	return strings.Contains(msg, "conn closed") ||
+		strings.Contains(msg, "failed to connect") || strings.Contains(msg, "connection refused")
+}
 
 // constraint describes a violated database constraint.
 type constraint struct {
