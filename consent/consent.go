@@ -11,6 +11,7 @@ import (
 
 	"github.com/getsentry/sentry-go"
 
+	"github.com/discreet-dev/discreet/logging"
 	"github.com/discreet-dev/discreet/redact"
 )
 
@@ -142,14 +143,18 @@ func (s Settings) Enabled(svc Service) bool {
 
 // Summary returns the attributes of the start-up record (claim C4): for
 // each optional service whether it is on and, when it is, the host it sends
-// to. Keys, the DSN's credentials and the salt never appear.
+// to, as host[:port] exactly as configured (a [logging.Host], so the
+// scrubbing handlers keep an IP address there). Keys, the DSN's
+// credentials, paths, queries and the salt never appear.
 //
 //	logger.LogAttrs(ctx, slog.LevelInfo, "optional services", settings.Summary()...)
 func (s Settings) Summary() []slog.Attr {
 	svc := func(name string, on bool, endpoint string, extra ...slog.Attr) slog.Attr {
 		attrs := []slog.Attr{slog.Bool("enabled", on)}
 		if on {
-			attrs = append(attrs, slog.String("host", hostOf(endpoint)))
+			// A logging.Host: configuration, shown as written even when
+			// it is an IP address, which scrubbing would otherwise hide.
+			attrs = append(attrs, slog.Any("host", logging.Host(hostOf(endpoint))))
 			attrs = append(attrs, extra...)
 		}
 		return slog.Attr{Key: name, Value: slog.GroupValue(attrs...)}

@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/discreet-dev/discreet/logging"
 )
 
 // env builds a lookup over a fixed map, like os.LookupEnv over a clean environment.
@@ -309,5 +311,44 @@ func TestPreferencesFunc(t *testing.T) {
 	var p Preferences = PreferencesFunc(func(_ context.Context, id int64) (bool, error) { return id != 7, nil })
 	if ok, _ := p.AnalyticsAllowed(context.Background(), 7); ok {
 		t.Error("user 7 opted out but allowed")
+	}
+}
+
+// Hosts in the start-up record are configuration the operator wrote, not
+// personal data: through the scrubbing log handler they appear as written,
+// IP addresses and ports included, and still without keys or credentials.
+//
+// claim: C4
+func TestSummaryShowsIPHostsThroughTheScrubbingHandler(t *testing.T) {
+	s, err := FromLookup(env(map[string]string{
+		"SENTRY_DSN":       "https://publickey123:secretkey456@10.1.2.4:9000/42",
+		"POSTHOG_API_KEY":  "phc_apikey789",
+		"POSTHOG_HOST":     "https://[2001:db8::7]:8443/ingest?k=querysecret",
+		"ENABLE_TELEMETRY": "true",
+		"TELE_URL":         "https://10.1.2.3:8090/ping",
+		"TELE_SALT":        "saltsaltsaltsalt99",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	l := slog.New(logging.NewJSONHandler(&buf, nil))
+	l.LogAttrs(context.Background(), slog.LevelInfo, "optional services", s.Summary()...)
+	// Other IP addresses are still scrubbed, in the same record and elsewhere.
+	l.Info("peer", "addr", "10.1.2.3:8090", "host", "10.9.9.9")
+	out := buf.String()
+	for _, want := range []string{
+		`"error_tracking":{"enabled":true,"host":"10.1.2.4:9000"}`,
+		`"product_analytics":{"enabled":true,"host":"[2001:db8::7]:8443"}`,
+		`"install_telemetry":{"enabled":true,"host":"10.1.2.3:8090"}`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %s:\n%s", want, out)
+		}
+	}
+	for _, secret := range []string{"publickey123", "secretkey456", "phc_apikey789", "saltsaltsaltsalt99", "querysecret", "10.9.9.9", `"addr":"10.1.2.3`} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log leaks %q:\n%s", secret, out)
+		}
 	}
 }

@@ -51,7 +51,9 @@ type Options struct {
 	// (default DefaultQueueSize). Events beyond it are dropped.
 	QueueSize int
 	// Logger receives the package's own diagnostics and the recovered
-	// panics, scrubbed. nil discards them.
+	// panics, scrubbed, with their stack traces. nil means slog.Default():
+	// a panic is logged whatever is configured, with error tracking on or
+	// off.
 	Logger *slog.Logger
 }
 
@@ -81,7 +83,7 @@ type Tracker struct {
 func New(s consent.Settings, opts Options) (*Tracker, error) {
 	t := &Tracker{red: redact.Default(), log: opts.Logger, timeout: opts.Timeout}
 	if t.log == nil {
-		t.log = slog.New(slog.DiscardHandler)
+		t.log = slog.Default()
 	}
 	if t.timeout <= 0 {
 		t.timeout = DefaultTimeout

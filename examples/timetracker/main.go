@@ -213,7 +213,8 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	if scheme, _, ok := strings.Cut(c.databaseURL, "://"); ok && scheme != "postgres" && scheme != "postgresql" && scheme != "sqlite" {
 		errs = append(errs, fmt.Errorf("DATABASE_URL: the scheme %q is not supported; use postgres://… for PostgreSQL, or an SQLite file path", scheme))
 	}
-	c.logStderr = boolVar("LOG_STDERR", true)
+	// Off by default: erasure (L8) cannot reach a copy on stderr.
+	c.logStderr = boolVar("LOG_STDERR", false)
 	c.logMaxSizeMB = intVar("LOG_MAX_SIZE_MB", 100)
 	c.logBackups = intVar("LOG_MAX_BACKUPS", 5)
 	c.metricsToken = get("METRICS_TOKEN", "")
@@ -303,6 +304,7 @@ type deps struct {
 	log       *slog.Logger
 	logFile   *logging.File
 	db        *store.DB
+	health    *dbHealth
 	metrics   *metrics.Metrics
 	errors    *errortrack.Tracker
 	analytics *analytics.Client
@@ -322,7 +324,8 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		}
 	}()
 
-	// Logs: LOG_DIR/app.jsonl, and stderr unless LOG_STDERR=false (L1).
+	// Logs: LOG_DIR/app.jsonl, and stderr too with LOG_STDERR=true (L1),
+	// a copy erasure cannot reach, as the deletion pages then say (L8).
 	// Client IPs survive scrubbing only with LOG_CLIENT_IP=true (L6).
 	_, file, err := logging.Open(logging.FileOptions{
 		Dir:        cfg.consent.LogDir,
@@ -360,6 +363,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 	if err = d.db.Migrate(ctx); err != nil {
 		return d, err
 	}
+	d.health = newDBHealth(d.db.Ping, d.log)
 
 	if d.metrics, err = metrics.New(metrics.WithLogger(d.log), metrics.WithService("timetracker", version)); err != nil {
 		return d, err
@@ -370,6 +374,12 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 	// The running-timers gauge (M1): timetracker.active_timers, exported
 	// to Prometheus as timetracker_active_timers.
 	if err = d.metrics.ObserveGauge(activeTimersGauge, "Running timers, all users together.", d.db.CountRunningTimers); err != nil {
+		return d, err
+	}
+	// Lines the log file could not write (disk full, file unwritable):
+	// log_dropped_lines_total, so that an alert can say what the log cannot.
+	if err = d.metrics.ObserveCounter(droppedLinesCounter, "Log lines that could not be written to the log file (disk full, file unwritable).",
+		func(context.Context) (int64, error) { return int64(d.logFile.Dropped()), nil }); err != nil {
 		return d, err
 	}
 
@@ -428,6 +438,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		Errors:    d.errors,
 		Logger:    d.log,
 		EraseLogs: eraseLogs,
+		Classify:  d.health.classify,
 	}); err != nil {
 		return d, err
 	}
@@ -443,6 +454,9 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		EraseLogs:     eraseLogs,
 		SecureCookies: cfg.secureCookie,
 		MetricsOpen:   cfg.metricsOpen(),
+		// LOG_STDERR=true copies every line where erasure cannot reach.
+		LogCopyElsewhere: cfg.logStderr,
+		Classify:         d.health.classify,
 	}); err != nil {
 		return d, err
 	}
@@ -452,6 +466,10 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 // activeTimersGauge is the OTel name of the running-timers gauge;
 // Prometheus shows it as timetracker_active_timers.
 const activeTimersGauge = "timetracker.active_timers"
+
+// droppedLinesCounter is the OTel name of logging.File.Dropped; Prometheus
+// shows it as log_dropped_lines_total.
+const droppedLinesCounter = "log.dropped_lines"
 
 // close flushes and closes everything, each within its bound: Sentry and
 // PostHog in parallel (at most 5 s), then metrics, the database and last
@@ -484,6 +502,7 @@ func (d *deps) close(ctx context.Context) {
 	if d.metrics != nil {
 		_ = d.metrics.Shutdown(ctx)
 	}
+	d.health.close()
 	if d.db != nil {
 		if err := d.db.Close(); err != nil && d.log != nil {
 			d.log.Warn("closing the database", "error", err)

@@ -35,9 +35,19 @@ type Info struct {
 	userID    atomic.Int64
 	header    [1]string // backing array of the response header's value
 
+	panicLogged atomic.Bool
+
 	mu    sync.Mutex
 	route string
 }
+
+// MarkPanicLogged records that a panic of this request has been logged
+// with its stack, so that a recovery layer further out logs no second
+// record of it.
+func (i *Info) MarkPanicLogged() { i.panicLogged.Store(true) }
+
+// PanicLogged reports whether MarkPanicLogged was called.
+func (i *Info) PanicLogged() bool { return i.panicLogged.Load() }
 
 type ctxKey struct{}
 
