@@ -180,7 +180,7 @@ func New(s consent.Settings, opts Options) (*Client, error) {
 	if endpoint == "" {
 		endpoint = consent.DefaultPostHogHost
 	}
-	if err := consent.CheckEndpoint(endpoint); err != nil {
+	if err := s.CheckEndpoint(endpoint); err != nil {
 		return nil, fmt.Errorf("analytics: POSTHOG_HOST: %w", err)
 	}
 	transport := opts.Transport
@@ -200,7 +200,7 @@ func New(s consent.Settings, opts Options) (*Client, error) {
 	}
 	c.sessions.New = func() any { return &sessionHasher{mac: hmac.New(sha256.New, key)} }
 
-	if c.del, err = newDeleter(endpoint, opts, transport); err != nil {
+	if c.del, err = newDeleter(s, endpoint, opts, transport); err != nil {
 		return nil, err
 	}
 	if c.prefs == nil {
