@@ -355,6 +355,10 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 			}
 			return !u.AnalyticsOptOut, nil
 		}),
+		// One session-hash key for the installation, kept in the database
+		// and rotated weekly, so that a session hashes alike on every
+		// replica and across restarts.
+		SessionKeyFunc: store.NewSessionKeys(d.db, nil).Key,
 		Transport:      out,
 		MeterProvider:  d.metrics.MeterProvider(),
 		Logger:         d.log,
