@@ -41,6 +41,8 @@ import (
 	"github.com/discreet-dev/discreet/logging"
 	"github.com/discreet-dev/discreet/metrics"
 	"github.com/discreet-dev/discreet/telemetry"
+
+	"go.opentelemetry.io/otel/metric"
 )
 
 // version is the application version, set at build time with
@@ -412,6 +414,18 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 	if err = d.metrics.ObserveGauge(activeTimersGauge, "Running timers, all users together.", d.db.CountRunningTimers); err != nil {
 		return d, err
 	}
+	// Log lines the file could not take (disk full, say), as a counter
+	// the deployment's alert rules and dashboard read.
+	logFile := d.logFile
+	if _, err = d.metrics.MeterProvider().Meter("timetracker").Int64ObservableCounter(logDroppedCounter,
+		metric.WithDescription("Log lines that could not be written to LOG_DIR/app.jsonl since start."),
+		metric.WithUnit("{line}"),
+		metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(int64(logFile.Dropped()))
+			return nil
+		})); err != nil {
+		return d, err
+	}
 
 	out := outboundTransport(ro.onDial)
 	if d.errors, err = errortrack.New(cfg.consent, errortrack.Options{
@@ -495,6 +509,11 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 // activeTimersGauge is the OTel name of the running-timers gauge;
 // Prometheus shows it as timetracker_active_timers.
 const activeTimersGauge = "timetracker.active_timers"
+
+// logDroppedCounter is the OTel name of the dropped-log-lines counter;
+// Prometheus shows it as discreet_log_dropped_lines_total, the name the
+// alert rules and the dashboard in deploy/ use.
+const logDroppedCounter = "discreet.log.dropped_lines"
 
 // close flushes and closes everything, each within its bound: Sentry and
 // PostHog in parallel (at most 5 s), then metrics, the database and last
