@@ -27,6 +27,7 @@ import (
 type topology struct {
 	proxy, prom string   // base URLs
 	apps        []string // host:port of each replica
+	nginx, dir  string   // the nginx binary and the test's directory
 	promAPI     func(t *testing.T, path string, q url.Values) json.RawMessage
 }
 
@@ -57,7 +58,7 @@ func startTopology(t *testing.T, replicas int) *topology {
 	u.Path = "/" + dbName
 	dsn := u.String()
 
-	top := &topology{}
+	top := &topology{nginx: nginx, dir: dir}
 	tt := binary(t, "timetracker")
 	for i := range replicas {
 		addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
@@ -73,50 +74,7 @@ func startTopology(t *testing.T, replicas int) *topology {
 		waitHTTP(t, "http://"+a+"/healthz", 60*time.Second)
 	}
 
-	// nginx: the compose template, filled in as the nginx image's
-	// entrypoint does, inside a minimal main configuration.
-	proxyAddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
-	var servers strings.Builder
-	for _, a := range top.apps {
-		servers.WriteString("server " + a + " max_fails=1 fail_timeout=5s; ")
-	}
-	site := os.Expand(deployFile(t, "nginx/default.conf.template"), func(v string) string {
-		switch v {
-		case "NGINX_UPSTREAM_SERVERS":
-			return servers.String()
-		case "NGINX_LISTEN":
-			return proxyAddr
-		}
-		return "$" + v // nginx's own variables stay as they are
-	})
-	ndir := filepath.Join(dir, "nginx")
-	must(t, os.MkdirAll(filepath.Join(ndir, "logs"), 0o755))
-	must(t, os.WriteFile(filepath.Join(ndir, "default.conf"), []byte(site), 0o644))
-	main := fmt.Sprintf(`daemon off;
-worker_processes 1;
-pid %[1]s/nginx.pid;
-error_log %[1]s/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path %[1]s/body;
-    proxy_temp_path %[1]s/proxy;
-    fastcgi_temp_path %[1]s/fastcgi;
-    uwsgi_temp_path %[1]s/uwsgi;
-    scgi_temp_path %[1]s/scgi;
-    include %[1]s/default.conf;
-}
-`, ndir)
-	if os.Geteuid() == 0 {
-		main = "user root;\n" + main // the workers must read the test's directory
-	}
-	must(t, os.WriteFile(filepath.Join(ndir, "nginx.conf"), []byte(main), 0o644))
-	if out, err := exec.Command(nginx, "-t", "-p", ndir, "-c", filepath.Join(ndir, "nginx.conf")).CombinedOutput(); err != nil {
-		t.Fatalf("nginx -t: %v\n%s", err, out)
-	}
-	start(t, "nginx", nil, nginx, "-p", ndir, "-c", filepath.Join(ndir, "nginx.conf"))
-	top.proxy = "http://" + proxyAddr
-	waitHTTP(t, top.proxy+"/healthz", 20*time.Second)
+	top.proxy = startNginx(t, nginx, filepath.Join(dir, "nginx"), top.apps)
 
 	// Prometheus: the compose configuration, with only the marked lines
 	// changed, beside the same rules and a token file.
@@ -401,4 +359,54 @@ func TestScaledTopology(t *testing.T) {
 		t.Errorf("only %d panel expressions checked", n)
 	}
 	t.Logf("2 replicas up, %d routes on both, %d alert rules loaded, %d panel expressions return data", len(routes), len(want), n)
+}
+
+// startNginx runs Debian's nginx with the compose template in front of
+// apps and returns its base URL.
+func startNginx(t *testing.T, nginx, ndir string, apps []string) string {
+	t.Helper()
+	// The compose template, filled in as the nginx image's entrypoint
+	// does, inside a minimal main configuration.
+	proxyAddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	var servers strings.Builder
+	for _, a := range apps {
+		servers.WriteString("server " + a + " max_fails=1 fail_timeout=5s; ")
+	}
+	site := os.Expand(deployFile(t, "nginx/default.conf.template"), func(v string) string {
+		switch v {
+		case "NGINX_UPSTREAM_SERVERS":
+			return servers.String()
+		case "NGINX_LISTEN":
+			return proxyAddr
+		}
+		return "$" + v // nginx's own variables stay as they are
+	})
+	must(t, os.MkdirAll(filepath.Join(ndir, "logs"), 0o755))
+	must(t, os.WriteFile(filepath.Join(ndir, "default.conf"), []byte(site), 0o644))
+	main := fmt.Sprintf(`daemon off;
+worker_processes 1;
+pid %[1]s/nginx.pid;
+error_log %[1]s/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path %[1]s/body;
+    proxy_temp_path %[1]s/proxy;
+    fastcgi_temp_path %[1]s/fastcgi;
+    uwsgi_temp_path %[1]s/uwsgi;
+    scgi_temp_path %[1]s/scgi;
+    include %[1]s/default.conf;
+}
+`, ndir)
+	if os.Geteuid() == 0 {
+		main = "user root;\n" + main // the workers must read the test's directory
+	}
+	must(t, os.WriteFile(filepath.Join(ndir, "nginx.conf"), []byte(main), 0o644))
+	if out, err := exec.Command(nginx, "-t", "-p", ndir, "-c", filepath.Join(ndir, "nginx.conf")).CombinedOutput(); err != nil {
+		t.Fatalf("nginx -t: %v\n%s", err, out)
+	}
+	start(t, "nginx "+filepath.Base(ndir), nil, nginx, "-p", ndir, "-c", filepath.Join(ndir, "nginx.conf"))
+	base := "http://" + proxyAddr
+	waitHTTP(t, base+"/healthz", 20*time.Second)
+	return base
 }
