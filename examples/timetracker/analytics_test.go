@@ -165,7 +165,9 @@ func TestSessionHashSharedByReplicas(t *testing.T) {
 	for i, app := range []*testApp{r1, r2, newTestApp(t, env)} { // the third: a restart
 		c.app = app // the cookie jar is by host, so the session follows
 		c.must(http.StatusCreated, "POST", "/api/v1/clients", map[string]string{"name": "client " + strconv.Itoa(i)}, nil)
-		app.d.close(context.Background()) // flushes PostHog (the Cleanup closing again is harmless)
+		if err := app.d.analytics.Close(context.Background()); err != nil { // flushes PostHog
+			t.Fatal(err)
+		}
 	}
 
 	ps.mu.Lock()

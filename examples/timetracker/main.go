@@ -167,8 +167,9 @@ func healthcheck(ctx context.Context, listenAddr string, stdout io.Writer) error
 	if err != nil {
 		return fmt.Errorf("healthcheck: %w", err)
 	}
-	// A transport of its own, without proxies from the environment.
-	res, err := (&http.Client{Transport: &http.Transport{}}).Do(req)
+	// The app's one transport (C2); it never sends loopback requests to a
+	// proxy from the environment.
+	res, err := (&http.Client{Transport: outboundTransport(nil)}).Do(req)
 	if err != nil {
 		return fmt.Errorf("healthcheck: %w", err)
 	}
