@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -140,6 +141,13 @@ func TestBadValuesAreNamedAndStopStartUp(t *testing.T) {
 		{"dsn without key", map[string]string{"SENTRY_DSN": "https://sentry.example.org/42"}, []string{"SENTRY_DSN", "empty username"}},
 		{"dsn without project", map[string]string{"SENTRY_DSN": "https://key@sentry.example.org/"}, []string{"SENTRY_DSN", "Sentry DSN"}},
 		{"dsn plain http", map[string]string{"SENTRY_DSN": "http://key@sentry.example.org/42"}, []string{"SENTRY_DSN", "plain http"}},
+		{"private host listed elsewhere", map[string]string{"PRIVATE_HTTP_HOSTS": "sentry", "POSTHOG_HOST": "http://posthog:8000"}, []string{"POSTHOG_HOST", "plain http", "PRIVATE_HTTP_HOSTS"}},
+		{"private host with scheme", map[string]string{"PRIVATE_HTTP_HOSTS": "http://sentry"}, []string{"PRIVATE_HTTP_HOSTS", `"http://sentry"`, "bare host name"}},
+		{"private host with port", map[string]string{"PRIVATE_HTTP_HOSTS": "sentry:9000"}, []string{"PRIVATE_HTTP_HOSTS", "bare host name"}},
+		{"private host wildcard", map[string]string{"PRIVATE_HTTP_HOSTS": "*"}, []string{"PRIVATE_HTTP_HOSTS", "bare host name"}},
+		{"private host suffix wildcard", map[string]string{"PRIVATE_HTTP_HOSTS": "*.internal"}, []string{"PRIVATE_HTTP_HOSTS", "bare host name"}},
+		{"private host public ip", map[string]string{"PRIVATE_HTTP_HOSTS": "8.8.8.8"}, []string{"PRIVATE_HTTP_HOSTS", "public IP"}},
+		{"private host empty label", map[string]string{"PRIVATE_HTTP_HOSTS": "sentry..internal"}, []string{"PRIVATE_HTTP_HOSTS", "valid host name"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -152,7 +160,7 @@ func TestBadValuesAreNamedAndStopStartUp(t *testing.T) {
 					t.Errorf("error %q lacks %q", err, w)
 				}
 			}
-			if s != (Settings{}) {
+			if !reflect.DeepEqual(s, Settings{}) {
 				t.Errorf("half-configured settings returned: %+v", s)
 			}
 		})
@@ -228,6 +236,68 @@ func TestLoopbackMayUsePlainHTTP(t *testing.T) {
 	for _, u := range []string{"http://localhost.evil.example", "http://128.0.0.1", "http://[::2]"} {
 		if _, err := FromLookup(env(map[string]string{"TELE_URL": u})); err == nil {
 			t.Errorf("%s accepted as loopback", u)
+		}
+	}
+}
+
+// claim: C5
+func TestPrivateHTTPHostsMayUsePlainHTTP(t *testing.T) {
+	s, err := FromLookup(env(map[string]string{
+		"PRIVATE_HTTP_HOSTS": " Sentry, posthog.internal  tele 10.0.0.5 sentry",
+		"SENTRY_DSN":         "http://key@sentry:9000/42",
+		"POSTHOG_API_KEY":    "phc_x",
+		"POSTHOG_HOST":       "http://POSTHOG.internal:8000",
+		"ENABLE_TELEMETRY":   "true",
+		"TELE_URL":           "http://tele:8080/ping",
+	}))
+	if err != nil {
+		t.Fatalf("private hosts refused: %v", err)
+	}
+	if want := []string{"sentry", "posthog.internal", "tele", "10.0.0.5"}; !reflect.DeepEqual(s.PrivateHTTPHosts, want) {
+		t.Errorf("PrivateHTTPHosts = %q, want %q (lower case, duplicates removed, in order)", s.PrivateHTTPHosts, want)
+	}
+	for _, u := range []string{"http://10.0.0.5:8000", "http://[::1]:1", "https://anything.example"} {
+		if err := s.CheckEndpoint(u); err != nil {
+			t.Errorf("%s refused: %v", u, err)
+		}
+	}
+	// Everything else is refused as before: no suffix or prefix matches,
+	// no other private address, and the package-level check (no list)
+	// still refuses the listed names.
+	for _, u := range []string{"http://sentry.evil.example", "http://evil-sentry", "http://internal", "http://10.0.0.6", "http://posthog"} {
+		if err := s.CheckEndpoint(u); err == nil || !strings.Contains(err.Error(), "PRIVATE_HTTP_HOSTS") {
+			t.Errorf("%s: err = %v, want a refusal naming PRIVATE_HTTP_HOSTS", u, err)
+		}
+	}
+	if err := CheckEndpoint("http://sentry:9000"); err == nil {
+		t.Error("package-level CheckEndpoint accepted a private host it was never told about")
+	}
+	if _, err := FromLookup(env(map[string]string{"SENTRY_DSN": "http://key@sentry:9000/42"})); err == nil {
+		t.Error("a private host was accepted without PRIVATE_HTTP_HOSTS")
+	}
+}
+
+// claim: C4
+// claim: C5
+func TestSummaryListsPrivateHTTPHosts(t *testing.T) {
+	s, err := FromLookup(env(map[string]string{"PRIVATE_HTTP_HOSTS": "sentry,posthog", "SENTRY_DSN": "http://publickey123@sentry:9000/42"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, a := range s.Summary() {
+		got[a.Key] = a.Value.String()
+	}
+	if got["private_http_hosts"] != "sentry,posthog" {
+		t.Errorf("start-up record private_http_hosts = %q, want sentry,posthog; record: %v", got["private_http_hosts"], got)
+	}
+	if strings.Contains(fmt.Sprint(got), "publickey123") {
+		t.Errorf("start-up record carries the DSN key: %v", got)
+	}
+	none, _ := FromLookup(env(nil))
+	for _, a := range none.Summary() {
+		if a.Key == "private_http_hosts" {
+			t.Errorf("start-up record names private hosts when none are set: %v", a)
 		}
 	}
 }

@@ -91,7 +91,7 @@ func New(s consent.Settings, opts Options) (*Tracker, error) {
 	if !s.Enabled(consent.ErrorTracking) {
 		return t, nil
 	}
-	if err := checkDSN(s.SentryDSN); err != nil {
+	if err := checkDSN(s, s.SentryDSN); err != nil {
 		return nil, err
 	}
 
@@ -202,9 +202,10 @@ func (t *Tracker) Close(ctx context.Context) error {
 	return nil
 }
 
-// checkDSN re-applies claim C5: https, or http on a loopback address only.
-func checkDSN(dsn string) error {
-	if err := consent.CheckEndpoint(dsn); err != nil {
+// checkDSN re-applies claim C5: https, or http on a loopback address or a
+// host named in PRIVATE_HTTP_HOSTS only.
+func checkDSN(s consent.Settings, dsn string) error {
+	if err := s.CheckEndpoint(dsn); err != nil {
 		return fmt.Errorf("errortrack: SENTRY_DSN: %w", err)
 	}
 	return nil

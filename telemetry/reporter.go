@@ -148,7 +148,7 @@ func New(s consent.Settings, opts Options) (*Reporter, error) {
 		return r, nil
 	}
 
-	if err := checkURL(s.TelemetryURL); err != nil {
+	if err := checkURL(s, s.TelemetryURL); err != nil {
 		return nil, fmt.Errorf("telemetry: TELE_URL: %w", err)
 	}
 	r.endpoint = s.TelemetryURL
@@ -176,12 +176,13 @@ func New(s consent.Settings, opts Options) (*Reporter, error) {
 	return r, nil
 }
 
-// checkURL accepts an absolute https URL, or http on a loopback host.
-func checkURL(raw string) error {
+// checkURL accepts an absolute https URL, or http on a loopback host or a
+// host named in PRIVATE_HTTP_HOSTS.
+func checkURL(s consent.Settings, raw string) error {
 	if raw == "" {
 		return errors.New("is required when install telemetry is on")
 	}
-	return consent.CheckEndpoint(raw)
+	return s.CheckEndpoint(raw)
 }
 
 // Enabled reports whether install telemetry is on.
