@@ -195,7 +195,7 @@ var Mutations = []Mutation{
 		Desc: "client IPs are logged unless LOG_CLIENT_IP says otherwise"},
 
 	{ID: "L7-no-size-rotation", Claim: "L7", File: "logging/file.go",
-		Old: "if f.size > 0 && f.size+int64(len(p)) > f.maxSize {", New: "if f.size > 0 && f.size > 1000*f.maxSize {",
+		Old: "\t\tif f.size > 0 && f.size+int64(len(p)) > f.maxSize {\n\t\t\tf.rotateLocked()", New: "\t\tif f.size > 0 && f.size > 1000*f.maxSize {\n\t\t\tf.rotateLocked()",
 		Desc: "app.jsonl never rotates by size"},
 	{ID: "L7-no-pruning", Claim: "L7", File: "logging/file.go",
 		Old: "for len(stems) > f.maxBackups {", New: "for len(stems) > f.maxBackups+1000 {",
@@ -289,7 +289,7 @@ var Mutations = []Mutation{
 		Old: "DistinctId: strconv.FormatInt(userID, 10),", New: "DistinctId: \"user-\" + strconv.FormatInt(userID, 10),",
 		Desc: "the distinct ID is no longer the internal user ID"},
 	{ID: "A1-session-raw", Claim: "A1", File: "analytics/analytics.go",
-		Old: "props[SessionProperty] = c.sessionHash(s)", New: "props[SessionProperty] = s",
+		Old: "props[SessionProperty] = h", New: "props[SessionProperty] = s + h[:0]",
 		Desc: "the session marker is the session ID itself"},
 	{ID: "A1-pageview-keeps-query", Claim: "A1", File: "analytics/analytics.go",
 		Old: `if j := strings.IndexAny(route, "?#"); j >= 0 {`, New: `if j := strings.IndexAny(route, "#"); j >= 0 {`,
@@ -368,7 +368,7 @@ var Mutations = []Mutation{
 		Desc: "a failed ping is not retried until the process restarts"},
 
 	{ID: "T5-preview-ignores-state", Claim: "T5", File: "telemetry/reporter.go",
-		Old: "st = *r.advance(fromFile, r.now())", New: "st = *r.advance(nil, r.now())\n\t\t_ = fromFile",
+		Old: "\told, err := loadState(r.opts.StatePath) // an unreadable file is replaced, as Run replaces it\n\tst := r.advance(old, r.now())", New: "\told, err := loadState(r.opts.StatePath) // an unreadable file is replaced, as Run replaces it\n\tst := r.advance(nil, r.now())\n\t_ = old",
 		Desc: "the preview ignores the state file, so it is not the next ping"},
 	{ID: "T5-preview-always-install", Claim: "T5", File: "telemetry/reporter.go",
 		Old:  "\tkind := KindUpdateCheck\n\tif !st.FirstPingSent {\n\t\tkind = KindInstall\n\t}\n\thost, err",
