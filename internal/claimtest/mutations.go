@@ -215,7 +215,7 @@ var Mutations = []Mutation{
 		Old: "route: reqctx.Route(r)}", New: "route: r.URL.Path}",
 		Desc: "the http.route label is the raw path"},
 	{ID: "M2-host-in-label", Claim: "M2", File: "metrics/middleware.go",
-		Old: "\t\treturn UnmatchedRoute\n\t}\n\tif i :=", New: "\t\treturn \"\"\n\t}\n\tif i :=",
+		Old: "\t\treturn reqctx.UnmatchedRoute\n\t}\n\tif i :=", New: "\t\treturn \"\"\n\t}\n\tif i :=",
 		Desc: "an unmatched request gets an empty route label instead of the fixed one"},
 
 	{ID: "M3-separate-listener-no-token", Claim: "M3", File: "examples/timetracker/server.go",
