@@ -170,10 +170,10 @@ func TestRequestHistogramExposition(t *testing.T) {
 	fams := scrape(t, m)
 	got := requestCounts(t, fams)
 	want := map[series]uint64{
-		{"GET", "/items/{id}", "200"}:     3,
-		{"POST", "/items", "201"}:         1,
+		{"GET", "/items/{id}", "200"}:            3,
+		{"POST", "/items", "201"}:                1,
 		{"GET", reqctx.UnmatchedRoute, "404"}:    2,
-		{"GET", "/boom", "500"}:           1,
+		{"GET", "/boom", "500"}:                  1,
 		{"DELETE", reqctx.UnmatchedRoute, "405"}: 1,
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -415,7 +415,7 @@ func TestNoPersonalDataInLabels(t *testing.T) {
 	got := requestCounts(t, scrape(t, m))
 	want := map[series]uint64{
 		{"GET", "/users/{id}/projects/{name}", "200"}: 1,
-		{"GET", reqctx.UnmatchedRoute, "404"}:                1,
+		{"GET", reqctx.UnmatchedRoute, "404"}:         1,
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %v, want %v", got, want)
