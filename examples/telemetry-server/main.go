@@ -23,7 +23,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -35,7 +34,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/discreet-dev/discreet/redact"
+	"github.com/discreet-dev/discreet"
+	"github.com/discreet-dev/discreet/logging"
 	"github.com/discreet-dev/discreet/telemetry"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -53,7 +53,7 @@ const (
 )
 
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	logger := newLogger(os.Stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, logger)
 	stop()
@@ -188,7 +188,9 @@ func describeDatabase(dsn string) string {
 }
 
 // newHandler routes /ping to the receiver and /healthz to a database
-// check. Nothing here reads a client address.
+// check, inside discreet's request pipeline (a request ID, a scrubbed
+// record per request, panic recovery). Nothing here reads a client
+// address.
 func newHandler(db *sql.DB, store *telemetry.SQLStore, latest string, now func() time.Time, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/ping", telemetry.NewReceiver(store, telemetry.ReceiverOptions{Latest: latest, Now: now, Logger: logger}))
@@ -202,7 +204,7 @@ func newHandler(db *sql.DB, store *telemetry.SQLStore, latest string, now func()
 		}
 		io.WriteString(w, "ok\n")
 	})
-	return mux
+	return discreet.Pipeline{Logger: logger}.Handler(mux)
 }
 
 // serve runs an HTTP server on ln until ctx is done, then shuts it down,
@@ -216,9 +218,9 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    8 << 10,
 		// net/http's own messages can name the peer ("http: panic serving
-		// 203.0.113.7:…"); the scrubber removes addresses before they are
-		// written (claim T6).
-		ErrorLog: log.New(scrubWriter{logger}, "", 0),
+		// 203.0.113.7:…"); the logger's handler removes addresses before
+		// they are written (claim T6).
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -239,14 +241,10 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 	return nil
 }
 
-// scrubWriter turns net/http's error log lines into slog records with IP
-// addresses removed.
-type scrubWriter struct{ logger *slog.Logger }
-
-func (s scrubWriter) Write(p []byte) (int, error) {
-	msg := redact.Default().String(strings.TrimSpace(string(p)))
-	s.logger.Warn("http server", "error", msg)
-	return len(p), nil
+// newLogger returns the server's logger: JSON lines on w, scrubbed of IP
+// addresses and other personal data by discreet's handler (claim T6).
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(logging.NewJSONHandler(w, nil))
 }
 
 // purgeOnce deletes installations not heard from in 12 months.
