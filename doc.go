@@ -25,7 +25,8 @@
 //     events to PostHog once POSTHOG_API_KEY is set, honouring each user's
 //     opt-out.
 //   - [github.com/discreet-dev/discreet/telemetry] sends opt-in install pings
-//     with an anonymous fingerprint, and holds the receiving server's handler.
+//     with an anonymous fingerprint; its subpackage receiver is the
+//     receiving server's handler.
 //
 // Logs and metrics stay on the host and are always on. Everything that
 // leaves the host is off until the operator sets its variable. PRIVACY.md

@@ -37,6 +37,7 @@ import (
 	"github.com/discreet-dev/discreet"
 	"github.com/discreet-dev/discreet/logging"
 	"github.com/discreet-dev/discreet/telemetry"
+	"github.com/discreet-dev/discreet/telemetry/receiver"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
@@ -132,17 +133,17 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 
 // openStore opens the database named by dsn, checks it answers and
 // creates the table if needed.
-func openStore(ctx context.Context, dsn string) (*sql.DB, *telemetry.SQLStore, error) {
+func openStore(ctx context.Context, dsn string) (*sql.DB, *SQLStore, error) {
 	var (
 		db      *sql.DB
-		dialect telemetry.Dialect
+		dialect Dialect
 		err     error
 	)
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		dialect = telemetry.Postgres
+		dialect = Postgres
 		db, err = sql.Open("pgx", dsn)
 	} else {
-		dialect = telemetry.SQLite
+		dialect = SQLite
 		if dir := filepath.Dir(dsn); dir != "." {
 			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return nil, nil, err
@@ -157,7 +158,7 @@ func openStore(ctx context.Context, dsn string) (*sql.DB, *telemetry.SQLStore, e
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening the database: %w", err)
 	}
-	store, err := telemetry.NewStore(db, dialect)
+	store, err := NewStore(db, dialect)
 	if err == nil {
 		err = db.PingContext(ctx)
 	}
@@ -191,9 +192,9 @@ func describeDatabase(dsn string) string {
 // check, inside discreet's request pipeline (a request ID, a scrubbed
 // record per request, panic recovery). Nothing here reads a client
 // address.
-func newHandler(db *sql.DB, store *telemetry.SQLStore, latest string, now func() time.Time, logger *slog.Logger) http.Handler {
+func newHandler(db *sql.DB, store *SQLStore, latest string, now func() time.Time, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/ping", telemetry.NewReceiver(store, telemetry.ReceiverOptions{Latest: latest, Now: now, Logger: logger}))
+	mux.Handle("/ping", receiver.New(store, receiver.Options{Latest: latest, Now: now, Logger: logger}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -248,13 +249,13 @@ func newLogger(w io.Writer) *slog.Logger {
 }
 
 // purgeOnce deletes installations not heard from in 12 months.
-func purgeOnce(ctx context.Context, store *telemetry.SQLStore, now time.Time) (int64, error) {
+func purgeOnce(ctx context.Context, store *SQLStore, now time.Time) (int64, error) {
 	return store.Purge(ctx, now.AddDate(0, -retentionMonths, 0))
 }
 
 // purgeLoop runs purgeOnce at start and then every interval until ctx is
 // done.
-func purgeLoop(ctx context.Context, store *telemetry.SQLStore, now func() time.Time, every time.Duration, logger *slog.Logger) {
+func purgeLoop(ctx context.Context, store *SQLStore, now func() time.Time, every time.Duration, logger *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -274,7 +275,7 @@ func purgeLoop(ctx context.Context, store *telemetry.SQLStore, now func() time.T
 }
 
 // printVersions writes the version distribution as a table.
-func printVersions(ctx context.Context, store *telemetry.SQLStore, w io.Writer) error {
+func printVersions(ctx context.Context, store *SQLStore, w io.Writer) error {
 	counts, err := store.VersionCounts(ctx)
 	if err != nil {
 		return err
