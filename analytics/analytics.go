@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -61,9 +62,19 @@ type Options struct {
 
 	// SessionKey is the HMAC-SHA256 key for session hashes; at least 16
 	// bytes. Nil means a random key per process, so the same session hashes
-	// differently after a restart or on another replica: set it when
-	// sessions should line up across those.
+	// differently after a restart or on another replica: set it (or
+	// SessionKeyFunc) when sessions should line up across those.
 	SessionKey []byte
+
+	// SessionKeyFunc, when set, is asked for the session-hash key each
+	// time an event with a session is captured, and SessionKey is ignored.
+	// It is how every replica of an installation hashes a session alike
+	// while the key rotates: the application returns the key in force now,
+	// shared through its database, for example. It runs on the capturing
+	// goroutine, so it must be quick (cache the key). When it fails or
+	// returns fewer than 16 bytes, the event is sent without
+	// SessionProperty: the session ID itself never leaves.
+	SessionKeyFunc func(ctx context.Context) ([]byte, error)
 
 	// ShutdownTimeout bounds Close. Zero means DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
@@ -112,7 +123,10 @@ type Client struct {
 	drops   *drops
 	log     *slog.Logger
 
-	sessions sync.Pool // of *sessionHasher keyed with the session key
+	// hashers pools the HMACs keyed with the session key in force; with
+	// SessionKeyFunc it is replaced when the key changes.
+	hashers atomic.Pointer[hasherPool]
+	keyFunc func(ctx context.Context) ([]byte, error)
 
 	pending atomic.Int64 // events enqueued and not yet reported sent or failed
 	limit   int64
@@ -180,7 +194,7 @@ func New(s consent.Settings, opts Options) (*Client, error) {
 	if endpoint == "" {
 		endpoint = consent.DefaultPostHogHost
 	}
-	if err := consent.CheckEndpoint(endpoint); err != nil {
+	if err := s.CheckEndpoint(endpoint); err != nil {
 		return nil, fmt.Errorf("analytics: POSTHOG_HOST: %w", err)
 	}
 	transport := opts.Transport
@@ -191,16 +205,17 @@ func New(s consent.Settings, opts Options) (*Client, error) {
 		transport = own
 	}
 	c.own = own
-	key := opts.SessionKey
-	if key == nil {
-		key = make([]byte, 32)
-		_, _ = rand.Read(key) // crypto/rand.Read never fails on supported platforms
-	} else {
-		key = append([]byte(nil), key...)
+	c.keyFunc = opts.SessionKeyFunc
+	if c.keyFunc == nil {
+		key := opts.SessionKey
+		if key == nil {
+			key = make([]byte, 32)
+			_, _ = rand.Read(key) // crypto/rand.Read never fails on supported platforms
+		}
+		c.hashers.Store(newHasherPool(key))
 	}
-	c.sessions.New = func() any { return &sessionHasher{mac: hmac.New(sha256.New, key)} }
 
-	if c.del, err = newDeleter(endpoint, opts, transport); err != nil {
+	if c.del, err = newDeleter(s, endpoint, opts, transport); err != nil {
 		return nil, err
 	}
 	if c.prefs == nil {
@@ -394,7 +409,9 @@ func (c *Client) reserve(opts *dropOpts) bool {
 // goroutine and queues it without blocking.
 func (c *Client) enqueue(ctx context.Context, userID int64, event string, props posthog.Properties, opts *dropOpts) {
 	if s, ok := ctx.Value(sessionKey{}).(string); ok && s != "" {
-		props[SessionProperty] = c.sessionHash(s)
+		if h, ok := c.sessionHash(ctx, s); ok {
+			props[SessionProperty] = h
+		}
 	}
 	err := c.ph.Enqueue(posthog.Capture{
 		DistinctId: strconv.FormatInt(userID, 10),
@@ -422,17 +439,45 @@ type sessionHasher struct {
 	sum [sha256.Size]byte
 }
 
+// hasherPool is the pool of hashers for one key.
+type hasherPool struct {
+	key  []byte
+	pool sync.Pool
+}
+
+func newHasherPool(key []byte) *hasherPool {
+	p := &hasherPool{key: append([]byte(nil), key...)}
+	p.pool.New = func() any { return &sessionHasher{mac: hmac.New(sha256.New, p.key)} }
+	return p
+}
+
 // sessionHash is the hex of the first 16 bytes of HMAC-SHA256(key, id):
-// stable for one session, unlinkable to its ID without the key.
-func (c *Client) sessionHash(id string) string {
-	h := c.sessions.Get().(*sessionHasher)
+// stable for one session and key, unlinkable to its ID without the key.
+// It reports false when SessionKeyFunc gives no usable key.
+func (c *Client) sessionHash(ctx context.Context, id string) (string, bool) {
+	p := c.hashers.Load()
+	if c.keyFunc != nil {
+		key, err := c.keyFunc(ctx)
+		if err != nil || len(key) < 16 {
+			if err == nil {
+				err = fmt.Errorf("the key is %d bytes; at least 16 are needed", len(key))
+			}
+			c.drops.once("session-key", "analytics: no session-hash key; events are sent without the session marker", slog.String("error", err.Error()))
+			return "", false
+		}
+		if p == nil || !bytes.Equal(p.key, key) {
+			p = newHasherPool(key)
+			c.hashers.Store(p)
+		}
+	}
+	h := p.pool.Get().(*sessionHasher)
 	h.mac.Reset()
 	h.buf = append(h.buf[:0], id...)
 	h.mac.Write(h.buf)
 	sum := h.mac.Sum(h.sum[:0])
 	out := hex.EncodeToString(sum[:16])
-	c.sessions.Put(h)
-	return out
+	p.pool.Put(h)
+	return out, true
 }
 
 // Close sends what is queued and stops the client. It returns within

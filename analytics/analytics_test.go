@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -208,6 +209,70 @@ func TestSessionIsKeyedHash(t *testing.T) {
 		if got := evs[i].Props[SessionProperty]; got != wantSession {
 			t.Errorf("event %d: %s = %v, want %v", i, SessionProperty, got, wantSession)
 		}
+	}
+}
+
+// TestSessionKeyFunc: replicas that share a key (from their database)
+// hash a session alike, a rotated key changes the hash, and without a
+// usable key the marker is left out rather than the ID sent.
+//
+// claim: A1
+func TestSessionKeyFunc(t *testing.T) {
+	srv := newPHServer(t, http.StatusOK)
+	keyA := []byte("0123456789abcdef0123456789abcdef")
+	keyB := []byte("fedcba9876543210fedcba9876543210")
+	var mu sync.Mutex
+	current, failing := keyA, error(nil)
+	keyFunc := func(context.Context) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return current, failing
+	}
+	replica1 := newTestClient(t, srv.URL, Options{SessionKeyFunc: keyFunc})
+	replica2 := newTestClient(t, srv.URL, Options{SessionKeyFunc: keyFunc})
+	const sid = "sess-Zq8vR2pL0xY7"
+	ctx := WithSession(context.Background(), sid)
+	replica1.Capture(ctx, 5, "project.created", nil)
+	replica2.Capture(ctx, 5, "project.created", nil)
+	mu.Lock()
+	current = keyB // rotated
+	mu.Unlock()
+	replica1.Capture(ctx, 5, "project.created", nil)
+	mu.Lock()
+	current, failing = nil, errors.New("database is down")
+	mu.Unlock()
+	replica2.Capture(ctx, 5, "project.created", nil)
+	mu.Lock()
+	current, failing = []byte("short"), nil
+	mu.Unlock()
+	replica2.Capture(ctx, 5, "project.created", nil)
+	closeClient(t, replica1)
+	closeClient(t, replica2)
+
+	hash := func(key []byte) string {
+		mac := hmac.New(sha256.New, key)
+		mac.Write([]byte(sid))
+		return hex.EncodeToString(mac.Sum(nil)[:16])
+	}
+	if bytes.Contains(srv.bytes(), []byte(sid)) {
+		t.Errorf("raw session ID reached PostHog")
+	}
+	evs := srv.events()
+	if len(evs) != 5 {
+		t.Fatalf("received %d events, want 5", len(evs))
+	}
+	var got []any
+	for _, e := range evs {
+		got = append(got, e.Props[SessionProperty])
+	}
+	// The two clients post separately, so the order across them is not
+	// fixed; count instead.
+	count := map[any]int{}
+	for _, g := range got {
+		count[g]++
+	}
+	if count[hash(keyA)] != 2 || count[hash(keyB)] != 1 || count[nil] != 2 {
+		t.Errorf("session markers = %v; want key A's hash twice (both replicas), key B's once (after rotation), none twice (no usable key)", got)
 	}
 }
 

@@ -33,7 +33,7 @@ type deleter struct {
 
 // newDeleter returns nil (deletion not configured) unless both the key and
 // the project ID are set.
-func newDeleter(ingest string, opts Options, transport http.RoundTripper) (*deleter, error) {
+func newDeleter(s consent.Settings, ingest string, opts Options, transport http.RoundTripper) (*deleter, error) {
 	key := strings.TrimSpace(opts.PersonalAPIKey)
 	project := strings.TrimSpace(opts.ProjectID)
 	if key == "" && project == "" {
@@ -49,7 +49,7 @@ func newDeleter(ingest string, opts Options, transport http.RoundTripper) (*dele
 	if host == "" {
 		host = apiHostFor(ingest)
 	}
-	if err := consent.CheckEndpoint(host); err != nil {
+	if err := s.CheckEndpoint(host); err != nil {
 		return nil, fmt.Errorf("analytics: APIHost: %w", err)
 	}
 	return &deleter{

@@ -11,6 +11,7 @@ import (
 
 	"github.com/getsentry/sentry-go"
 
+	"github.com/discreet-dev/discreet/logging"
 	"github.com/discreet-dev/discreet/redact"
 )
 
@@ -61,7 +62,17 @@ type Settings struct {
 	TelemetrySalt    string // TELE_SALT
 	LogClientIP      bool   // LOG_CLIENT_IP
 	LogDir           string // LOG_DIR; FromLookup fills in DefaultLogDir
+
+	// PrivateHTTPHosts (PRIVATE_HTTP_HOSTS) are the host names that may be
+	// reached over plain http because they sit on the same private network
+	// as the application, such as sentry or posthog in a compose network
+	// (claim C5). Every other non-loopback host needs https.
+	PrivateHTTPHosts []string
 }
+
+// PrivateHTTPHostsVar is the variable that names the private-network hosts
+// that may be reached over plain http (claim C5).
+const PrivateHTTPHostsVar = "PRIVATE_HTTP_HOSTS"
 
 // FromEnv reads the settings from the process environment. See FromLookup.
 func FromEnv() (Settings, error) { return FromLookup(os.LookupEnv) }
@@ -82,9 +93,16 @@ func FromLookup(lookup func(string) (string, bool)) (Settings, error) {
 		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
 	}
 
+	// First: the other endpoints are checked against it.
+	if hosts, err := ParsePrivateHTTPHosts(get(PrivateHTTPHostsVar)); err != nil {
+		fail(PrivateHTTPHostsVar, "%v", err)
+	} else {
+		s.PrivateHTTPHosts = hosts
+	}
+
 	s.SentryDSN = get("SENTRY_DSN")
 	if s.SentryDSN != "" {
-		if err := checkDSN(s.SentryDSN); err != nil {
+		if err := s.checkDSN(s.SentryDSN); err != nil {
 			fail("SENTRY_DSN", "%v", err)
 		}
 	}
@@ -93,7 +111,7 @@ func FromLookup(lookup func(string) (string, bool)) (Settings, error) {
 	s.PostHogHost = get("POSTHOG_HOST")
 	if s.PostHogHost == "" {
 		s.PostHogHost = DefaultPostHogHost
-	} else if err := CheckEndpoint(s.PostHogHost); err != nil {
+	} else if err := s.CheckEndpoint(s.PostHogHost); err != nil {
 		fail("POSTHOG_HOST", "%v", err)
 	}
 
@@ -103,7 +121,7 @@ func FromLookup(lookup func(string) (string, bool)) (Settings, error) {
 	}
 	s.TelemetryURL = get("TELE_URL")
 	if s.TelemetryURL != "" {
-		if err := CheckEndpoint(s.TelemetryURL); err != nil {
+		if err := s.CheckEndpoint(s.TelemetryURL); err != nil {
 			fail("TELE_URL", "%v", err)
 		}
 	} else if s.TelemetryEnabled {
@@ -142,19 +160,23 @@ func (s Settings) Enabled(svc Service) bool {
 
 // Summary returns the attributes of the start-up record (claim C4): for
 // each optional service whether it is on and, when it is, the host it sends
-// to. Keys, the DSN's credentials and the salt never appear.
+// to, as host[:port] exactly as configured (a [logging.Host], so the
+// scrubbing handlers keep an IP address there). Keys, the DSN's
+// credentials, paths, queries and the salt never appear.
 //
 //	logger.LogAttrs(ctx, slog.LevelInfo, "optional services", settings.Summary()...)
 func (s Settings) Summary() []slog.Attr {
 	svc := func(name string, on bool, endpoint string, extra ...slog.Attr) slog.Attr {
 		attrs := []slog.Attr{slog.Bool("enabled", on)}
 		if on {
-			attrs = append(attrs, slog.String("host", hostOf(endpoint)))
+			// A logging.Host: configuration, shown as written even when
+			// it is an IP address, which scrubbing would otherwise hide.
+			attrs = append(attrs, slog.Any("host", logging.Host(hostOf(endpoint))))
 			attrs = append(attrs, extra...)
 		}
 		return slog.Attr{Key: name, Value: slog.GroupValue(attrs...)}
 	}
-	return []slog.Attr{
+	attrs := []slog.Attr{
 		slog.Bool("logs", true),
 		slog.Bool("metrics", true),
 		svc(ErrorTracking.String(), s.Enabled(ErrorTracking), s.SentryDSN),
@@ -162,6 +184,12 @@ func (s Settings) Summary() []slog.Attr {
 		svc(InstallTelemetry.String(), s.Enabled(InstallTelemetry), s.TelemetryURL),
 		slog.Bool("client_ip_in_logs", s.LogClientIP),
 	}
+	if len(s.PrivateHTTPHosts) > 0 {
+		// C5: the hosts allowed over plain http are part of the record, so
+		// that an operator reading it sees every exception to https.
+		attrs = append(attrs, slog.String("private_http_hosts", strings.Join(s.PrivateHTTPHosts, ",")))
+	}
+	return attrs
 }
 
 // hostOf returns only the host[:port] of an endpoint, dropping userinfo
@@ -186,36 +214,107 @@ func parseBool(v string) (bool, error) {
 }
 
 // CheckEndpoint accepts an absolute https URL, or plain http when the host
-// is a loopback address (claim C5). FromLookup applies it to POSTHOG_HOST
-// and TELE_URL; the packages that send data apply it again, for Settings
-// built by hand. The error shows the value scrubbed, since a URL may carry
-// credentials or a key.
-func CheckEndpoint(raw string) error {
+// is a loopback address (claim C5). It is [Settings.CheckEndpoint] with no
+// private-network hosts. The error shows the value scrubbed, since a URL may
+// carry credentials or a key.
+func CheckEndpoint(raw string) error { return Settings{}.CheckEndpoint(raw) }
+
+// CheckEndpoint accepts an absolute https URL, or plain http when the host
+// is a loopback address or one of s.PrivateHTTPHosts (claim C5).
+// FromLookup applies it to POSTHOG_HOST, TELE_URL and SENTRY_DSN; the
+// packages that send data apply it again, for Settings built by hand. The
+// error shows the value scrubbed, since a URL may carry credentials or a key.
+func (s Settings) CheckEndpoint(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" {
 		// The value is shown so the operator can spot the typo, but
 		// scrubbed: a URL may carry credentials or a key in its query.
 		return fmt.Errorf("%q is not an absolute URL such as https://host.example", redact.Default().String(raw))
 	}
-	return checkScheme(u)
+	return s.checkScheme(u)
 }
 
-func checkScheme(u *url.URL) error {
+func (s Settings) checkScheme(u *url.URL) error {
 	switch u.Scheme {
 	case "https":
 		return nil
 	case "http":
-		if IsLoopback(u.Hostname()) {
+		if IsLoopback(u.Hostname()) || s.isPrivateHTTPHost(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("plain http to %s is refused; use https (http is allowed only on a loopback address)", u.Host)
+		return fmt.Errorf("plain http to %s is refused; use https (http is allowed only on a loopback address or on a host named in %s)", u.Host, PrivateHTTPHostsVar)
 	}
 	return fmt.Errorf("scheme %q is not supported; use https", u.Scheme)
 }
 
+// isPrivateHTTPHost reports whether host is named, exactly and in any case,
+// in s.PrivateHTTPHosts. There are no wildcards and no suffix matches: an
+// attacker who can make a name resolve elsewhere gains nothing from a
+// listed name's subdomains.
+func (s Settings) isPrivateHTTPHost(host string) bool {
+	host = strings.Trim(host, "[]")
+	for _, h := range s.PrivateHTTPHosts {
+		if strings.EqualFold(h, host) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParsePrivateHTTPHosts parses the value of PRIVATE_HTTP_HOSTS: host names
+// or IP addresses separated by commas or blanks, each without a scheme,
+// port, path or wildcard. An IP address must be private (10/8, 172.16/12,
+// 192.168/16, fc00::/7) or link-local: a public address is not on a private
+// network, so it gets no exception from https. The names come back in
+// lower case, duplicates removed, in their order.
+func ParsePrivateHTTPHosts(v string) ([]string, error) {
+	fields := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' })
+	var hosts []string
+	var errs []string
+	seen := map[string]bool{}
+	for _, f := range fields {
+		h := strings.ToLower(f)
+		if err := checkPrivateHost(h); err != nil {
+			errs = append(errs, fmt.Sprintf("%q %v", f, err))
+			continue
+		}
+		if !seen[h] {
+			seen[h] = true
+			hosts = append(hosts, h)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s; list bare host names such as sentry or posthog.internal, separated by commas", strings.Join(errs, "; "))
+	}
+	return hosts, nil
+}
+
+func checkPrivateHost(h string) error {
+	if ip := net.ParseIP(strings.Trim(h, "[]")); ip != nil {
+		if ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLoopback() {
+			return nil
+		}
+		return errors.New("is a public IP address, not one on a private network")
+	}
+	if strings.ContainsAny(h, "*/:@?#[]") {
+		return errors.New("is not a bare host name (no scheme, port, path or wildcard)")
+	}
+	for _, label := range strings.Split(h, ".") {
+		if label == "" || len(label) > 63 {
+			return errors.New("is not a valid host name")
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+				return errors.New("is not a valid host name")
+			}
+		}
+	}
+	return nil
+}
+
 // checkDSN validates a Sentry DSN with sentry-go's own parser. The messages
 // never repeat the DSN, because it carries a key.
-func checkDSN(raw string) error {
+func (s Settings) checkDSN(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" {
 		return errors.New("is not a URL; expected https://PUBLIC_KEY@HOST/PROJECT_ID")
@@ -227,7 +326,7 @@ func checkDSN(raw string) error {
 		}
 		return errors.New("is not a valid Sentry DSN; expected https://PUBLIC_KEY@HOST/PROJECT_ID")
 	}
-	return checkScheme(u)
+	return s.checkScheme(u)
 }
 
 // IsLoopback reports whether host (a name or an address, without port) is

@@ -7,8 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/discreet-dev/discreet/logging"
 )
 
 // env builds a lookup over a fixed map, like os.LookupEnv over a clean environment.
@@ -138,6 +141,13 @@ func TestBadValuesAreNamedAndStopStartUp(t *testing.T) {
 		{"dsn without key", map[string]string{"SENTRY_DSN": "https://sentry.example.org/42"}, []string{"SENTRY_DSN", "empty username"}},
 		{"dsn without project", map[string]string{"SENTRY_DSN": "https://key@sentry.example.org/"}, []string{"SENTRY_DSN", "Sentry DSN"}},
 		{"dsn plain http", map[string]string{"SENTRY_DSN": "http://key@sentry.example.org/42"}, []string{"SENTRY_DSN", "plain http"}},
+		{"private host listed elsewhere", map[string]string{"PRIVATE_HTTP_HOSTS": "sentry", "POSTHOG_HOST": "http://posthog:8000"}, []string{"POSTHOG_HOST", "plain http", "PRIVATE_HTTP_HOSTS"}},
+		{"private host with scheme", map[string]string{"PRIVATE_HTTP_HOSTS": "http://sentry"}, []string{"PRIVATE_HTTP_HOSTS", `"http://sentry"`, "bare host name"}},
+		{"private host with port", map[string]string{"PRIVATE_HTTP_HOSTS": "sentry:9000"}, []string{"PRIVATE_HTTP_HOSTS", "bare host name"}},
+		{"private host wildcard", map[string]string{"PRIVATE_HTTP_HOSTS": "*"}, []string{"PRIVATE_HTTP_HOSTS", "bare host name"}},
+		{"private host suffix wildcard", map[string]string{"PRIVATE_HTTP_HOSTS": "*.internal"}, []string{"PRIVATE_HTTP_HOSTS", "bare host name"}},
+		{"private host public ip", map[string]string{"PRIVATE_HTTP_HOSTS": "8.8.8.8"}, []string{"PRIVATE_HTTP_HOSTS", "public IP"}},
+		{"private host empty label", map[string]string{"PRIVATE_HTTP_HOSTS": "sentry..internal"}, []string{"PRIVATE_HTTP_HOSTS", "valid host name"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -150,7 +160,7 @@ func TestBadValuesAreNamedAndStopStartUp(t *testing.T) {
 					t.Errorf("error %q lacks %q", err, w)
 				}
 			}
-			if s != (Settings{}) {
+			if !reflect.DeepEqual(s, Settings{}) {
 				t.Errorf("half-configured settings returned: %+v", s)
 			}
 		})
@@ -226,6 +236,68 @@ func TestLoopbackMayUsePlainHTTP(t *testing.T) {
 	for _, u := range []string{"http://localhost.evil.example", "http://128.0.0.1", "http://[::2]"} {
 		if _, err := FromLookup(env(map[string]string{"TELE_URL": u})); err == nil {
 			t.Errorf("%s accepted as loopback", u)
+		}
+	}
+}
+
+// claim: C5
+func TestPrivateHTTPHostsMayUsePlainHTTP(t *testing.T) {
+	s, err := FromLookup(env(map[string]string{
+		"PRIVATE_HTTP_HOSTS": " Sentry, posthog.internal  tele 10.0.0.5 sentry",
+		"SENTRY_DSN":         "http://key@sentry:9000/42",
+		"POSTHOG_API_KEY":    "phc_x",
+		"POSTHOG_HOST":       "http://POSTHOG.internal:8000",
+		"ENABLE_TELEMETRY":   "true",
+		"TELE_URL":           "http://tele:8080/ping",
+	}))
+	if err != nil {
+		t.Fatalf("private hosts refused: %v", err)
+	}
+	if want := []string{"sentry", "posthog.internal", "tele", "10.0.0.5"}; !reflect.DeepEqual(s.PrivateHTTPHosts, want) {
+		t.Errorf("PrivateHTTPHosts = %q, want %q (lower case, duplicates removed, in order)", s.PrivateHTTPHosts, want)
+	}
+	for _, u := range []string{"http://10.0.0.5:8000", "http://[::1]:1", "https://anything.example"} {
+		if err := s.CheckEndpoint(u); err != nil {
+			t.Errorf("%s refused: %v", u, err)
+		}
+	}
+	// Everything else is refused as before: no suffix or prefix matches,
+	// no other private address, and the package-level check (no list)
+	// still refuses the listed names.
+	for _, u := range []string{"http://sentry.evil.example", "http://evil-sentry", "http://internal", "http://10.0.0.6", "http://posthog"} {
+		if err := s.CheckEndpoint(u); err == nil || !strings.Contains(err.Error(), "PRIVATE_HTTP_HOSTS") {
+			t.Errorf("%s: err = %v, want a refusal naming PRIVATE_HTTP_HOSTS", u, err)
+		}
+	}
+	if err := CheckEndpoint("http://sentry:9000"); err == nil {
+		t.Error("package-level CheckEndpoint accepted a private host it was never told about")
+	}
+	if _, err := FromLookup(env(map[string]string{"SENTRY_DSN": "http://key@sentry:9000/42"})); err == nil {
+		t.Error("a private host was accepted without PRIVATE_HTTP_HOSTS")
+	}
+}
+
+// claim: C4
+// claim: C5
+func TestSummaryListsPrivateHTTPHosts(t *testing.T) {
+	s, err := FromLookup(env(map[string]string{"PRIVATE_HTTP_HOSTS": "sentry,posthog", "SENTRY_DSN": "http://publickey123@sentry:9000/42"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, a := range s.Summary() {
+		got[a.Key] = a.Value.String()
+	}
+	if got["private_http_hosts"] != "sentry,posthog" {
+		t.Errorf("start-up record private_http_hosts = %q, want sentry,posthog; record: %v", got["private_http_hosts"], got)
+	}
+	if strings.Contains(fmt.Sprint(got), "publickey123") {
+		t.Errorf("start-up record carries the DSN key: %v", got)
+	}
+	none, _ := FromLookup(env(nil))
+	for _, a := range none.Summary() {
+		if a.Key == "private_http_hosts" {
+			t.Errorf("start-up record names private hosts when none are set: %v", a)
 		}
 	}
 }
@@ -309,5 +381,44 @@ func TestPreferencesFunc(t *testing.T) {
 	var p Preferences = PreferencesFunc(func(_ context.Context, id int64) (bool, error) { return id != 7, nil })
 	if ok, _ := p.AnalyticsAllowed(context.Background(), 7); ok {
 		t.Error("user 7 opted out but allowed")
+	}
+}
+
+// Hosts in the start-up record are configuration the operator wrote, not
+// personal data: through the scrubbing log handler they appear as written,
+// IP addresses and ports included, and still without keys or credentials.
+//
+// claim: C4
+func TestSummaryShowsIPHostsThroughTheScrubbingHandler(t *testing.T) {
+	s, err := FromLookup(env(map[string]string{
+		"SENTRY_DSN":       "https://publickey123:secretkey456@10.1.2.4:9000/42",
+		"POSTHOG_API_KEY":  "phc_apikey789",
+		"POSTHOG_HOST":     "https://[2001:db8::7]:8443/ingest?k=querysecret",
+		"ENABLE_TELEMETRY": "true",
+		"TELE_URL":         "https://10.1.2.3:8090/ping",
+		"TELE_SALT":        "saltsaltsaltsalt99",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	l := slog.New(logging.NewJSONHandler(&buf, nil))
+	l.LogAttrs(context.Background(), slog.LevelInfo, "optional services", s.Summary()...)
+	// Other IP addresses are still scrubbed, in the same record and elsewhere.
+	l.Info("peer", "addr", "10.1.2.3:8090", "host", "10.9.9.9")
+	out := buf.String()
+	for _, want := range []string{
+		`"error_tracking":{"enabled":true,"host":"10.1.2.4:9000"}`,
+		`"product_analytics":{"enabled":true,"host":"[2001:db8::7]:8443"}`,
+		`"install_telemetry":{"enabled":true,"host":"10.1.2.3:8090"}`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %s:\n%s", want, out)
+		}
+	}
+	for _, secret := range []string{"publickey123", "secretkey456", "phc_apikey789", "saltsaltsaltsalt99", "querysecret", "10.9.9.9", `"addr":"10.1.2.3`} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log leaks %q:\n%s", secret, out)
+		}
 	}
 }

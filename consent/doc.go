@@ -17,12 +17,16 @@
 //	TELE_SALT         salt for the install fingerprint
 //	LOG_CLIENT_IP     true: request logs may carry the client IP
 //	LOG_DIR           where app.jsonl lives (default "logs")
+//	PRIVATE_HTTP_HOSTS hosts on a private network allowed over plain http
 //
 // A value that cannot be parsed is an error naming the variable and the
 // accepted forms; every bad variable is reported in one joined error, so an
 // operator can fix them all in one go and nothing starts half-configured.
 // Endpoints must use https, except on a loopback address (localhost,
-// 127.0.0.0/8, ::1) for local and self-hosted testing.
+// 127.0.0.0/8, ::1) for local and self-hosted testing, or on a host named
+// in PRIVATE_HTTP_HOSTS, for a service on the same private network (a
+// compose or cluster network: http://sentry:9000). See
+// [Settings.CheckEndpoint].
 //
 // # The start-up record
 //

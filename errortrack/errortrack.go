@@ -51,7 +51,9 @@ type Options struct {
 	// (default DefaultQueueSize). Events beyond it are dropped.
 	QueueSize int
 	// Logger receives the package's own diagnostics and the recovered
-	// panics, scrubbed. nil discards them.
+	// panics, scrubbed, with their stack traces. nil means slog.Default():
+	// a panic is logged whatever is configured, with error tracking on or
+	// off.
 	Logger *slog.Logger
 }
 
@@ -81,7 +83,7 @@ type Tracker struct {
 func New(s consent.Settings, opts Options) (*Tracker, error) {
 	t := &Tracker{red: redact.Default(), log: opts.Logger, timeout: opts.Timeout}
 	if t.log == nil {
-		t.log = slog.New(slog.DiscardHandler)
+		t.log = slog.Default()
 	}
 	if t.timeout <= 0 {
 		t.timeout = DefaultTimeout
@@ -89,7 +91,7 @@ func New(s consent.Settings, opts Options) (*Tracker, error) {
 	if !s.Enabled(consent.ErrorTracking) {
 		return t, nil
 	}
-	if err := checkDSN(s.SentryDSN); err != nil {
+	if err := checkDSN(s, s.SentryDSN); err != nil {
 		return nil, err
 	}
 
@@ -200,9 +202,10 @@ func (t *Tracker) Close(ctx context.Context) error {
 	return nil
 }
 
-// checkDSN re-applies claim C5: https, or http on a loopback address only.
-func checkDSN(dsn string) error {
-	if err := consent.CheckEndpoint(dsn); err != nil {
+// checkDSN re-applies claim C5: https, or http on a loopback address or a
+// host named in PRIVATE_HTTP_HOSTS only.
+func checkDSN(s consent.Settings, dsn string) error {
+	if err := s.CheckEndpoint(dsn); err != nil {
 		return fmt.Errorf("errortrack: SENTRY_DSN: %w", err)
 	}
 	return nil

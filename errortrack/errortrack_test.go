@@ -346,26 +346,30 @@ func TestDisabled(t *testing.T) {
 }
 
 // TestDSNScheme re-checks claim C5 in New: plain http only to a loopback
-// address, and errors that never repeat the DSN's key.
+// address or a host named in PRIVATE_HTTP_HOSTS, and errors that never repeat the DSN's key.
 //
 // claim: C5
 func TestDSNScheme(t *testing.T) {
 	tests := []struct {
-		dsn string
-		ok  bool
+		dsn     string
+		ok      bool
+		private []string // PRIVATE_HTTP_HOSTS
 	}{
-		{"https://publickey@o1.ingest.sentry.io/42", true},
-		{"http://publickey@127.0.0.1:9/42", true},
-		{"http://publickey@localhost:9/42", true},
-		{"http://publickey@[::1]:9/42", true},
-		{"http://publickey@sentry.example.com/42", false},
-		{"http://publickey@10.0.0.8/42", false},
-		{"ftp://publickey@sentry.example.com/42", false},
-		{"not a url", false},
+		{dsn: "http://publickey@sentry:9000/42", ok: true, private: []string{"sentry"}},
+		{dsn: "http://publickey@sentry.evil.example:9000/42", ok: false, private: []string{"sentry"}},
+		{dsn: "http://publickey@10.0.0.8/42", ok: true, private: []string{"10.0.0.8"}},
+		{"https://publickey@o1.ingest.sentry.io/42", true, nil},
+		{"http://publickey@127.0.0.1:9/42", true, nil},
+		{"http://publickey@localhost:9/42", true, nil},
+		{"http://publickey@[::1]:9/42", true, nil},
+		{"http://publickey@sentry.example.com/42", false, nil},
+		{"http://publickey@10.0.0.8/42", false, nil},
+		{"ftp://publickey@sentry.example.com/42", false, nil},
+		{"not a url", false, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.dsn, func(t *testing.T) {
-			tr, err := errortrack.New(consent.Settings{SentryDSN: tc.dsn}, errortrack.Options{Transport: &failTransport{t: t}})
+			tr, err := errortrack.New(consent.Settings{SentryDSN: tc.dsn, PrivateHTTPHosts: tc.private}, errortrack.Options{Transport: &failTransport{t: t}})
 			if tc.ok != (err == nil) {
 				t.Fatalf("New(%q) error = %v, want ok=%v", tc.dsn, err, tc.ok)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/discreet-dev/discreet/internal/reqctx"
+	"github.com/discreet-dev/discreet/internal/stack"
 )
 
 // stateKey finds the request state of one Tracker; the Tracker is part of
@@ -112,7 +113,9 @@ func (t *Tracker) Middleware(next http.Handler) http.Handler {
 }
 
 // recovered logs and reports a panic value. It runs inside the deferred
-// function, so the stack it records is the panicking one.
+// function, so the stack it records is the panicking one. The panic is
+// logged once, with its stack: here, unless a logging middleware inside
+// has logged it already (logging.Middleware marks the request record).
 func (t *Tracker) recovered(r *http.Request, info *reqctx.Info, v any) {
 	var msg string
 	err, isErr := v.(error)
@@ -121,10 +124,15 @@ func (t *Tracker) recovered(r *http.Request, info *reqctx.Info, v any) {
 	} else {
 		msg = t.red.String(fmt.Sprint(t.red.Value(v)))
 	}
-	t.log.LogAttrs(r.Context(), slog.LevelError, "errortrack: recovered panic",
-		slog.String("panic", msg),
-		slog.String("request_id", info.RequestID()),
-		slog.String("route", reqctx.Route(r)))
+	if !info.PanicLogged() {
+		info.MarkPanicLogged()
+		t.log.LogAttrs(r.Context(), slog.LevelError, "errortrack: recovered panic",
+			slog.Group("panic",
+				slog.String("message", msg),
+				slog.String("stack", stack.Format(stack.Callers(3)))),
+			slog.String("request_id", info.RequestID()),
+			slog.String("route", reqctx.Route(r)))
+	}
 	if !t.Enabled() || t.closed.Load() || t.queue.full() {
 		return
 	}

@@ -18,6 +18,14 @@
 // "[redacted]" (claim L5). [Err] logs an error with its message and stack
 // trace (claim L3).
 //
+// # Repeated errors
+//
+// When a dependency is down, every request fails the same way. Both
+// handlers write the first of a run of identical error records in full,
+// with its stack, then at most one summary per [Options.RepeatInterval]
+// (10 s by default) with the count of those left out, so an outage cannot
+// flood the disk and rotate the earlier logs away.
+//
 // # Client IP addresses
 //
 // An IP address reaches a log only as the "client_ip" attribute of a
@@ -38,7 +46,12 @@
 // and re-opens app.jsonl on SIGHUP, so logrotate's move-then-signal
 // rotation loses no line (claim L7). A full disk or an unwritable file
 // never blocks or fails the application: lines are dropped, counted in
-// [File.Dropped], and one notice goes to standard error.
+// [File.Dropped], and one notice goes to standard error; a write cut short
+// by a full disk is undone, so every line in the file parses, and when
+// writing resumes the first line says how many were lost. A removed or
+// replaced app.jsonl is noticed within a second and re-opened (so its
+// space is freed), and a truncation in place (logrotate's copytruncate)
+// resets the size that rotation counts.
 //
 // # Requests
 //

@@ -3,14 +3,9 @@ package logging
 import (
 	"fmt"
 	"log/slog"
-	"runtime"
-	"strconv"
-	"strings"
-)
 
-// maxFrames bounds a logged stack trace; the frames nearest the error are
-// the useful ones.
-const maxFrames = 32
+	"github.com/discreet-dev/discreet/internal/stack"
+)
 
 // Err returns the attribute "error" for err: a group holding its message
 // ("message") and the stack trace of the goroutine at the call to Err
@@ -41,30 +36,9 @@ func (e *stackError) LogValue() slog.Value {
 	)
 }
 
-func callers(skip int) []uintptr {
-	pcs := make([]uintptr, maxFrames)
-	return pcs[:runtime.Callers(skip, pcs)]
-}
+func callers(skip int) []uintptr { return stack.Callers(skip) }
 
-func formatStack(pcs []uintptr) string {
-	var sb strings.Builder
-	frames := runtime.CallersFrames(pcs)
-	for {
-		f, more := frames.Next()
-		if sb.Len() > 0 {
-			sb.WriteByte('\n')
-		}
-		sb.WriteString(f.Function)
-		sb.WriteString("\n\t")
-		sb.WriteString(f.File)
-		sb.WriteByte(':')
-		sb.WriteString(strconv.Itoa(f.Line))
-		if !more {
-			break
-		}
-	}
-	return sb.String()
-}
+func formatStack(pcs []uintptr) string { return stack.Format(pcs) }
 
 // panicValue describes a recovered panic value as Err does an error.
 func panicValue(p any, pcs []uintptr) slog.Value {

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -59,22 +60,39 @@ type FileOptions struct {
 	// move-then-signal rotation (no copytruncate) expects.
 	IgnoreSIGHUP bool
 
-	// Level, AddSource, SensitiveKeys and KeepIPs are passed to
-	// [NewJSONHandler]; see [Options].
-	Level         slog.Leveler
-	AddSource     bool
-	SensitiveKeys []string
-	KeepIPs       bool
+	// Level, AddSource, SensitiveKeys, KeepIPs and RepeatInterval are
+	// passed to [NewJSONHandler]; see [Options].
+	Level          slog.Leveler
+	AddSource      bool
+	SensitiveKeys  []string
+	KeepIPs        bool
+	RepeatInterval time.Duration
 
-	maxBytes int64     // tests: rotation size in bytes, overriding MaxSizeMB
-	notices  io.Writer // tests: where the drop notice goes, instead of os.Stderr
+	maxBytes   int64                               // tests: rotation size in bytes, overriding MaxSizeMB
+	notices    io.Writer                           // tests: where the drop notice goes, instead of os.Stderr
+	checkEvery time.Duration                       // tests: how often the path is compared with the open file
+	writeHook  func(*os.File, []byte) (int, error) // tests: a disk that fails part-way
 }
+
+// checkEvery is how often a File compares its path with the file it has
+// open: two stat calls a second at most, whatever the rate of lines.
+const checkEvery = time.Second
 
 // File is the rotating log file behind [Open]. It is an io.Writer that
 // never fails and never blocks on a broken disk: when a line cannot be
 // written (disk full, file removed and not re-creatable, permissions) it is
-// dropped and counted, one notice goes to standard error, and writing
-// resumes by itself once the file can be written again.
+// dropped and counted ([File.Dropped]), one notice goes to standard error,
+// and writing resumes by itself once the file can be written again; the
+// first line written then is a record saying how many lines were lost.
+//
+// Every line in the file parses: a write that fails part-way (ENOSPC in the
+// middle of a line) is cut off again before anything else is written.
+//
+// About once a second File also compares the path with the file it holds
+// open. When app.jsonl was removed or replaced (rm on a full disk, a move
+// without SIGHUP) it lets the old file go, which frees its space, and goes
+// on in a new app.jsonl; when the file was truncated in place (logrotate's
+// copytruncate) it resets its size, so the next rotation comes on time.
 type File struct {
 	dir, path  string
 	maxSize    int64
@@ -82,15 +100,20 @@ type File struct {
 	compress   bool
 	notices    io.Writer
 	state      *dirState
+	checkEvery time.Duration
+	write      func(*os.File, []byte) (int, error)
 
-	mu        sync.Mutex
-	f         *os.File // nil while the file cannot be opened
-	size      int64
-	gen       uint64 // bumped each time f changes; lets erasure notice
-	closed    bool
-	failing   bool      // dropping lines since the last notice
-	torn      bool      // a failed write left half a line
-	lastRetry time.Time // last attempt to re-open while f is nil
+	mu          sync.Mutex
+	f           *os.File // nil while the file cannot be opened
+	size        int64
+	gen         uint64 // bumped each time f changes; lets erasure notice
+	closed      bool
+	failing     bool      // dropping lines since the last notice
+	streakStart uint64    // Dropped when the current run of failures began
+	torn        bool      // a failed write left part of a line that could not be cut off yet
+	tornAt      int64     // where to cut it, or -1 when unknown
+	lastRetry   time.Time // last attempt to re-open while f is nil
+	lastCheck   time.Time // last comparison of the path with f
 
 	dropped atomic.Uint64
 
@@ -117,10 +140,11 @@ func Open(opts FileOptions) (*slog.Logger, *File, error) {
 		w = io.MultiWriter(f, os.Stderr)
 	}
 	h := NewJSONHandler(w, &Options{
-		Level:         opts.Level,
-		AddSource:     opts.AddSource,
-		SensitiveKeys: opts.SensitiveKeys,
-		KeepIPs:       opts.KeepIPs,
+		Level:          opts.Level,
+		AddSource:      opts.AddSource,
+		SensitiveKeys:  opts.SensitiveKeys,
+		KeepIPs:        opts.KeepIPs,
+		RepeatInterval: opts.RepeatInterval,
 	})
 	return slog.New(h), f, nil
 }
@@ -148,8 +172,16 @@ func openFile(opts FileOptions) (*File, error) {
 		compress:   opts.Compress,
 		notices:    opts.notices,
 		state:      st,
+		checkEvery: opts.checkEvery,
+		write:      opts.writeHook,
 		work:       make(chan struct{}, 1),
 		done:       make(chan struct{}),
+	}
+	if f.checkEvery <= 0 {
+		f.checkEvery = checkEvery
+	}
+	if f.write == nil {
+		f.write = (*os.File).Write
 	}
 	if f.maxSize <= 0 {
 		f.maxSize = DefaultMaxSizeMB << 20
@@ -172,6 +204,7 @@ func openFile(opts FileOptions) (*File, error) {
 		return nil, fmt.Errorf("logging: opening log file: %w", err)
 	}
 	f.f, f.size = fh, size
+	f.lastCheck = time.Now()
 
 	f.wg.Add(1)
 	go f.housekeep()
@@ -218,6 +251,12 @@ func (f *File) Write(p []byte) (int, error) {
 		f.drop(os.ErrClosed)
 		return len(p), nil
 	}
+	if f.f != nil {
+		if now := time.Now(); now.Sub(f.lastCheck) >= f.checkEvery {
+			f.lastCheck = now
+			f.checkLocked()
+		}
+	}
 	if f.f == nil {
 		// Re-try opening at most once a second, not on every line.
 		if now := time.Now(); now.Sub(f.lastRetry) >= time.Second {
@@ -232,34 +271,118 @@ func (f *File) Write(p []byte) (int, error) {
 		}
 	}
 	if f.size > 0 && f.size+int64(len(p)) > f.maxSize {
-		f.rotateLocked()
-		if f.f == nil {
-			return len(p), nil // counted by rotateLocked
+		// Believe the file rather than the counter: copytruncate may have
+		// emptied it since the last check.
+		if info, err := f.f.Stat(); err == nil && info.Size() < f.size {
+			f.size = info.Size()
+		}
+		if f.size > 0 && f.size+int64(len(p)) > f.maxSize {
+			f.rotateLocked()
+			if f.f == nil {
+				return len(p), nil // counted by rotateLocked
+			}
 		}
 	}
 	if f.torn {
-		// End the half line a failed write left, so this one parses.
-		if _, err := f.f.Write([]byte{'\n'}); err != nil {
+		if err := f.untearLocked(); err != nil {
 			f.drop(err)
 			return len(p), nil
 		}
+	}
+	if f.failing {
+		// Writing works again (or may): say first what was lost.
+		lost := f.dropped.Load() - f.streakStart
+		if err := f.writeLocked(resumeRecord(lost, f.dropped.Load())); err != nil {
+			f.drop(err)
+			return len(p), nil
+		}
+		f.failing = false
+		fmt.Fprintf(f.notices, "logging: writing %s again; %d log lines were dropped\n", f.path, lost)
+	}
+	if err := f.writeLocked(p); err != nil {
+		f.drop(err)
+	}
+	return len(p), nil
+}
+
+// writeLocked writes p whole or not at all: when the write fails part-way,
+// the part that reached the file is cut off again.
+func (f *File) writeLocked(p []byte) error {
+	n, err := f.write(f.f, p)
+	f.size += int64(n)
+	if err == nil || n == 0 {
+		return err
+	}
+	f.torn, f.tornAt = true, -1
+	if info, serr := f.f.Stat(); serr == nil && info.Size() >= int64(n) {
+		f.tornAt = info.Size() - int64(n)
+	}
+	_ = f.untearLocked() // if this fails, the next write tries again first
+	return err
+}
+
+// untearLocked removes the part of a line a failed write left. When where
+// it began is unknown, it ends the part with a newline instead, which
+// keeps the lines after it whole.
+func (f *File) untearLocked() error {
+	if f.tornAt < 0 {
+		if _, err := f.f.Write([]byte{'\n'}); err != nil {
+			return err
+		}
 		f.size++
 		f.torn = false
+		return nil
 	}
-	n, err := f.f.Write(p)
-	f.size += int64(n)
+	if err := f.f.Truncate(f.tornAt); err != nil {
+		return err
+	}
+	f.size = f.tornAt
+	f.torn = false
+	return nil
+}
+
+// checkLocked compares the path with the open file: a removed or replaced
+// file is let go and the path re-opened; a file truncated in place has its
+// size counter reset.
+func (f *File) checkLocked() {
+	open, err := f.f.Stat()
 	if err != nil {
-		f.torn = n > 0
-		f.drop(err)
-		return len(p), nil
+		return
 	}
-	f.failing = false
-	return len(p), nil
+	now, err := os.Stat(f.path)
+	// Gone (or its directory gone or replaced), or another file now.
+	if (err != nil && !errors.Is(err, fs.ErrPermission)) || (err == nil && !os.SameFile(open, now)) {
+		if err := f.reopenLocked(); err != nil {
+			f.drop(err)
+		}
+		return
+	}
+	if open.Size() < f.size {
+		f.size = open.Size()
+		f.torn = false // what was torn went with the truncation
+	}
+}
+
+// resumeRecord is the line File writes itself when writing resumes after
+// lines were dropped: in the shape of the JSON handler's records, with
+// nothing in it but counts.
+func resumeRecord(lost, total uint64) []byte {
+	b := make([]byte, 0, 160)
+	b = append(b, `{"time":"`...)
+	b = time.Now().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","level":"WARN","msg":"logging: log lines were dropped; writing has resumed","dropped":`...)
+	b = strconv.AppendUint(b, lost, 10)
+	b = append(b, `,"dropped_total":`...)
+	b = strconv.AppendUint(b, total, 10)
+	return append(b, "}\n"...)
 }
 
 // drop counts one lost line and writes the notice once per run of
 // failures, so a full disk cannot flood standard error.
 func (f *File) drop(err error) {
+	if !f.failing {
+		f.streakStart = f.dropped.Load()
+	}
 	f.dropped.Add(1)
 	if f.failing {
 		return
@@ -296,6 +419,7 @@ func (f *File) reopenLocked() error {
 		return err
 	}
 	f.f, f.size, f.torn = fh, size, false
+	f.lastCheck = time.Now()
 	return nil
 }
 

@@ -26,7 +26,7 @@ import (
 // [Options].
 func NewHandler(next slog.Handler, opts *Options) slog.Handler {
 	o := orDefault(opts)
-	return &handler{next: next, s: newScrubber(o), level: o.Level, omitTime: o.OmitTime}
+	return &handler{next: next, s: newScrubber(o), level: o.Level, omitTime: o.OmitTime, rep: newRepeats(o.RepeatInterval)}
 }
 
 type handler struct {
@@ -34,7 +34,8 @@ type handler struct {
 	s         *scrubber
 	level     slog.Leveler
 	omitTime  bool
-	redactAll bool // inside a group whose name is a sensitive key
+	redactAll bool     // inside a group whose name is a sensitive key
+	rep       *repeats // shared with the handlers derived from this one; nil: no limit
 }
 
 func (h *handler) Enabled(ctx context.Context, l slog.Level) bool {
@@ -45,6 +46,17 @@ func (h *handler) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h *handler) Handle(ctx context.Context, r slog.Record) error {
+	if h.rep != nil {
+		write, summaries := h.rep.admit(r)
+		writeSummaries(summaries, h.handle)
+		if !write {
+			return nil
+		}
+	}
+	return h.handle(ctx, r)
+}
+
+func (h *handler) handle(ctx context.Context, r slog.Record) error {
 	msg := h.s.eng.String(r.Message)
 	changed := msg != r.Message || (h.omitTime && !r.Time.IsZero())
 
@@ -179,6 +191,9 @@ func scrubAttr(s *scrubber, a slog.Attr, redactAll bool) (slog.Attr, bool) {
 		x := v.Any()
 		if x == nil {
 			break
+		}
+		if host, ok := x.(Host); ok {
+			return slog.String(key, s.hostString(eng, host)), true
 		}
 		return slog.Any(key, eng.Value(x)), true
 	}

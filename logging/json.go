@@ -38,6 +38,7 @@ func NewJSONHandler(w io.Writer, opts *Options) slog.Handler {
 		level:     o.Level,
 		addSource: o.AddSource,
 		omitTime:  o.OmitTime,
+		rep:       newRepeats(o.RepeatInterval),
 	}
 }
 
@@ -48,6 +49,7 @@ type jsonHandler struct {
 	level     slog.Leveler
 	addSource bool
 	omitTime  bool
+	rep       *repeats // shared with the handlers derived from this one; nil: no limit
 
 	pre       []byte   // encoded With attributes, inside the groups opened so far
 	groups    [][]byte // encoded openers (`"name":{`) of every WithGroup group
@@ -66,6 +68,17 @@ func (h *jsonHandler) Enabled(_ context.Context, l slog.Level) bool {
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 func (h *jsonHandler) Handle(ctx context.Context, r slog.Record) error {
+	if h.rep != nil {
+		write, summaries := h.rep.admit(r)
+		writeSummaries(summaries, h.handle)
+		if !write {
+			return nil
+		}
+	}
+	return h.handle(ctx, r)
+}
+
+func (h *jsonHandler) handle(ctx context.Context, r slog.Record) error {
 	bp := bufPool.Get().(*[]byte)
 	b := (*bp)[:0]
 
@@ -237,6 +250,9 @@ func (h *jsonHandler) appendAttr(b []byte, a slog.Attr, redactAll bool) ([]byte,
 	b = append(b, ':')
 	if eng == nil {
 		return append(b, `"`+redact.Redacted+`"`...), true
+	}
+	if host, ok := hostOf(v); ok {
+		return appendJSONString(b, h.s.hostString(eng, host)), true
 	}
 	return appendValue(b, eng, v), true
 }

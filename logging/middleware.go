@@ -45,7 +45,8 @@ type MiddlewareOptions struct {
 // A panic in the handler is logged at error level with its value and stack
 // trace under "panic" (claim L3), then re-raised for the recovery layer
 // outside; http.ErrAbortHandler is re-raised without a record of its own
-// beyond the request record.
+// beyond the request record. A recovery layer that reads the shared
+// request record (errortrack's) then logs no second record of the panic.
 //
 // A nil l means [slog.Default]. Inside the pipeline of the root package, or
 // inside another Middleware, it writes no second record.
@@ -111,6 +112,7 @@ func Middleware(l *slog.Logger, opts *MiddlewareOptions) func(http.Handler) http
 					}
 					if pcs != nil {
 						attrs = append(attrs, slog.Attr{Key: "panic", Value: panicValue(p, pcs)})
+						info.MarkPanicLogged()
 					}
 					l.LogAttrs(ctx, level, "request", attrs...)
 				}

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/discreet-dev/discreet/internal/reqctx"
 	"github.com/discreet-dev/discreet/redact"
@@ -54,6 +55,20 @@ type Options struct {
 	// that LOG_CLIENT_IP=true turns on (consent.Settings.LogClientIP).
 	KeepIPs bool
 
+	// RepeatInterval bounds repeated identical error records, such as
+	// every request failing the same way while a database is down.
+	// Records at level Warn or above that carry an "error" attribute are
+	// identical when their level, message and error text are. The first
+	// is written in full (with its stack trace, for [Err]); the ones that
+	// follow within the interval are counted and not written; once the
+	// interval is over, one summary record stands for them: the same
+	// level and message, the error text without the stack, "suppressed"
+	// (how many) and "interval". The summary is written with the next
+	// record the handler sees after the interval, so at most one per
+	// interval per kind. Zero means [DefaultRepeatInterval]; a negative
+	// value writes every record.
+	RepeatInterval time.Duration
+
 	// OmitTime leaves the time out of every record: for examples and
 	// golden files whose output must not change from run to run.
 	OmitTime bool
@@ -62,8 +77,9 @@ type Options struct {
 // scrubber is what both handlers share: the engine for everything, and a
 // second one that keeps IPs, used only for the client_ip value.
 type scrubber struct {
-	eng   *redact.Engine
-	ipEng *redact.Engine // nil unless Options.KeepIPs
+	eng     *redact.Engine
+	ipEng   *redact.Engine // nil unless Options.KeepIPs
+	hostEng *redact.Engine // keeps IPs, for Host values only
 
 	// keys caches the verdict on clean attribute keys. Keys are nearly
 	// always constants, so one lookup replaces a scan and a key-list
@@ -86,8 +102,9 @@ const maxCachedKeys = 4096
 
 func newScrubber(o *Options) *scrubber {
 	s := &scrubber{eng: redact.New(&redact.Options{Keys: o.SensitiveKeys})}
+	s.hostEng = redact.New(&redact.Options{Keys: o.SensitiveKeys, KeepIPs: true})
 	if o.KeepIPs {
-		s.ipEng = redact.New(&redact.Options{Keys: o.SensitiveKeys, KeepIPs: true})
+		s.ipEng = s.hostEng
 	}
 	return s
 }

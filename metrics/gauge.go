@@ -48,3 +48,39 @@ func (m *Metrics) ObserveGauge(name, description string, fn func(ctx context.Con
 	}
 	return nil
 }
+
+// ObserveCounter registers a counter whose running total fn returns at
+// every scrape: a count the application keeps anyway, such as the log
+// lines logging.File could not write (File.Dropped). name is an OTel
+// instrument name; Prometheus shows it with "_total" appended
+// ("log.dropped_lines" is exported as log_dropped_lines_total). fn should
+// never go down. Failures of fn are handled as in [Metrics.ObserveGauge].
+func (m *Metrics) ObserveCounter(name, description string, fn func(ctx context.Context) (int64, error)) error {
+	if fn == nil {
+		return errors.New("metrics: ObserveCounter: nil callback")
+	}
+	var failing atomic.Bool
+	logger := m.logger
+	_, err := m.meter.Int64ObservableCounter(name,
+		metric.WithDescription(description),
+		metric.WithInt64Callback(func(ctx context.Context, o metric.Int64Observer) error {
+			v, err := fn(ctx)
+			if err != nil {
+				if !failing.Swap(true) {
+					logger.LogAttrs(ctx, slog.LevelWarn, "metrics: counter callback failed; the counter is left out until it works",
+						slog.String("counter", name), slog.Any("error", err))
+				}
+				return nil
+			}
+			if failing.Swap(false) {
+				logger.LogAttrs(ctx, slog.LevelInfo, "metrics: counter callback works again", slog.String("counter", name))
+			}
+			o.Observe(v)
+			return nil
+		}),
+	)
+	if err != nil {
+		return fmt.Errorf("metrics: ObserveCounter %q: %w", name, err)
+	}
+	return nil
+}

@@ -101,3 +101,26 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	return w.b.Write(p)
 }
+
+// A counter kept elsewhere (logging.File.Dropped) is exported with its
+// running total as a Prometheus counter.
+//
+// claim: M1
+func TestObserveCounter(t *testing.T) {
+	m := newMetrics(t, WithoutRuntimeMetrics())
+	var n int64 = 7
+	if err := m.ObserveCounter("log.dropped_lines", "Log lines that could not be written.", func(context.Context) (int64, error) { return n, nil }); err != nil {
+		t.Fatal(err)
+	}
+	text := scrapeText(t, m)
+	if !strings.Contains(text, "# TYPE log_dropped_lines_total counter") || !strings.Contains(text, "log_dropped_lines_total 7\n") {
+		t.Errorf("counter missing:\n%s", text)
+	}
+	n = 9
+	if text := scrapeText(t, m); !strings.Contains(text, "log_dropped_lines_total 9\n") {
+		t.Errorf("counter not updated:\n%s", text)
+	}
+	if err := m.ObserveCounter("x", "", nil); err == nil {
+		t.Error("nil callback accepted")
+	}
+}

@@ -59,8 +59,8 @@ func mailDomain(s string, d int, spelled bool) (int, bool) {
 		}
 		ls := k
 		for k < len(s) && class[s[k]]&cDomain != 0 && s[k] != '.' {
-			if s[k] == 0xEF && hasPrefix(s[k:], "\uff0e") {
-				break
+			if s[k] == 0xEF && (hasPrefix(s[k:], "\uff0e") || hasPrefix(s[k:], "\uff20") || hasPrefix(s[k:], "\ufe6b")) {
+				break // a fullwidth dot, or the next address's fullwidth '@'
 			}
 			k++
 		}

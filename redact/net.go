@@ -76,7 +76,7 @@ func versionCue(s string, i int) bool {
 	case c == '/':
 		// A browser's product token in a User-Agent: "Chrome/156.0.0.0".
 		w := i - 1
-		for w > 0 && isAlnum(s[w-1]) {
+		for w > 0 && i-1-w < 24 && isAlnum(s[w-1]) {
 			w--
 		}
 		return productToken(s[w : i-1])

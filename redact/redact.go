@@ -116,22 +116,28 @@ func fold(dst []byte, key string) ([]byte, bool) {
 //
 //   - the whole folded key is a known name ("password", "x-forwarded-for");
 //   - the last dotted segment is a known name ("user.email", "req.headers.cookie");
+//   - the folded key ends in the name of a kind of personal data written
+//     in several words: card number, credit card, phone number, mobile
+//     number, email address, date of birth, birth date, social security
+//     number ("credit_card_number", "user_email_address", "contactPhoneNumber");
 //   - the key ends in a sensitive word after a separator or a camelCase
-//     boundary: token, secret, password, passwd, key, apikey, email,
-//     authorization, cookie, and ip unless KeepIPs ("csrf_token",
-//     "accessToken", "idempotency_key", "remote_ip"), or in session_id
-//     ("X-Session-Id", "userSessionID"), a session credential by another
-//     name.
+//     boundary: token, secret, password, passwd, passphrase, apikey, email,
+//     authorization, cookie, phone, iban, ssn, cvv, cvc, otp, pin, and ip
+//     unless KeepIPs ("csrf_token", "accessToken", "remote_ip", "card_cvv"),
+//     or in session_id ("X-Session-Id", "userSessionID"), a session
+//     credential by another name; or in key after a word that makes it a
+//     credential ("apiKey", "aws_secret_access_key", "privateKey").
 //
-// "key" alone is not sensitive (cache and sort keys are everywhere), nor is a
-// word that merely contains a sensitive one: "session_count", "monkey",
-// "bypass", "zip", "user_id", "status", "route".
+// "key" alone is not sensitive (cache and sort keys are everywhere), nor is
+// a key that merely ends in Key ("groupKey", "ErrorCodeKey", "sort_key",
+// "idempotency_key"), nor a word that merely contains a sensitive one:
+// "session_count", "monkey", "bypass", "zip", "user_id", "status", "route".
 func (e *Engine) IsSensitiveKey(key string) bool {
 	if key == "" {
 		return false
 	}
 	var buf [maxFold]byte
-	if f, ok := fold(buf[:0], key); ok && e.known(f) {
+	if f, ok := fold(buf[:0], key); ok && (e.known(f) || personalSuffix(f)) {
 		return true
 	}
 	if dot := lastIndexByte(key, '.'); dot > 0 && dot+1 < len(key) {
@@ -143,7 +149,13 @@ func (e *Engine) IsSensitiveKey(key string) bool {
 	switch key[len(key)-1] | 0x20 {
 	case 'n':
 		return hasWordSuffix(key, "token") || hasWordSuffix(key, "authorization") ||
-			hasWordSuffix(key, "iban") || hasWordSuffix(key, "ssn")
+			hasWordSuffix(key, "iban") || hasWordSuffix(key, "ssn") || hasWordSuffix(key, "pin")
+	case 'v':
+		return hasWordSuffix(key, "cvv")
+	case 'c':
+		return hasWordSuffix(key, "cvc")
+	case '2':
+		return hasWordSuffix(key, "cvv2")
 	case 't':
 		return hasWordSuffix(key, "secret")
 	case 'd':
@@ -157,7 +169,7 @@ func (e *Engine) IsSensitiveKey(key string) bool {
 		return hasWordSuffix(key, "cookie") || hasWordSuffix(key, "passphrase") ||
 			hasWordSuffix(key, "phone")
 	case 'p':
-		return !e.keepIPs && hasWordSuffix(key, "ip")
+		return !e.keepIPs && hasWordSuffix(key, "ip") || hasWordSuffix(key, "otp")
 	}
 	return false
 }
@@ -218,7 +230,7 @@ func (e *Engine) known(f []byte) bool {
 		"note", "notes", "description",
 		// personal data that no log needs, whatever the application
 		"phone", "phonenumber", "mobile", "ssn", "otp", "pin", "creditcard",
-		"cardnumber", "cvv", "cvc", "iban", "dob", "dateofbirth", "birthdate":
+		"cardnumber", "cvv", "cvv2", "cvc", "iban", "dob", "dateofbirth", "birthdate":
 		return true
 	case "ip", "ipaddress", "clientip", "remoteaddr", "xforwardedfor", "xrealip":
 		if !e.keepIPs {
@@ -230,6 +242,18 @@ func (e *Engine) known(f []byte) bool {
 	}
 	_, hit := e.keys[string(f)]
 	return hit
+}
+
+// personalSuffix reports a folded key that ends in the name of a kind of
+// personal data written in several words.
+func personalSuffix(f []byte) bool {
+	for _, w := range [...]string{"cardnumber", "creditcard", "phonenumber", "mobilenumber",
+		"emailaddress", "dateofbirth", "birthdate", "socialsecuritynumber"} {
+		if len(f) >= len(w) && string(f[len(f)-len(w):]) == w {
+			return true
+		}
+	}
+	return false
 }
 
 func lastIndexByte(s string, c byte) int {

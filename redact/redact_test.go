@@ -247,7 +247,8 @@ func TestIsSensitiveKey(t *testing.T) {
 		"description", "ip", "IP", "ip_address", "client_ip", "remote_addr",
 		"x-forwarded-for", "X-Forwarded-For", "x-real-ip", "X-Real-IP",
 		"csrf_token", "github_token", "client_secret", "db_password",
-		"private_key", "privateKey", "aws_secret_access_key", "X-Signing-Key", "passphrase", "user_phone", "user.email", "req.headers.cookie",
+		"private_key", "privateKey", "aws_secret_access_key", "X-Signing-Key", "passphrase", "user_phone", "credit_card_number", "creditCardNumber", "email_address", "user_email_address",
+		"contactPhoneNumber", "card_cvv", "cvv2", "user_pin", "sms_otp", "date_of_birth", "user.email", "req.headers.cookie",
 		"user.password", "contactEmail", "user_email", "remote_ip", "clientIP",
 		"stripe.secret_key",
 	}
@@ -263,6 +264,7 @@ func TestIsSensitiveKey(t *testing.T) {
 		"password_changed_at", "email_verified", "level", "msg", "time",
 		"error", "stack", "host", "path", "has_due_date", "description_length",
 		"idempotency_key", "ErrorCodeKey", "FailingURLKey", "groupKey", "sort_key", "cache_key",
+		"spin", "pinned", "phone_verified", "card_count", "topic", "ip_version",
 	}
 	for _, k := range plain {
 		if e.IsSensitiveKey(k) {
@@ -362,7 +364,10 @@ func TestDefaultIsShared(t *testing.T) {
 // the same bytes again and again; a quadratic scan of 1 MB would not finish
 // in the test's time limit.
 func TestLinearTime(t *testing.T) {
-	for _, unit := range []string{"password=", "eyJ", "a%40", "1.", "a:", "bearer ", "://", "Cookie:", "@a.", "\"", "a."} {
+	for _, unit := range []string{"password=", "eyJ", "a%40", "1.", "a:", "bearer ", "://", "Cookie:", "@a.", "\"", "a.",
+		"sk-", "sk-1", "ghp_", "github_pat_", "glpat-", "xoxb-", "AKIA", "+1 ", "+1(", "4111 ", "4111-", "DE89", "DE89 ",
+		"415-555-", "(415) ", "078-05-", "a [at] b [dot] ", "(at)", "\\u0040", "&#64;", "a＠", "-----BEGIN RSA PRIVATE KEY-----",
+		"-----BEGIN CERTIFICATE-----", "-----", "a::", "::1:", "Chrome/1.", "x/1.", "token: a ", "a: password: b ", "1.2.3.4-"} {
 		s := strings.Repeat(unit, 1<<20/len(unit))
 		_ = Default().String(s)
 		_ = Default().AppendJSONString(nil, s)

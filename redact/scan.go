@@ -119,6 +119,7 @@ type scanner struct {
 	skipTo     int  // digits before this index were judged with their run
 	pemEnd     int  // end of the last private key block removed
 	esc        bool // a byte that JSON must escape was seen
+	tokEnd     int  // end of the last vendor token body read
 }
 
 func newScanner(e *Engine, s string) scanner {

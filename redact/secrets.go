@@ -56,12 +56,16 @@ func inBody(set int, c byte) bool {
 // exact), with a digit among them when digit is set.
 func (sc *scanner) vendorToken(w, plen, set, minLen int, exact, digit bool) {
 	s := sc.s
+	if w < sc.tokEnd {
+		return // inside a token body already read ("sk-sk-sk-…")
+	}
 	k := w + plen
 	hasDigit := false
 	for k < len(s) && inBody(set, s[k]) {
 		hasDigit = hasDigit || isDigit(s[k])
 		k++
 	}
+	sc.tokEnd = k
 	n := k - w - plen
 	if n < minLen || exact && (n != minLen || k < len(s) && isAlnum(s[k])) || digit && !hasDigit {
 		return

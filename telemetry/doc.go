@@ -19,12 +19,15 @@
 // [MinSaltLen] characters a random salt is generated once and kept in the
 // state file instead, because a hostname alone is easy to guess.
 // [Reporter.Preview] returns the exact bytes the next ping would carry, so
-// the payload can be read before it is ever sent.
+// the payload can be read before it is ever sent; when the salt has to be
+// generated, the first preview generates it and keeps it in the state file,
+// so the fingerprint it shows is the one the pings will carry.
 //
 // # The sending side
 //
 // [New] builds a [Reporter] from [consent.Settings]; when telemetry is off
-// it is a no-op that opens no connection and writes no file. [Reporter.Run]
+// it is a no-op that opens no connection and writes no file (a preview
+// that has to generate the salt writes the state file, nothing else). [Reporter.Run]
 // belongs in its own goroutine:
 //
 //	rep, err := telemetry.New(settings, telemetry.Options{

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -147,7 +148,7 @@ func New(s consent.Settings, opts Options) (*Reporter, error) {
 		return r, nil
 	}
 
-	if err := checkURL(s.TelemetryURL); err != nil {
+	if err := checkURL(s, s.TelemetryURL); err != nil {
 		return nil, fmt.Errorf("telemetry: TELE_URL: %w", err)
 	}
 	r.endpoint = s.TelemetryURL
@@ -175,12 +176,13 @@ func New(s consent.Settings, opts Options) (*Reporter, error) {
 	return r, nil
 }
 
-// checkURL accepts an absolute https URL, or http on a loopback host.
-func checkURL(raw string) error {
+// checkURL accepts an absolute https URL, or http on a loopback host or a
+// host named in PRIVATE_HTTP_HOSTS.
+func checkURL(s consent.Settings, raw string) error {
 	if raw == "" {
 		return errors.New("is required when install telemetry is on")
 	}
-	return consent.CheckEndpoint(raw)
+	return s.CheckEndpoint(raw)
 }
 
 // Enabled reports whether install telemetry is on.
@@ -267,13 +269,17 @@ func (r *Reporter) Run(ctx context.Context) {
 }
 
 // Preview returns the exact JSON body the next ping would send (claim T5),
-// without sending anything or writing any file; it works whether telemetry
-// is on or off. It reads the state file when there is one. When there is
-// none yet, it shows the install ping of a new installation, built in
-// memory; if TELE_SALT is also too short, the salt in that preview is
-// generated for the preview alone, so its fingerprint differs from the one
-// the first run will generate and keep (set TELE_SALT to a value of at
-// least [MinSaltLen] characters for a stable preview).
+// without sending anything; it works whether telemetry is on or off. It
+// reads the state file when there is one. When there is none yet, it shows
+// the install ping of a new installation.
+//
+// The fingerprint in the preview is the one that will be used, with or
+// without TELE_SALT: when the salt has to be generated (TELE_SALT empty or
+// shorter than [MinSaltLen]) and the state file holds none yet, Preview
+// generates it and writes the state file, salt and installation time
+// included, as the first run would; the first run, the admin page and
+// every later preview then use the same salt. Otherwise Preview writes
+// nothing.
 func (r *Reporter) Preview() ([]byte, error) {
 	if err := checkVersion(r.opts.Version); err != nil {
 		return nil, fmt.Errorf("telemetry: Options.Version: %w", err)
@@ -283,15 +289,10 @@ func (r *Reporter) Preview() ([]byte, error) {
 	loaded := r.st != nil
 	if loaded {
 		st = *r.st
+	} else {
+		st = *r.previewState()
 	}
 	r.mu.Unlock()
-	if !loaded {
-		var fromFile *state
-		if r.opts.StatePath != "" {
-			fromFile, _ = loadState(r.opts.StatePath) // an unreadable file is replaced by Run; show that
-		}
-		st = *r.advance(fromFile, r.now())
-	}
 	kind := KindUpdateCheck
 	if !st.FirstPingSent {
 		kind = KindInstall
@@ -303,6 +304,38 @@ func (r *Reporter) Preview() ([]byte, error) {
 	return json.Marshal(r.ping(&st, kind, host))
 }
 
+// previewState is the state a preview shows before Run has loaded it:
+// what the file holds, brought up to date. When that needs a salt the
+// file does not have, the state is written (see Preview). r.mu is held.
+func (r *Reporter) previewState() *state {
+	if r.opts.StatePath == "" {
+		return r.advance(nil, r.now())
+	}
+	old, err := loadState(r.opts.StatePath) // an unreadable file is replaced, as Run replaces it
+	st := r.advance(old, r.now())
+	if !r.GeneratedSalt() || (old != nil && old.Salt != "") {
+		return st
+	}
+	if errors.Is(err, errNoState) {
+		// Created, never replaced: a Run starting at the same time in
+		// another process may have written its own state first.
+		if cerr := createState(r.opts.StatePath, st); errors.Is(cerr, fs.ErrExist) {
+			if again, lerr := loadState(r.opts.StatePath); lerr == nil {
+				return r.advance(again, r.now())
+			}
+		} else if cerr != nil {
+			r.log.Warn("telemetry: could not keep the generated salt in the state file; the preview's fingerprint may differ from the first ping's",
+				slog.String("path", r.opts.StatePath), slog.String("error", cerr.Error()))
+		}
+		return st
+	}
+	if serr := saveState(r.opts.StatePath, st); serr != nil {
+		r.log.Warn("telemetry: could not keep the generated salt in the state file; the preview's fingerprint may differ from the first ping's",
+			slog.String("path", r.opts.StatePath), slog.String("error", serr.Error()))
+	}
+	return st
+}
+
 // loadForRun reads the state file, or starts a new one, brings it up to
 // date with this process's version and salt, and saves it.
 func (r *Reporter) loadForRun(ctx context.Context) *state {
@@ -311,7 +344,19 @@ func (r *Reporter) loadForRun(ctx context.Context) *state {
 		r.log.LogAttrs(ctx, slog.LevelWarn, "telemetry: the state file is unreadable or corrupt; replacing it with a new one",
 			slog.String("path", r.opts.StatePath), slog.String("error", err.Error()))
 	}
-	hadSalt := old != nil && old.Salt != ""
+	created := false
+	if errors.Is(err, errNoState) {
+		// A preview in another process may create the file at the same
+		// moment: the first to create it wins, the other adopts it.
+		cerr := createState(r.opts.StatePath, r.advance(nil, r.now()))
+		created = cerr == nil
+		if created || errors.Is(cerr, fs.ErrExist) {
+			if again, lerr := loadState(r.opts.StatePath); lerr == nil {
+				old = again
+			}
+		}
+	}
+	hadSalt := old != nil && old.Salt != "" && !created
 	st := r.advance(old, r.now())
 	if r.GeneratedSalt() && !hadSalt {
 		r.log.LogAttrs(ctx, slog.LevelInfo, "telemetry: TELE_SALT is empty or shorter than 16 characters; generated a random salt and kept it in the state file",

@@ -831,3 +831,45 @@ func TestVersionCarryingPersonalDataIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// Without TELE_SALT the salt is generated the first time it is needed,
+// by a preview too, and kept in the state file: previews in later
+// processes, and the first ping sent after them (an hour later here), carry
+// the same bytes.
+//
+// claim: T5
+// claim: T2
+func TestPreviewWithoutSaltIsTheFirstPing(t *testing.T) {
+	ps := newPingServer(t)
+	f := newFixture(t, ps.URL)
+	f.settings.TelemetrySalt = ""
+
+	// telemetry-preview, telemetry still off
+	off := f.settings
+	off.TelemetryEnabled = false
+	r1, err := New(off, f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := r1.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := r1.Preview()
+	f.clock.Advance(time.Hour)
+	r2, _ := New(off, f.opts) // another process: the admin page, a second preview
+	other, _ := r2.Preview()
+	if !bytes.Equal(first, again) || !bytes.Equal(first, other) {
+		t.Fatalf("previews differ:\n%s\n%s\n%s", first, again, other)
+	}
+	ps.none(t)
+
+	// The first run with telemetry on sends exactly that.
+	f.clock.Advance(time.Hour)
+	_, stop := f.start(t)
+	defer stop()
+	_, sent := ps.next(t)
+	if !bytes.Equal(first, sent) {
+		t.Errorf("the first ping differs from the preview\npreview: %s\nsent:    %s", first, sent)
+	}
+}

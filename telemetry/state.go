@@ -59,23 +59,54 @@ func loadState(path string) (*state, error) {
 	return &st, nil
 }
 
+// createState writes st to path only if path does not exist yet, and
+// returns an error wrapping fs.ErrExist if it does: two processes that
+// start an installation at once (a preview and a first run) agree on one.
+func createState(path string, st *state) error {
+	tmp, err := writeTemp(path, st)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	if err := os.Link(tmp, path); err != nil {
+		return err
+	}
+	syncDirOf(path)
+	return nil
+}
+
 // saveState writes st atomically: to a temporary file in the same
 // directory, synced, then renamed over path, so a crash leaves either the
 // old state or the new one and never half of either. The file is private
 // (0600) because the salt in it is what keeps the fingerprint from being
 // guessed.
-func saveState(path string, st *state) (err error) {
-	b, err := json.MarshalIndent(st, "", "  ")
+func saveState(path string, st *state) error {
+	tmp, err := writeTemp(path, st)
 	if err != nil {
 		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	syncDirOf(path)
+	return nil
+}
+
+// writeTemp writes st to a new private temporary file beside path, synced,
+// and returns its name.
+func writeTemp(path string, st *state) (name string, err error) {
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return "", err
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+		return "", err
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer func() {
 		if err != nil {
@@ -84,27 +115,28 @@ func saveState(path string, st *state) (err error) {
 		}
 	}()
 	if err := f.Chmod(0o600); err != nil {
-		return err
+		return "", err
 	}
 	if _, err := f.Write(append(b, '\n')); err != nil {
-		return err
+		return "", err
 	}
 	if err := f.Sync(); err != nil {
-		return err
+		return "", err
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return "", err
 	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	// Sync the directory so the rename itself survives a power cut; not
-	// every platform allows it, and the state is already consistent.
-	if d, err := os.Open(dir); err == nil {
+	return f.Name(), nil
+}
+
+// syncDirOf syncs the directory of path so that a rename or link itself
+// survives a power cut; not every platform allows it, and the state is
+// already consistent.
+func syncDirOf(path string) {
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
 		d.Sync()
 		d.Close()
 	}
-	return nil
 }
 
 // newSalt returns 32 random bytes in hex.

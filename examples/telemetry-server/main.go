@@ -7,6 +7,8 @@
 //
 //	telemetry-server [flags]            serve (the default)
 //	telemetry-server versions [flags]   print installations by version
+//	telemetry-server healthcheck        GET /healthz on LISTEN_ADDR locally; exit 1 unless 200
+//	telemetry-server version            print the version
 //
 // Flags, each defaulting to its environment variable:
 //
@@ -14,6 +16,10 @@
 //	-db       DATABASE_URL    postgres://… for PostgreSQL, otherwise a SQLite
 //	                          file path (default "data/telemetry.db")
 //	-latest   LATEST_VERSION  newest release, sent back to every ping
+//
+// GET /metrics serves Prometheus metrics (requests by route and status,
+// so the pings received, and the Go runtime); with METRICS_TOKEN set it
+// requires Authorization: Bearer <token>.
 package main
 
 import (
@@ -36,6 +42,7 @@ import (
 
 	"github.com/discreet-dev/discreet"
 	"github.com/discreet-dev/discreet/logging"
+	"github.com/discreet-dev/discreet/metrics"
 	"github.com/discreet-dev/discreet/telemetry"
 	"github.com/discreet-dev/discreet/telemetry/receiver"
 
@@ -52,6 +59,9 @@ const (
 	purgeEvery      = 24 * time.Hour
 	shutdownWithin  = 10 * time.Second
 )
+
+// version is set at build time with -ldflags "-X main.version=1.2.3".
+var version = "0.1.0-dev"
 
 func main() {
 	logger := newLogger(os.Stderr)
@@ -83,8 +93,8 @@ func parseConfig(args []string, lookup func(string) (string, bool)) (config, err
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cfg.command, args = args[0], args[1:]
 	}
-	if cfg.command != "serve" && cfg.command != "versions" {
-		return cfg, fmt.Errorf("unknown command %q; use serve or versions", cfg.command)
+	if cfg.command != "serve" && cfg.command != "versions" && cfg.command != "healthcheck" && cfg.command != "version" {
+		return cfg, fmt.Errorf("unknown command %q; use serve, versions, healthcheck or version", cfg.command)
 	}
 	fs := flag.NewFlagSet("telemetry-server "+cfg.command, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -110,6 +120,13 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 	if err != nil {
 		return err
 	}
+	switch cfg.command {
+	case "version":
+		fmt.Fprintln(stdout, "telemetry-server", version)
+		return nil
+	case "healthcheck":
+		return healthcheck(ctx, cfg.listen, stdout)
+	}
 
 	db, store, err := openStore(ctx, cfg.database)
 	if err != nil {
@@ -128,7 +145,58 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 	logger.Info("telemetry-server listening", "addr", ln.Addr().String(),
 		"database", describeDatabase(cfg.database), "latest", cfg.latest)
 	go purgeLoop(ctx, store, time.Now, purgeEvery, logger)
-	return serve(ctx, ln, newHandler(db, store, cfg.latest, time.Now, logger), logger)
+	token, _ := lookup("METRICS_TOKEN")
+	h, m, err := withMetrics(newHandler(db, store, cfg.latest, time.Now, logger), strings.TrimSpace(token), logger)
+	if err != nil {
+		return err
+	}
+	defer m.Shutdown(context.Background())
+	return serve(ctx, ln, h, logger)
+}
+
+// withMetrics serves GET /metrics beside h, all of it inside discreet's
+// request pipeline: a request ID, one scrubbed record per request, panic
+// recovery, and requests counted by route and status (the alert on pings
+// that stopped arriving reads the count of /ping). The labels are route
+// patterns and status codes, never an address.
+func withMetrics(h http.Handler, token string, logger *slog.Logger) (http.Handler, *metrics.Metrics, error) {
+	m, err := metrics.New(metrics.WithLogger(logger), metrics.WithService("telemetry-server", version))
+	if err != nil {
+		return nil, nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler(metrics.HandlerOptions{Token: token}))
+	mux.Handle("/", h)
+	return discreet.Pipeline{Logger: logger, Metrics: m}.Handler(mux), m, nil
+}
+
+// healthcheck asks the server on listen for /healthz over loopback: the
+// container image has no curl, so its HEALTHCHECK runs the binary.
+func healthcheck(ctx context.Context, listen string, stdout io.Writer) error {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Errorf("healthcheck: LISTEN_ADDR %q: %w", listen, err)
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	url := "http://" + net.JoinHostPort(host, port) + "/healthz"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	res, err := (&http.Client{Transport: &http.Transport{}}).Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: GET %s: %s", url, res.Status)
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
 }
 
 // openStore opens the database named by dsn, checks it answers and
@@ -189,9 +257,7 @@ func describeDatabase(dsn string) string {
 }
 
 // newHandler routes /ping to the receiver and /healthz to a database
-// check, inside discreet's request pipeline (a request ID, a scrubbed
-// record per request, panic recovery). Nothing here reads a client
-// address.
+// check. Nothing here reads a client address.
 func newHandler(db *sql.DB, store *SQLStore, latest string, now func() time.Time, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/ping", receiver.New(store, receiver.Options{Latest: latest, Now: now, Logger: logger}))
@@ -205,7 +271,7 @@ func newHandler(db *sql.DB, store *SQLStore, latest string, now func() time.Time
 		}
 		io.WriteString(w, "ok\n")
 	})
-	return discreet.Pipeline{Logger: logger}.Handler(mux)
+	return mux
 }
 
 // serve runs an HTTP server on ln until ctx is done, then shuts it down,

@@ -2,15 +2,20 @@ package main
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/discreet-dev/discreet/analytics"
 )
 
 // posthogServer records what a PostHog endpoint receives.
@@ -132,5 +137,52 @@ func TestAnalyticsWiring(t *testing.T) {
 	}
 	if len(ps.deletes) != 1 || !strings.Contains(ps.deletes[0], `"`+strconv.FormatInt(du.ID, 10)+`"`) {
 		t.Errorf("person deletions = %q, want one for user %d", ps.deletes, du.ID)
+	}
+}
+
+// TestSessionHashSharedByReplicas: two replicas on one database, and a
+// restart, hash one cookie session to the same marker, because the key is
+// the installation's (kept in the database) rather than each process's;
+// the session cookie itself never reaches PostHog.
+// claim: A1
+func TestSessionHashSharedByReplicas(t *testing.T) {
+	ps := newPostHogServer(t)
+	env := map[string]string{
+		"POSTHOG_API_KEY": "phc_testkey",
+		"POSTHOG_HOST":    ps.URL,
+		"DATABASE_URL":    filepath.Join(t.TempDir(), "shared.db"),
+	}
+	r1 := newTestApp(t, env)
+	r2 := newTestApp(t, env)
+	c := r1.client()
+	c.must(http.StatusCreated, "POST", "/api/v1/users", map[string]string{"email": "ada@example.org", "password": "ada-password", "name": "Ada"}, nil)
+	c.signIn("ada@example.org", "ada-password")
+	var cookie string
+	u, _ := url.Parse(r1.srv.URL)
+	for _, ck := range c.hc.Jar.Cookies(u) {
+		cookie += ck.Value
+	}
+	for i, app := range []*testApp{r1, r2, newTestApp(t, env)} { // the third: a restart
+		c.app = app // the cookie jar is by host, so the session follows
+		c.must(http.StatusCreated, "POST", "/api/v1/clients", map[string]string{"name": "client " + strconv.Itoa(i)}, nil)
+		if err := app.d.analytics.Close(context.Background()); err != nil { // flushes PostHog
+			t.Fatal(err)
+		}
+	}
+
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	var markers []any
+	for _, e := range ps.events {
+		if e["event"] == "client.created" {
+			props, _ := e["properties"].(map[string]any)
+			markers = append(markers, props[analytics.SessionProperty])
+		}
+	}
+	if len(markers) != 3 || markers[0] == nil || markers[0] != markers[1] || markers[1] != markers[2] {
+		t.Errorf("session markers from two replicas and a restart = %v, want three equal ones", markers)
+	}
+	if cookie == "" || strings.Contains(ps.raw.String(), cookie) {
+		t.Errorf("the session cookie (%d bytes) reached PostHog, or there was none", len(cookie))
 	}
 }

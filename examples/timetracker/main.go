@@ -8,6 +8,8 @@
 //	timetracker [serve]          run the server (the default)
 //	timetracker migrate          apply database migrations and exit
 //	timetracker telemetry-preview print the install-telemetry payload (T5)
+//	timetracker healthcheck      GET /healthz on LISTEN_ADDR locally; exit 1 unless 200 (a container HEALTHCHECK)
+//	timetracker copy-sqlite PATH copy the SQLite database at PATH into the empty PostgreSQL database at DATABASE_URL
 //	timetracker version          print the version
 //
 // Configuration comes from the environment; see the README for the table.
@@ -82,6 +84,13 @@ func runWith(ctx context.Context, args []string, lookup func(string) (string, bo
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
+	var source string // copy-sqlite's one argument
+	if cmd == "copy-sqlite" {
+		if len(args) != 1 {
+			return fmt.Errorf("copy-sqlite: give the SQLite database file to copy, for example: DATABASE_URL=postgres://… timetracker copy-sqlite data/timetracker.db")
+		}
+		source, args = args[0], nil
+	}
 	if len(args) > 0 {
 		return fmt.Errorf("%s: unexpected arguments %q", cmd, args)
 	}
@@ -89,7 +98,7 @@ func runWith(ctx context.Context, args []string, lookup func(string) (string, bo
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "timetracker", version)
 		return nil
-	case "serve", "migrate", "telemetry-preview":
+	case "serve", "migrate", "telemetry-preview", "healthcheck", "copy-sqlite":
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -102,6 +111,10 @@ func runWith(ctx context.Context, args []string, lookup func(string) (string, bo
 		return fmt.Errorf("configuration: %w", err)
 	}
 	switch cmd {
+	case "healthcheck":
+		return healthcheck(ctx, cfg.listenAddr, stdout)
+	case "copy-sqlite":
+		return copySQLite(ctx, source, cfg.databaseURL, stdout)
 	case "migrate":
 		db, err := store.Open(ctx, cfg.databaseURL)
 		if err != nil {
@@ -132,7 +145,71 @@ func runWith(ctx context.Context, args []string, lookup func(string) (string, bo
 	return serve(ctx, cfg, stderr, ro)
 }
 
-const usage = `usage: timetracker [serve|migrate|telemetry-preview|version]`
+const usage = `usage: timetracker [serve|migrate|telemetry-preview|healthcheck|version]
+       timetracker copy-sqlite SQLITE_FILE   (into the PostgreSQL database at DATABASE_URL)`
+
+// healthcheck asks the server on listenAddr for /healthz over loopback:
+// the image has no curl, so its HEALTHCHECK runs the binary itself. It
+// fails unless the answer is 200 within 3 seconds.
+func healthcheck(ctx context.Context, listenAddr string, stdout io.Writer) error {
+	host, port, err := net.SplitHostPort(listenAddr)
+	if err != nil {
+		return fmt.Errorf("healthcheck: LISTEN_ADDR %q: %w", listenAddr, err)
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1" // listening on every address: loopback is one
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	url := "http://" + net.JoinHostPort(host, port) + "/healthz"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	// The app's one transport (C2); it never sends loopback requests to a
+	// proxy from the environment.
+	res, err := (&http.Client{Transport: outboundTransport(nil)}).Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 4096))
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: GET %s: %s", url, res.Status)
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
+}
+
+// copySQLite copies the SQLite database at path into the empty PostgreSQL
+// database at dsn (see store.Copy).
+func copySQLite(ctx context.Context, path, dsn string, stdout io.Writer) error {
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		return errors.New("copy-sqlite: DATABASE_URL must name the PostgreSQL database to copy into (postgres://…)")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("copy-sqlite: %w", err)
+	}
+	src, err := store.Open(ctx, "sqlite:"+path)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := store.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	stats, err := store.Copy(ctx, src, dst)
+	if err != nil {
+		return err
+	}
+	for _, t := range stats.Tables {
+		fmt.Fprintf(stdout, "%-20s %d rows\n", t, stats.Rows[t])
+	}
+	fmt.Fprintln(stdout, "copied; point DATABASE_URL at PostgreSQL and start the application")
+	return nil
+}
 
 // config is everything read from the environment.
 type config struct {
@@ -213,7 +290,8 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	if scheme, _, ok := strings.Cut(c.databaseURL, "://"); ok && scheme != "postgres" && scheme != "postgresql" && scheme != "sqlite" {
 		errs = append(errs, fmt.Errorf("DATABASE_URL: the scheme %q is not supported; use postgres://… for PostgreSQL, or an SQLite file path", scheme))
 	}
-	c.logStderr = boolVar("LOG_STDERR", true)
+	// Off by default: erasure (L8) cannot reach a copy on stderr.
+	c.logStderr = boolVar("LOG_STDERR", false)
 	c.logMaxSizeMB = intVar("LOG_MAX_SIZE_MB", 100)
 	c.logBackups = intVar("LOG_MAX_BACKUPS", 5)
 	c.metricsToken = get("METRICS_TOKEN", "")
@@ -303,6 +381,7 @@ type deps struct {
 	log       *slog.Logger
 	logFile   *logging.File
 	db        *store.DB
+	health    *dbHealth
 	metrics   *metrics.Metrics
 	errors    *errortrack.Tracker
 	analytics *analytics.Client
@@ -322,7 +401,8 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		}
 	}()
 
-	// Logs: LOG_DIR/app.jsonl, and stderr unless LOG_STDERR=false (L1).
+	// Logs: LOG_DIR/app.jsonl, and stderr too with LOG_STDERR=true (L1),
+	// a copy erasure cannot reach, as the deletion pages then say (L8).
 	// Client IPs survive scrubbing only with LOG_CLIENT_IP=true (L6).
 	_, file, err := logging.Open(logging.FileOptions{
 		Dir:        cfg.consent.LogDir,
@@ -360,6 +440,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 	if err = d.db.Migrate(ctx); err != nil {
 		return d, err
 	}
+	d.health = newDBHealth(d.db.Ping, d.log)
 
 	if d.metrics, err = metrics.New(metrics.WithLogger(d.log), metrics.WithService("timetracker", version)); err != nil {
 		return d, err
@@ -370,6 +451,13 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 	// The running-timers gauge (M1): timetracker.active_timers, exported
 	// to Prometheus as timetracker_active_timers.
 	if err = d.metrics.ObserveGauge(activeTimersGauge, "Running timers, all users together.", d.db.CountRunningTimers); err != nil {
+		return d, err
+	}
+	// Lines the log file could not write (disk full, file unwritable):
+	// discreet_log_dropped_lines_total, the name the alert rules and the
+	// dashboard in deploy/ read, so that an alert can say what the log cannot.
+	if err = d.metrics.ObserveCounter(droppedLinesCounter, "Log lines that could not be written to the log file (disk full, file unwritable).",
+		func(context.Context) (int64, error) { return int64(d.logFile.Dropped()), nil }); err != nil {
 		return d, err
 	}
 
@@ -391,6 +479,10 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 			}
 			return !u.AnalyticsOptOut, nil
 		}),
+		// One session-hash key for the installation, kept in the database
+		// and rotated weekly, so that a session hashes alike on every
+		// replica and across restarts.
+		SessionKeyFunc: store.NewSessionKeys(d.db, nil).Key,
 		Transport:      out,
 		MeterProvider:  d.metrics.MeterProvider(),
 		Logger:         d.log,
@@ -428,6 +520,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		Errors:    d.errors,
 		Logger:    d.log,
 		EraseLogs: eraseLogs,
+		Classify:  d.health.classify,
 	}); err != nil {
 		return d, err
 	}
@@ -443,6 +536,9 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		EraseLogs:     eraseLogs,
 		SecureCookies: cfg.secureCookie,
 		MetricsOpen:   cfg.metricsOpen(),
+		// LOG_STDERR=true copies every line where erasure cannot reach.
+		LogCopyElsewhere: cfg.logStderr,
+		Classify:         d.health.classify,
 	}); err != nil {
 		return d, err
 	}
@@ -452,6 +548,11 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 // activeTimersGauge is the OTel name of the running-timers gauge;
 // Prometheus shows it as timetracker_active_timers.
 const activeTimersGauge = "timetracker.active_timers"
+
+// droppedLinesCounter is the OTel name of logging.File.Dropped; Prometheus
+// shows it as discreet_log_dropped_lines_total, the name the alert rules
+// and the dashboard in deploy/ use.
+const droppedLinesCounter = "discreet.log.dropped_lines"
 
 // close flushes and closes everything, each within its bound: Sentry and
 // PostHog in parallel (at most 5 s), then metrics, the database and last
@@ -484,6 +585,7 @@ func (d *deps) close(ctx context.Context) {
 	if d.metrics != nil {
 		_ = d.metrics.Shutdown(ctx)
 	}
+	d.health.close()
 	if d.db != nil {
 		if err := d.db.Close(); err != nil && d.log != nil {
 			d.log.Warn("closing the database", "error", err)

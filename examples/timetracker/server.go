@@ -172,7 +172,11 @@ func newHandler(d *deps, draining *atomic.Bool) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := d.db.Ping(ctx); err != nil {
-			d.log.WarnContext(r.Context(), "readiness: database unreachable", logging.Err(err))
+			// An outage is logged once, when it begins and when it ends
+			// (dbHealth), not on every probe.
+			if !errors.Is(d.health.classify(r.Context(), err), errUnavailable) {
+				d.log.WarnContext(r.Context(), "readiness: database unreachable", logging.Err(err))
+			}
 			writeStatus(w, http.StatusServiceUnavailable, "database unreachable")
 			return
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -153,5 +154,50 @@ func TestRestartWithTheSwitchesOffSendsNothing(t *testing.T) {
 	defer mu.Unlock()
 	if len(dials) > 0 {
 		t.Errorf("the restarted process opened outbound connections: %v", dials)
+	}
+}
+
+// TestPreviewIsTheFirstPingWithoutSalt: with no TELE_SALT,
+// `timetracker telemetry-preview` run twice prints the same bytes, and the
+// server started afterwards on the same DATA_DIR sends exactly those bytes
+// as its first ping.
+// claim: T5
+func TestPreviewIsTheFirstPingWithoutSalt(t *testing.T) {
+	pings := make(chan []byte, 4)
+	tele := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		pings <- b
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"latest":"9.9.9"}`)
+	}))
+	defer tele.Close()
+	env := map[string]string{
+		"DATA_DIR":         t.TempDir(),
+		"LOG_DIR":          t.TempDir(),
+		"ENABLE_TELEMETRY": "true",
+		"TELE_URL":         tele.URL + "/ping",
+	}
+	preview := func() string {
+		t.Helper()
+		var out strings.Builder
+		if err := run(context.Background(), []string{"telemetry-preview"}, mapLookup(env), &out, io.Discard); err != nil {
+			t.Fatalf("telemetry-preview: %v", err)
+		}
+		return strings.TrimSpace(out.String())
+	}
+	p1 := preview()
+	time.Sleep(1100 * time.Millisecond) // times in a ping have whole seconds
+	if p2 := preview(); p1 != p2 {
+		t.Fatalf("two previews differ:\n%s\n%s", p1, p2)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	startRun(t, env, runOptions{})
+	select {
+	case sent := <-pings:
+		if string(sent) != p1 {
+			t.Errorf("the first ping is not the preview\npreview: %s\nsent:    %s", p1, sent)
+		}
+	case <-time.After(30 * time.Second): // a deadlock guard
+		t.Fatal("no install ping")
 	}
 }

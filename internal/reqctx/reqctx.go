@@ -45,6 +45,8 @@ type Info struct {
 	rec    Recorder // the one response recorder of the request; see Record
 	stages Stage    // the pipeline stages that have run; see Claim
 
+	panicLogged atomic.Bool
+
 	mu    sync.Mutex
 	route string
 }
@@ -93,6 +95,14 @@ func (i *Info) Recorder() *Recorder {
 	}
 	return &i.rec
 }
+
+// MarkPanicLogged records that a panic of this request has been logged
+// with its stack, so that a recovery layer further out logs no second
+// record of it.
+func (i *Info) MarkPanicLogged() { i.panicLogged.Store(true) }
+
+// PanicLogged reports whether MarkPanicLogged was called.
+func (i *Info) PanicLogged() bool { return i.panicLogged.Load() }
 
 type ctxKey struct{}
 

@@ -58,6 +58,12 @@ type Options struct {
 	// and L8), typically logging.EraseUser on the log directory. Nil
 	// means there are no log files to clean.
 	EraseLogs func(ctx context.Context, userID int64) error
+	// Classify, when set, sees every error before it is answered and may
+	// return it as a domain error: the server uses it to recognise an
+	// unreachable database (EUNAVAILABLE: 503 with Retry-After, logged
+	// once per outage by the server rather than once per request). Nil
+	// leaves errors as they are. See [Classify].
+	Classify func(ctx context.Context, err error) error
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
@@ -70,7 +76,9 @@ type API struct {
 	errors    *errortrack.Tracker
 	log       *slog.Logger
 	eraseLogs func(ctx context.Context, userID int64) error
+	classify  func(ctx context.Context, err error) error
 	now       func() time.Time
+	clockSet  bool // Options.Now was given
 }
 
 // New returns the API over opts.
@@ -85,7 +93,9 @@ func New(opts Options) (*API, error) {
 		errors:    opts.Errors,
 		log:       opts.Logger,
 		eraseLogs: opts.EraseLogs,
+		classify:  opts.Classify,
 		now:       opts.Now,
+		clockSet:  opts.Now != nil,
 	}
 	if a.log == nil {
 		a.log = slog.Default()
@@ -256,6 +266,36 @@ var statusOf = map[string]int{
 	domain.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
 	domain.ETOOMANY:      http.StatusTooManyRequests,
 	domain.EINTERNAL:     http.StatusInternalServerError,
+	domain.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	domain.ECANCELED:     StatusClientClosedRequest,
+}
+
+// StatusClientClosedRequest is the status recorded (in the request log and
+// the metrics) for a request whose client hung up before the answer:
+// nginx's convention, 499. The client never sees it; it keeps a hang-up
+// from counting as a server failure.
+const StatusClientClosedRequest = 499
+
+// RetryAfter is the Retry-After, in seconds, of a 503 answer.
+const RetryAfter = 5
+
+// Classify returns err as it is to be answered: a failure caused by the
+// request's context being cancelled (the client hung up) becomes
+// ECANCELED; otherwise classify, when not nil, may recognise it (an
+// unreachable database: EUNAVAILABLE). Errors that already carry a domain
+// code other than EINTERNAL are left alone. The API and the pages both use
+// it, so both answer the same error the same way.
+func Classify(r *http.Request, err error, classify func(ctx context.Context, err error) error) error {
+	if err == nil || domain.ErrorCode(err) != domain.EINTERNAL {
+		return err
+	}
+	if errors.Is(r.Context().Err(), context.Canceled) && errors.Is(err, context.Canceled) {
+		return fmt.Errorf("%w: %w", domain.Errorf(domain.ECANCELED, "The request was cancelled by the client."), err)
+	}
+	if classify != nil {
+		return classify(r.Context(), err)
+	}
+	return err
 }
 
 // Status returns the HTTP status for err's domain code.
@@ -269,9 +309,19 @@ func Status(err error) int {
 // Error answers err in the API's JSON shape with the status of its code.
 // An internal error is logged and reported to error tracking, and the
 // caller sees a generic message only.
+//
+// A request whose client hung up is answered 499 (see
+// [StatusClientClosedRequest]) and neither logged here nor reported: the
+// request record says 499 at level Info. An unreachable database is 503
+// with Retry-After and the error shape, not logged here either (see
+// Options.Classify).
 func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
+	err = Classify(r, err, a.classify)
 	status := Status(err)
-	if status >= 500 {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
+	}
+	if status >= 500 && status != http.StatusServiceUnavailable {
 		a.log.LogAttrs(r.Context(), slog.LevelError, "request failed", logging.Err(err))
 		if a.errors != nil {
 			a.errors.Capture(r.Context(), err)
@@ -285,7 +335,7 @@ func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
 	body.Error.Code = domain.ErrorCode(err)
 	body.Error.Message = domain.ErrorMessage(err)
 	body.Error.Field = domain.ErrorField(err)
-	if status >= 500 {
+	if status >= 500 && status != http.StatusServiceUnavailable {
 		body.Error.Code, body.Error.Message, body.Error.Field = domain.EINTERNAL, "Internal error.", ""
 	}
 	writeJSON(w, status, body)

@@ -17,7 +17,11 @@
 //
 // and one status per domain error code, mapped in one place ([Status]):
 // invalid 400, unauthorized 401, forbidden 403, not_found 404, conflict 409,
-// too_large 413, unsupported 415, too_many 429, internal 500. Another
+// too_large 413, unsupported 415, too_many 429, unavailable 503 (with
+// Retry-After: the database cannot be reached), internal 500, and canceled
+// 499 (nginx's "client closed request": the client hung up; recorded in
+// the request log and the metrics, never logged as a failure or reported).
+// Another
 // user's object is not_found, never forbidden, so nobody learns it exists.
 // A 500 shows a generic message; the cause is logged with its stack and
 // reported to error tracking ([API.Error]).

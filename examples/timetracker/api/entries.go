@@ -114,8 +114,15 @@ func (a *API) stopTimer(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	end := a.now().UTC()
-	e, err := a.store.StopTimer(r.Context(), user(r).ID, end)
+	// A stop names no end: the store takes now inside its transaction, so
+	// a start racing this stop can never make it fail on "end". Only a
+	// clock set in Options.Now (tests) is passed on.
+	end := a.now().UTC() // to tell whether the timer was capped
+	var at time.Time
+	if a.clockSet {
+		at = end
+	}
+	e, err := a.store.StopTimer(r.Context(), user(r).ID, at)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return domain.Errorf(domain.ENOTFOUND, "No timer is running.")
 	} else if err != nil {

@@ -16,6 +16,8 @@ const (
 	ETOOMANY      = "too_many"     // 429: rate limited
 	ETOOLARGE     = "too_large"    // 413: body over the limit
 	EUNSUPPORTED  = "unsupported"  // 415: not JSON
+	EUNAVAILABLE  = "unavailable"  // 503: the database cannot be reached; try again
+	ECANCELED     = "canceled"     // 499: the client hung up before the answer
 )
 
 // Error is an error meant for the user: a code, a message safe to show, and

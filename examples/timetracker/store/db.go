@@ -3,12 +3,17 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -44,9 +49,25 @@ const PostgresMaxOpenConns = 20
 // SQLITE_BUSY when it later tries to upgrade a read lock.
 const sqlitePragmas = "_pragma=busy_timeout(5000)" +
 	"&_pragma=journal_mode(WAL)" +
+	"&_pragma=journal_size_limit(16777216)" + // WALSizeLimit
+
 	"&_pragma=foreign_keys(1)" +
 	"&_pragma=synchronous(NORMAL)" +
 	"&_txlock=immediate"
+
+// Bounds of SQLite's write-ahead log. SQLite checkpoints the WAL by itself
+// after commits, but only passively: while readers keep overlapping (any
+// busy server) the log is never reset and grows without bound, 100 MB and
+// more in a few seconds of writes. So a DB on SQLite also checks the WAL's
+// size every WALCheckpointInterval and, past walCheckpointAt, runs
+// wal_checkpoint(TRUNCATE), which waits (busy_timeout at most) for readers
+// on older snapshots, copies the log into the database and empties it.
+// journal_size_limit (WALSizeLimit) truncates what a reset log leaves.
+const (
+	WALSizeLimit          = 16 << 20
+	WALCheckpointInterval = 100 * time.Millisecond
+	walCheckpointAt       = 4 << 20
+)
 
 // DB is the time tracker's storage: a database/sql pool on SQLite or
 // PostgreSQL. It implements every service interface of package domain and
@@ -54,6 +75,14 @@ const sqlitePragmas = "_pragma=busy_timeout(5000)" +
 type DB struct {
 	db      *sql.DB
 	dialect Dialect
+
+	stopCheckpoints chan struct{} // closed by Close; nil on PostgreSQL
+	checkpoints     sync.WaitGroup
+	closeOnce       sync.Once
+	// writeGate is held by every write of this process on SQLite (which
+	// has one writer at a time anyway) and by the WAL checkpoint, so
+	// that the checkpoint gets its turn.
+	writeGate sync.Mutex
 
 	// Now returns the current time; nil means time.Now. Tests set it before
 	// first use to control created and updated stamps and session expiry.
@@ -122,11 +151,52 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sdb.Close()
 		return nil, err
 	}
+	if dialect == SQLite {
+		db.stopCheckpoints = make(chan struct{})
+		db.checkpoints.Go(func() { db.checkpointWAL(strings.TrimPrefix(dsn, "sqlite:")) })
+	}
 	return db, nil
 }
 
-// Close closes the pool, waiting for queries in flight to finish.
-func (db *DB) Close() error { return db.db.Close() }
+// checkpointWAL keeps the WAL beside the SQLite file at path bounded (see
+// WALSizeLimit) until Close.
+func (db *DB) checkpointWAL(path string) {
+	if path == "" {
+		path = DefaultPath
+	}
+	wal := path + "-wal"
+	t := time.NewTicker(WALCheckpointInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.stopCheckpoints:
+			return
+		case <-t.C:
+		}
+		if info, err := os.Stat(wal); err != nil || info.Size() < walCheckpointAt {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		// A failure (readers held on past busy_timeout) is tried again at
+		// the next tick; there is nothing else to do about it.
+		// Writers wait at the gate meanwhile: competing with them for
+		// SQLite's write lock, the checkpoint would lose every time.
+		db.writeGate.Lock()
+		_, _ = db.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+		db.writeGate.Unlock()
+		cancel()
+	}
+}
+
+// Close stops the WAL checkpoints and closes the pool, waiting for queries
+// in flight to finish. It may be called more than once.
+func (db *DB) Close() error {
+	if db.stopCheckpoints != nil {
+		db.closeOnce.Do(func() { close(db.stopCheckpoints) })
+		db.checkpoints.Wait()
+	}
+	return db.db.Close()
+}
 
 // SQL returns the underlying pool, for pool statistics (metrics.ObserveDB)
 // and nothing that bypasses the user scoping of the methods.
@@ -163,7 +233,25 @@ type q struct {
 	dialect Dialect
 }
 
-func (db *DB) q() q { return q{db.db, db.dialect} }
+func (db *DB) q() q {
+	if db.dialect == SQLite {
+		return q{gatedWrites{db.db, &db.writeGate}, db.dialect}
+	}
+	return q{db.db, db.dialect}
+}
+
+// gatedWrites passes statements to the pool, holding the write gate for
+// those that may write (Exec); see DB.writeGate.
+type gatedWrites struct {
+	*sql.DB
+	gate *sync.Mutex
+}
+
+func (g gatedWrites) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	g.gate.Lock()
+	defer g.gate.Unlock()
+	return g.DB.ExecContext(ctx, query, args...)
+}
 
 func (x q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return x.ExecContext(ctx, rebind(x.dialect, query), args...)
@@ -218,6 +306,10 @@ func rebind(d Dialect, query string) string {
 
 // inTx runs fn in a transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(x q) error) error {
+	if db.dialect == SQLite {
+		db.writeGate.Lock() // every transaction is BEGIN IMMEDIATE: a writer
+		defer db.writeGate.Unlock()
+	}
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
@@ -332,6 +424,47 @@ func parseTime(src any) (*time.Time, error) {
 }
 
 // Errors.
+
+// Unavailable reports whether err means the database cannot be reached
+// right now, rather than that a statement was wrong: the connection was
+// refused, reset or closed, the server is shutting down or starting up
+// (PostgreSQL), or SQLite stayed locked past busy_timeout. The server
+// answers such errors 503 with Retry-After; they are not bugs to report.
+// A cancelled or expired context is not Unavailable: that is the caller's
+// doing.
+func Unavailable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Class 08: connection exception; 57P01-03: shutdown, crash
+		// shutdown, cannot connect now; 53300: too many connections.
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" ||
+			pe.Code == "57P03" || pe.Code == "53300"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff { // the primary code of an extended one
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return true
+		}
+		return false
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return true
+	}
+	// pgx reports a connection it lost or closed with plain errors.
+	msg := err.Error()
+	return strings.Contains(msg, "conn closed") ||
+		strings.Contains(msg, "failed to connect") || strings.Contains(msg, "connection refused")
+}
 
 // constraint describes a violated database constraint.
 type constraint struct {

@@ -245,51 +245,63 @@ func (db *DB) StartTimer(ctx context.Context, e *domain.Entry) error {
 	return nil
 }
 
-// StopTimer ends the user's running timer at end (zero means now) and
-// returns it; ENOTFOUND when no timer runs, EINVALID on field end when end
+// StopTimer ends the user's running timer at end and returns it;
+// ENOTFOUND when no timer runs, EINVALID on field end when an explicit end
 // is before the timer's start. A timer that has run longer than MaxEntry
 // is stopped at that length, not lost: the entry returned then ends
 // before end, which callers tell the user.
+//
+// A zero end means now, and now is read inside the transaction, once the
+// running timer is locked: a start that committed before the stop is then
+// seen with a start no later than the stop's now, so a stop that named no
+// end never fails on "end". (Clocks of several replicas may still differ
+// by a little; such a timer is stopped at its own start.)
 func (db *DB) StopTimer(ctx context.Context, userID int64, end time.Time) (*domain.Entry, error) {
-	now := norm(db.now())
-	if end.IsZero() {
-		end = now
+	atNow := end.IsZero()
+	if !atNow {
+		if err := validTime(end, "end"); err != nil {
+			return nil, err
+		}
+		end = norm(end)
 	}
-	if err := validTime(end, "end"); err != nil {
-		return nil, err
-	}
-	end = norm(end)
-	x := db.q()
-	running, err := db.RunningTimer(ctx, userID)
+	var stopped *domain.Entry
+	err := db.inTx(ctx, func(x q) error {
+		running, err := scanEntry(x.row(ctx, "SELECT "+entryColumns+" FROM entries e WHERE e.user_id = ? AND e.end_at IS NULL"+x.forUpdate(), userID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.Errorf(domain.ENOTFOUND, "no timer is running")
+		} else if err != nil {
+			return err
+		}
+		now := norm(db.now())
+		stop := end
+		if atNow {
+			stop = now
+			if stop.Before(running.Start) {
+				stop = running.Start
+			}
+		} else if end.Before(running.Start) {
+			return domain.FieldError("end", "must not be before start")
+		}
+		if limit := running.Start.Add(db.maxEntry()); stop.After(limit) {
+			stop = limit
+		}
+		stopped, err = scanEntry(x.row(ctx, `UPDATE entries SET end_at = ?, updated_at = ?
+			WHERE id = ? AND user_id = ? AND end_at IS NULL
+			RETURNING `+strings.ReplaceAll(entryColumns, "e.", ""),
+			x.ts(stop), x.ts(now), running.ID, userID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.Errorf(domain.ENOTFOUND, "no timer is running") // stopped by another request meanwhile
+		}
+		return err
+	})
 	if err != nil {
-		return nil, err
-	}
-	if running == nil {
-		return nil, domain.Errorf(domain.ENOTFOUND, "no timer is running")
-	}
-	if limit := running.Start.Add(db.maxEntry()); end.After(limit) {
-		end = limit
-	}
-	// One statement: two processes stopping the same timer cannot both
-	// succeed, and the row returned is the one that was stopped.
-	e, err := scanEntry(x.row(ctx, `UPDATE entries SET end_at = ?, updated_at = ?
-		WHERE id = ? AND user_id = ? AND end_at IS NULL AND start_at <= ?
-		RETURNING `+strings.ReplaceAll(entryColumns, "e.", ""),
-		x.ts(end), x.ts(now), running.ID, userID, x.ts(end)))
-	if err == nil {
-		return e, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
+		var de *domain.Error
+		if errors.As(err, &de) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("store: stop timer: %w", err)
 	}
-	running, err = db.RunningTimer(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	if running == nil {
-		return nil, domain.Errorf(domain.ENOTFOUND, "no timer is running")
-	}
-	return nil, domain.FieldError("end", "must not be before start")
+	return stopped, nil
 }
 
 // StopOverlongTimer stops the user's running timer if it has run longer

@@ -114,7 +114,9 @@ func TestMigrateTwice(t *testing.T) {
 		must(t, err)
 		var rows int
 		must(t, db.SQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations").Scan(&rows))
-		if v < 1 || rows != v {
+		// Versions may have gaps (004 came before 002 and 003 were
+		// merged), so there are at most as many rows as the version.
+		if v < 1 || rows < 1 || rows > v {
 			t.Errorf("version %d with %d rows in schema_migrations", v, rows)
 		}
 		// The schema works after the second run.

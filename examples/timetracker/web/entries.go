@@ -311,8 +311,14 @@ func (s *Server) startTimer(w http.ResponseWriter, r *http.Request) error {
 
 // POST /timer/stop
 func (s *Server) stopTimer(w http.ResponseWriter, r *http.Request) error {
-	end := s.now().UTC()
-	e, err := s.store.StopTimer(r.Context(), userOf(r).ID, end)
+	// As in the API: the store takes now inside its transaction unless a
+	// clock was configured (Config.Now, in tests).
+	end := s.now().UTC() // to tell whether the timer was capped
+	var at time.Time
+	if s.cfg.Now != nil {
+		at = end
+	}
+	e, err := s.store.StopTimer(r.Context(), userOf(r).ID, at)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return s.redirect(w, r, "/", "no-timer")
 	} else if err != nil {

@@ -16,6 +16,10 @@ type flashMessage struct {
 	Text string
 }
 
+// logCopyNotice is what the deletion pages say when the operator copies
+// the logs to standard error (LOG_STDERR=true, claim L8).
+const logCopyNotice = "This server also copies its log lines to its standard error for the operator's log collector; that copy is outside this application's reach and is not erased. Ask the operator to remove it if you need that."
+
 // flashes are every message a redirect can carry, by code.
 var flashes = map[string]flashMessage{
 	"signed-up":                       {"success", "Welcome! Your account is ready. Create a project to start tracking time."},
@@ -43,16 +47,18 @@ var flashes = map[string]flashMessage{
 	"token-revoked":                   {"success", "Token revoked. Programs using it can no longer sign in."},
 	"privacy-updated":                 {"success", "Privacy choice saved."},
 	"account-deleted":                 {"success", "Your account and all its data have been deleted."},
-	"test-error-sent":                 {"success", "A test error was sent to error tracking."},
-	"test-error-off":                  {"error", "The test error was logged, but not sent: error tracking is off (SENTRY_DSN is not set) or its queue is full."},
-	"no-timer":                        {"error", "No timer is running."},
-	"user-promoted":                   {"success", "The user is now an administrator."},
-	"user-demoted":                    {"success", "The user is no longer an administrator."},
-	"user-deactivated":                {"success", "The account is deactivated: it cannot sign in, and its sessions and tokens no longer work."},
-	"user-reactivated":                {"success", "The account is active again."},
-	"last-admin":                      {"error", "This is the only administrator. Make another user an administrator first."},
-	"not-yourself":                    {"error", "You cannot deactivate your own account."},
-	"timer-capped":                    {"error", api.TimerCappedNotice},
+	// LOG_STDERR=true (claim L8)
+	"account-deleted-log-copy": {"success", "Your account and all its data have been deleted, and your lines were removed from the server's log files. " + logCopyNotice},
+	"test-error-sent":          {"success", "A test error was sent to error tracking."},
+	"test-error-off":           {"error", "The test error was logged, but not sent: error tracking is off (SENTRY_DSN is not set) or its queue is full."},
+	"no-timer":                 {"error", "No timer is running."},
+	"user-promoted":            {"success", "The user is now an administrator."},
+	"user-demoted":             {"success", "The user is no longer an administrator."},
+	"user-deactivated":         {"success", "The account is deactivated: it cannot sign in, and its sessions and tokens no longer work."},
+	"user-reactivated":         {"success", "The account is active again."},
+	"last-admin":               {"error", "This is the only administrator. Make another user an administrator first."},
+	"not-yourself":             {"error", "You cannot deactivate your own account."},
+	"timer-capped":             {"error", api.TimerCappedNotice},
 }
 
 func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, code string) {

@@ -55,6 +55,7 @@ type envOptions struct {
 	version   string
 	now       func() time.Time
 	csp       bool // send the server's Content-Security-Policy
+	logCopy   bool // LOG_STDERR=true
 }
 
 // contentSecurityPolicy is the policy server.go sends; the browser test
@@ -126,16 +127,17 @@ func newEnv(t *testing.T, o envOptions) *env {
 		o.telemetry = rep
 	}
 	ws, err = web.New(web.Config{
-		Store:     db,
-		Auth:      a,
-		Analytics: ac,
-		Logger:    log,
-		Consent:   settings,
-		Telemetry: o.telemetry,
-		Errors:    o.errors,
-		Version:   o.version,
-		Location:  time.UTC,
-		Now:       o.now,
+		Store:            db,
+		Auth:             a,
+		Analytics:        ac,
+		Logger:           log,
+		Consent:          settings,
+		Telemetry:        o.telemetry,
+		Errors:           o.errors,
+		Version:          o.version,
+		Location:         time.UTC,
+		Now:              o.now,
+		LogCopyElsewhere: o.logCopy,
 		EraseLogs: func(_ context.Context, id int64) error {
 			e.mu.Lock()
 			defer e.mu.Unlock()

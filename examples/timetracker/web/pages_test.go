@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -774,4 +775,28 @@ func TestInternalErrorsAreReported(t *testing.T) {
 
 func settingsWithSentry() consent.Settings {
 	return consent.Settings{SentryDSN: "https://secretkey@sentry.example.com/42", PostHogHost: consent.DefaultPostHogHost}
+}
+
+// With LOG_STDERR=true a copy of every log line goes where erasure cannot
+// reach; the pages that delete an account say so, before and after. With
+// the default (off) they do not mention it.
+//
+// claim: L8
+func TestDeletionPagesNameTheLogCopy(t *testing.T) {
+	const notice = "outside this application's reach"
+	for _, on := range []bool{false, true} {
+		e := newEnv(t, envOptions{logCopy: on})
+		b := e.signUp("Ada", "ada@example.com")
+		pages := []*page{b.get("/settings/privacy"), b.get("/settings/delete")}
+		p := b.post("/settings/delete", url.Values{"password": {"correct horse battery"}})
+		if p.status != http.StatusSeeOther {
+			t.Fatalf("delete: %d", p.status)
+		}
+		pages = append(pages, b.follow(p))
+		for i, pg := range pages {
+			if got := strings.Contains(html.UnescapeString(pg.body), notice); got != on {
+				t.Errorf("log copy %v, page %d mentions it: %v", on, i, got)
+			}
+		}
+	}
 }

@@ -145,6 +145,7 @@ type privacyData struct {
 	GPC         bool // this request carries Sec-GPC: 1
 	OptedOut    bool
 	ErrorsOn    bool
+	LogCopy     bool // log lines are also copied where erasure cannot reach (L8)
 }
 
 // GET /settings/privacy
@@ -155,6 +156,7 @@ func (s *Server) privacySettingsPage(w http.ResponseWriter, r *http.Request) err
 		ErrorsOn:    s.cfg.Consent.Enabled(consent.ErrorTracking),
 		GPC:         consent.GPCFromContext(r.Context()) || consent.GPC(r),
 		OptedOut:    u.AnalyticsOptOut,
+		LogCopy:     s.cfg.LogCopyElsewhere,
 	}
 	f := newForm(nil)
 	if u.AnalyticsOptOut {
@@ -189,9 +191,15 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 	return enc.Encode(ex)
 }
 
+// deleteData is what the deletion page says about where the account's
+// log lines are.
+type deleteData struct {
+	LogCopy bool // a copy of the logs is kept where erasure cannot reach (L8)
+}
+
 // GET /settings/delete: the confirmation step
 func (s *Server) deleteAccountPage(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "delete-account", &page{Title: "Delete your account", Nav: "settings"})
+	s.render(w, r, http.StatusOK, "delete-account", &page{Title: "Delete your account", Nav: "settings", Data: deleteData{LogCopy: s.cfg.LogCopyElsewhere}})
 	return nil
 }
 
@@ -205,7 +213,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 		if !f.Fail(err, "password") {
 			return internalf(err, "confirm password")
 		}
-		s.render(w, r, statusFor(err), "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f})
+		s.render(w, r, statusFor(err), "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f, Data: deleteData{LogCopy: s.cfg.LogCopyElsewhere}})
 		return nil
 	}
 	if err := api.EraseAccount(r.Context(), api.AccountEraser{
@@ -213,12 +221,15 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 	}, u.ID); domain.ErrorCode(err) == domain.ECONFLICT {
 		// The only administrator: say what to do instead.
 		f.Errors[""] = lastAdminDeleteMessage
-		s.render(w, r, http.StatusConflict, "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f})
+		s.render(w, r, http.StatusConflict, "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f, Data: deleteData{LogCopy: s.cfg.LogCopyElsewhere}})
 		return nil
 	} else if err != nil {
 		return err
 	}
 	s.auth.ClearCookie(w, r)
+	if s.cfg.LogCopyElsewhere {
+		return s.redirect(w, r, "/signin", "account-deleted-log-copy")
+	}
 	return s.redirect(w, r, "/signin", "account-deleted")
 }
 

@@ -78,6 +78,7 @@ func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, erro
 
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
+		"logCopyNotice": func() string { return logCopyNotice },
 		"asset": func(name string) string {
 			return "/static/" + name + "?v=" + assetVersions[name]
 		},

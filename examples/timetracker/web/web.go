@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -76,6 +77,15 @@ type Config struct {
 	// EraseLogs removes a deleted user's log lines (claims R2, L8); the
 	// same function the API is given.
 	EraseLogs func(ctx context.Context, userID int64) error
+	// LogCopyElsewhere says the operator has each log line copied
+	// outside the log directory (LOG_STDERR=true: to standard error, for
+	// a container's collector). Erasure cannot reach that copy, and the
+	// deletion pages say so (claim L8).
+	LogCopyElsewhere bool
+	// Classify sees every error before a page answers it, as
+	// api.Options.Classify does for the API; the server gives both the
+	// same function.
+	Classify func(ctx context.Context, err error) error
 	// Location is the time zone days and weeks are counted in and times
 	// are shown in; default time.Local.
 	Location *time.Location
@@ -250,9 +260,25 @@ func (s *Server) handler(h func(http.ResponseWriter, *http.Request) error, acces
 // The server's auth layer uses it for refused requests (a missing CSRF
 // token) outside the API. An internal error is logged and reported; the
 // page shows no details.
+//
+// As in the API, a request whose client hung up is recorded as 499 and not
+// logged or reported, and an unreachable database is a 503 page with
+// Retry-After.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	err = api.Classify(r, err, s.cfg.Classify)
 	status := api.Status(err)
 	msg := domain.ErrorMessage(err)
+	switch status {
+	case api.StatusClientClosedRequest:
+		// Nobody is reading: record the status, skip the page.
+		w.WriteHeader(status)
+		return
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", strconv.Itoa(api.RetryAfter))
+		s.render(w, r, status, "error", &page{Title: "Briefly unavailable", Data: errorData{Status: status,
+			Message: "The server cannot reach its database right now. Nothing was changed by this request; please try again in a few seconds."}})
+		return
+	}
 	if status >= 500 {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "page failed", logging.Err(err))
 		if s.cfg.Errors != nil {
