@@ -27,7 +27,7 @@ func newMetrics(t *testing.T, opts ...Option) *Metrics {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = m.Shutdown(t.Context()) })
+	t.Cleanup(func() { _ = m.Close(t.Context()) })
 	return m
 }
 
@@ -507,11 +507,11 @@ func TestMeterProviderForAppInstruments(t *testing.T) {
 	if text := scrapeText(t, m); !strings.Contains(text, "timetracker_entries_created_total 2") {
 		t.Errorf("app counter missing:\n%s", text)
 	}
-	if err := m.Shutdown(t.Context()); err != nil {
+	if err := m.Close(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if text := scrapeText(t, m); strings.Contains(text, "timetracker_entries_created_total") {
-		t.Error("series still exported after Shutdown")
+		t.Error("series still exported after Close")
 	}
 }
 

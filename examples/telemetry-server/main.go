@@ -150,7 +150,7 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 	if err != nil {
 		return err
 	}
-	defer m.Shutdown(context.Background())
+	defer m.Close(context.Background())
 	return serve(ctx, ln, h, logger)
 }
 
