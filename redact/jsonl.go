@@ -101,18 +101,8 @@ func (w *jsonWalker) value(depth int) bool {
 			if !w.value(depth + 1) {
 				return false
 			}
-			w.ws()
-			if w.i >= len(w.src) {
-				return false
-			}
-			switch w.src[w.i] {
-			case ',':
-				w.i++
-			case ']':
-				w.i++
-				return true
-			default:
-				return false
+			if more, ok := w.next(']'); !more {
+				return ok
 			}
 		}
 	case c == '"':
@@ -190,20 +180,29 @@ func (w *jsonWalker) object(depth int) bool {
 		} else if !w.value(depth + 1) {
 			return false
 		}
-		w.ws()
-		if w.i >= len(w.src) {
-			return false
-		}
-		switch w.src[w.i] {
-		case ',':
-			w.i++
-		case '}':
-			w.i++
-			return true
-		default:
-			return false
+		if more, ok := w.next('}'); !more {
+			return ok
 		}
 	}
+}
+
+// next reads what follows a member of an array or object: a ',' (more
+// members follow) or the closing byte (ok, no more); anything else is a
+// syntax error.
+func (w *jsonWalker) next(closing byte) (more, ok bool) {
+	w.ws()
+	if w.i >= len(w.src) {
+		return false, false
+	}
+	switch w.src[w.i] {
+	case ',':
+		w.i++
+		return true, true
+	case closing:
+		w.i++
+		return false, true
+	}
+	return false, false
 }
 
 // str reads the string at w.i and returns it decoded.
