@@ -68,4 +68,3 @@ func (c *fakeClock) nextWait(t *testing.T) time.Duration {
 		return 0
 	}
 }
-
