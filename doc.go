@@ -25,7 +25,8 @@
 //     events to PostHog once POSTHOG_API_KEY is set, honouring each user's
 //     opt-out.
 //   - [github.com/discreet-dev/discreet/telemetry] sends opt-in install pings
-//     with an anonymous fingerprint, and holds the receiving server's handler.
+//     with an anonymous fingerprint; its subpackage receiver is the
+//     receiving server's handler.
 //
 // Logs and metrics stay on the host and are always on. Everything that
 // leaves the host is off until the operator sets its variable. PRIVACY.md
@@ -37,18 +38,18 @@
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	logger, closer, err := logging.Open(logging.FileOptions{Dir: settings.LogDir, KeepIPs: settings.LogClientIP})
+//	logger, file, err := logging.Open(logging.FileOptions{Dir: settings.LogDir, KeepIPs: settings.LogClientIP})
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	defer closer.Close()
+//	defer file.Close()
 //	logger.LogAttrs(ctx, slog.LevelInfo, "optional services", settings.Summary()...)
 //
 //	m, err := metrics.New()
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	tracker, err := errortrack.New(settings, errortrack.Options{Release: version})
+//	tracker, err := errortrack.New(settings, errortrack.Options{Release: version, Logger: logger})
 //	if err != nil {
 //		log.Fatal(err)
 //	}
@@ -57,9 +58,47 @@
 //	mux := http.NewServeMux()
 //	mux.Handle("GET /metrics", m.Handler(metrics.HandlerOptions{Token: os.Getenv("METRICS_TOKEN")}))
 //	mux.HandleFunc("GET /hello/{name}", hello)
-//	handler := logging.Middleware(logger, nil)(tracker.Middleware(m.Middleware(mux)))
+//	handler := discreet.Pipeline{
+//		Logger:  logger,
+//		Log:     logging.MiddlewareOptions{ClientIP: settings.LogClientIP},
+//		Metrics: m,
+//		Errors:  tracker,
+//	}.Handler(mux)
 //	log.Fatal(http.ListenAndServe(":8080", handler))
 //
+// # The request pipeline
+//
+// [Pipeline.Handler] puts every package's request handling around a
+// handler once, in a fixed order, from the outside in: the request ID and
+// the request-scoped record (route, user ID) with one response recorder for
+// every layer; panic recovery and error capture (errortrack); one request
+// record in the log (logging); request counts and latency (metrics); the
+// Global Privacy Control signal (consent); and the route, the ServeMux
+// pattern, recorded for all of them ([UnmatchedRoute] when none matched).
+// Each package's middleware also works alone, and inside the pipeline it
+// does nothing twice.
+//
+// # Conventions
+//
+// Every package follows the same rules, so learning one teaches the rest:
+//
+//   - Options are value structs whose zero value is useful
+//     ([errortrack.Options], [logging.Options], [analytics.Options]);
+//     metrics alone takes functional options (metrics.New(opts ...Option)),
+//     because its options configure an OpenTelemetry provider the same way
+//     the OpenTelemetry SDK does.
+//   - A nil *slog.Logger means [slog.Default].
+//   - Whatever has background work to stop is closed with Close(ctx) error,
+//     bounded by ctx, and with nothing else ([errortrack.Tracker.Close],
+//     [analytics.Client.Close], [metrics.Metrics.Close]); a [logging.File],
+//     an io.Writer, closes with Close() error as an *os.File does.
+//   - Constructors return concrete types; a disabled service is a value with
+//     the same methods that does nothing, so callers never write "if enabled".
+//   - Middleware is func(http.Handler) http.Handler or a method taking and
+//     returning an http.Handler; request-scoped data travels in the context.
+//   - A package imports an SDK only if it owns it: errortrack owns sentry-go,
+//     analytics owns posthog-go, metrics owns OpenTelemetry.
+//
 // The reference application in examples/timetracker, a complete time
-// tracker, uses every package together.
+// tracker, uses every package together through [Pipeline].
 package discreet

@@ -51,7 +51,7 @@ func BenchmarkMiddleware(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { _ = m.Shutdown(context.Background()) })
+	b.Cleanup(func() { _ = m.Close(context.Background()) })
 
 	reg := prometheus.NewRegistry()
 	hv := prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -119,7 +119,7 @@ func BenchmarkScrape(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { _ = m.Shutdown(context.Background()) })
+	b.Cleanup(func() { _ = m.Close(context.Background()) })
 	mux := http.NewServeMux()
 	for i := range routes {
 		mux.HandleFunc(fmt.Sprintf("GET /r%d/{status}", i), func(w http.ResponseWriter, r *http.Request) {

@@ -65,7 +65,7 @@ func BenchmarkCapture(b *testing.B) {
 				b.Fatal("event not queued")
 			}
 			b.StopTimer()
-			tr.Flush(5 * time.Second)
+			errortrack.Flush(tr, 5*time.Second)
 			b.StartTimer()
 		}
 	})

@@ -43,8 +43,7 @@
 // delivery happens on one background worker with a short per-request
 // timeout, and a full queue drops new events instead of growing. An
 // unreachable or failing Sentry therefore never slows a request, and
-// [Tracker.Flush] and [Tracker.Close] return by their deadline whatever
-// the endpoint does.
+// [Tracker.Close] returns by its deadline whatever the endpoint does.
 //
 // # Request context
 //

@@ -157,11 +157,13 @@ func New(s consent.Settings, opts Options) (*Tracker, error) {
 // Enabled reports whether the Tracker sends anything at all.
 func (t *Tracker) Enabled() bool { return t != nil && t.client != nil }
 
-// Flush waits until queued events are delivered, at most timeout. It
+// flush waits until queued events are delivered, at most timeout. It
 // reports whether everything was delivered in time (always true for a
-// disabled or closed Tracker, which have nothing pending). An unreachable Sentry makes it return false at the
-// deadline, never later (claim S3).
-func (t *Tracker) Flush(timeout time.Duration) bool {
+// disabled or closed Tracker, which have nothing pending). An unreachable
+// Sentry makes it return false at the deadline, never later (claim S3).
+// Applications shut down with Close; tests reach flush through
+// export_test.go.
+func (t *Tracker) flush(timeout time.Duration) bool {
 	if !t.Enabled() || t.closed.Load() {
 		return true
 	}

@@ -135,7 +135,7 @@ func TestWire(t *testing.T) {
 	if rec.Code != http.StatusNoContent {
 		t.Fatalf("handled error answered %d, want 204", rec.Code)
 	}
-	if !tr.Flush(5 * time.Second) {
+	if !errortrack.Flush(tr, 5*time.Second) {
 		t.Fatal("Flush did not deliver the events")
 	}
 
@@ -246,7 +246,7 @@ func TestRequestIDGenerated(t *testing.T) {
 			if !reqctx.ValidID(id) || id == incoming {
 				t.Fatalf("response X-Request-ID = %q, want a generated ID", id)
 			}
-			if !tr.Flush(5 * time.Second) {
+			if !errortrack.Flush(tr, 5*time.Second) {
 				t.Fatal("Flush failed")
 			}
 			_, events, _ := f.snapshot()
@@ -269,7 +269,7 @@ func TestServerNameNeverIP(t *testing.T) {
 			if tr.Capture(context.Background(), errors.New("boom")) == "" {
 				t.Fatal("Capture queued nothing")
 			}
-			if !tr.Flush(5 * time.Second) {
+			if !errortrack.Flush(tr, 5*time.Second) {
 				t.Fatal("Flush failed")
 			}
 			raw, events, _ := f.snapshot()
@@ -328,7 +328,7 @@ func TestDisabled(t *testing.T) {
 	if rec.Code != http.StatusInternalServerError || rec.Header().Get("X-Request-ID") == "" {
 		t.Errorf("disabled middleware answered %d with request ID %q", rec.Code, rec.Header().Get("X-Request-ID"))
 	}
-	if !tr.Flush(time.Second) {
+	if !errortrack.Flush(tr, time.Second) {
 		t.Error("disabled Flush reported undelivered events")
 	}
 	if err := tr.Close(ctx); err != nil {
@@ -445,7 +445,7 @@ func TestUnreachable(t *testing.T) {
 			if reached.Load() == 0 {
 				t.Fatal("the endpoint was never contacted")
 			}
-			if tr.Flush(100 * time.Millisecond) {
+			if errortrack.Flush(tr, 100*time.Millisecond) {
 				t.Log("flush succeeded") // a 500 endpoint may drain the queue in time; that is fine
 			}
 			// The SDK's own delivery timeout is 30 s here: Close must not wait
@@ -476,7 +476,7 @@ func TestTwoTrackers(t *testing.T) {
 	tb := newTracker(t, fb.DSN(), errortrack.Options{Release: "b"})
 	ta.Capture(context.Background(), errors.New("for a"))
 	tb.Capture(context.Background(), errors.New("for b"))
-	if !ta.Flush(5*time.Second) || !tb.Flush(5*time.Second) {
+	if !errortrack.Flush(ta, 5*time.Second) || !errortrack.Flush(tb, 5*time.Second) {
 		t.Fatal("Flush failed")
 	}
 	for _, tc := range []struct {
@@ -525,7 +525,7 @@ func TestPanicAfterWrite(t *testing.T) {
 			if tc.report && (rec.Code != http.StatusAccepted || rec.Body.String() != "partial") {
 				t.Errorf("response rewritten: %d %q", rec.Code, rec.Body.String())
 			}
-			if !tr.Flush(5 * time.Second) {
+			if !errortrack.Flush(tr, 5*time.Second) {
 				t.Fatal("Flush failed")
 			}
 			_, after, _ := f.snapshot()
@@ -545,7 +545,7 @@ func TestCaptureOutsideRequest(t *testing.T) {
 	tr := newTracker(t, f.DSN(), errortrack.Options{Release: "9"})
 	tr.AddBreadcrumb(context.Background(), "job", "mailing "+plantEmailPanic, nil)
 	tr.Capture(context.Background(), fmt.Errorf("job for %s failed: %w", plantEmailErr, errors.New("Bearer "+plantBearer)))
-	if !tr.Flush(5 * time.Second) {
+	if !errortrack.Flush(tr, 5*time.Second) {
 		t.Fatal("Flush failed")
 	}
 	raw, events, _ := f.snapshot()
@@ -604,7 +604,7 @@ func TestRedirectsFromSentryAreNotFollowed(t *testing.T) {
 	t.Cleanup(srv.Close)
 	tr := newTracker(t, "http://publickey@"+srv.Listener.Addr().String()+"/42", errortrack.Options{})
 	tr.Capture(context.Background(), errors.New("redirected"))
-	tr.Flush(5 * time.Second)
+	errortrack.Flush(tr, 5*time.Second)
 	if redirects.Load() == 0 {
 		t.Fatal("the endpoint was never contacted")
 	}

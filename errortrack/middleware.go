@@ -1,12 +1,9 @@
 package errortrack
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -64,10 +61,13 @@ func (t *Tracker) hubFor(ctx context.Context, create bool) *sentry.Hub {
 // instead. [http.ErrAbortHandler] passes through untouched.
 //
 // It also keeps what [Tracker.Capture] needs for errors handled further in,
-// and calls reqctx.Ensure first, so the request ID is the one every other
-// discreet middleware sees. A disabled Tracker recovers and answers the
-// same way, so an application behaves the same with error tracking on or
-// off.
+// and sets up the request record (request ID, route, user) and the response
+// recorder every discreet middleware shares, unless a discreet layer outside
+// did, so the request ID is the one every other sink sees. When a layer
+// outside already recovers panics (the pipeline in the root package, or
+// another Tracker's Middleware), this one only keeps the Capture state. A
+// disabled Tracker recovers and answers the same way, so an application
+// behaves the same with error tracking on or off.
 func (t *Tracker) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info, r := reqctx.Ensure(w, r)
@@ -76,7 +76,11 @@ func (t *Tracker) Middleware(next http.Handler) http.Handler {
 			r = r.WithContext(context.WithValue(r.Context(), stateKey{t}, st))
 			st.req = r
 		}
-		rw := &responseWriter{ResponseWriter: w}
+		if !info.Claim(reqctx.StageRecover) {
+			next.ServeHTTP(w, r) // a discreet layer outside recovers
+			return
+		}
+		rec, w := info.Record(w)
 		defer func() {
 			info.SetRoute(r.Pattern)
 			v := recover()
@@ -87,7 +91,7 @@ func (t *Tracker) Middleware(next http.Handler) http.Handler {
 				panic(v)
 			}
 			t.recovered(r, info, v)
-			if rw.wrote {
+			if rec.Began() {
 				// A status line is out already; a clean abort is all that is
 				// left, so the client sees a broken response, not a short one.
 				panic(http.ErrAbortHandler)
@@ -104,7 +108,7 @@ func (t *Tracker) Middleware(next http.Handler) http.Handler {
 			w.WriteHeader(http.StatusInternalServerError)
 			_, _ = w.Write([]byte("Internal Server Error\n"))
 		}()
-		next.ServeHTTP(rw, r)
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -236,41 +240,3 @@ func requestOf(r *http.Request) *sentry.Request {
 	}
 	return out
 }
-
-// responseWriter notes whether the response has begun, so a panic after
-// that point aborts instead of writing a second status line.
-type responseWriter struct {
-	http.ResponseWriter
-	wrote bool
-}
-
-func (w *responseWriter) WriteHeader(code int) {
-	if code >= 200 {
-		w.wrote = true
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *responseWriter) Write(b []byte) (int, error) {
-	w.wrote = true
-	return w.ResponseWriter.Write(b)
-}
-
-// Flush passes a flush on, so streaming handlers keep working.
-func (w *responseWriter) Flush() {
-	w.wrote = true
-	_ = http.NewResponseController(w.ResponseWriter).Flush()
-}
-
-// Hijack passes a hijack on; after it the middleware never writes.
-func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	w.wrote = true
-	c, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
-	if err != nil {
-		return nil, nil, errors.Join(errors.New("errortrack: the underlying ResponseWriter cannot hijack"), err)
-	}
-	return c, rw, nil
-}
-
-// Unwrap lets http.ResponseController reach the original writer.
-func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,11 +1,8 @@
 package logging
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -31,14 +28,9 @@ type MiddlewareOptions struct {
 	TrustProxy bool
 }
 
-// RouteUnmatched is the route logged for a request that no ServeMux
-// pattern matched, so raw paths (which may carry IDs, emails or tokens)
-// never reach a record.
-const RouteUnmatched = "unmatched"
-
 // Middleware returns HTTP middleware that writes one record through l for
 // each completed request (claim L2): message "request", the method, route
-// pattern ("unmatched" when no pattern matched), status, duration (in
+// pattern ([github.com/discreet-dev/discreet.UnmatchedRoute] when no pattern matched), status, duration (in
 // nanoseconds, as slog writes durations), response bytes, the request ID,
 // the user ID when someone is signed in, and the client IP when
 // [MiddlewareOptions.ClientIP] is set. Records of 5xx responses are logged
@@ -56,7 +48,8 @@ const RouteUnmatched = "unmatched"
 // beyond the request record. A recovery layer that reads the shared
 // request record (errortrack's) then logs no second record of the panic.
 //
-// A nil l means [slog.Default].
+// A nil l means [slog.Default]. Inside the pipeline of the root package, or
+// inside another Middleware, it writes no second record.
 func Middleware(l *slog.Logger, opts *MiddlewareOptions) func(http.Handler) http.Handler {
 	if l == nil {
 		l = slog.Default()
@@ -69,7 +62,11 @@ func Middleware(l *slog.Logger, opts *MiddlewareOptions) func(http.Handler) http
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			info, r := reqctx.Ensure(w, r)
-			rw := &responseWriter{ResponseWriter: w}
+			if !info.Claim(reqctx.StageLog) {
+				next.ServeHTTP(w, r) // a discreet layer outside writes the record
+				return
+			}
+			rw, w := info.Record(w)
 			defer func() {
 				p := recover()
 				var pcs []uintptr
@@ -79,7 +76,7 @@ func Middleware(l *slog.Logger, opts *MiddlewareOptions) func(http.Handler) http
 				if r.Pattern != "" {
 					info.SetRoute(r.Pattern)
 				}
-				status := rw.status
+				status := rw.Status()
 				if status == 0 {
 					status = http.StatusOK
 					if p != nil {
@@ -94,7 +91,7 @@ func Middleware(l *slog.Logger, opts *MiddlewareOptions) func(http.Handler) http
 				if l.Enabled(ctx, level) {
 					route := reqctx.Route(r)
 					if route == "" {
-						route = RouteUnmatched
+						route = reqctx.UnmatchedRoute
 					}
 					attrs := make([]slog.Attr, 0, 9)
 					attrs = append(attrs,
@@ -102,7 +99,7 @@ func Middleware(l *slog.Logger, opts *MiddlewareOptions) func(http.Handler) http
 						slog.String("route", route),
 						slog.Int("status", status),
 						slog.Duration("duration", time.Since(start)),
-						slog.Int64("bytes", rw.bytes),
+						slog.Int64("bytes", rw.Bytes()),
 						slog.String(RequestIDKey, info.RequestID()),
 					)
 					if uid := info.UserID(); uid > 0 {
@@ -123,7 +120,7 @@ func Middleware(l *slog.Logger, opts *MiddlewareOptions) func(http.Handler) http
 					panic(p)
 				}
 			}()
-			next.ServeHTTP(rw, r)
+			next.ServeHTTP(w, r)
 		})
 	}
 }
@@ -156,51 +153,6 @@ func clientIP(r *http.Request, trustProxy bool) string {
 // anything but an address.
 func plainAddr(a netip.Addr) string {
 	return a.Unmap().WithZone("").String()
-}
-
-// responseWriter records the status and the size of the body written.
-type responseWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (w *responseWriter) WriteHeader(code int) {
-	if w.status == 0 && code >= 200 { // 1xx are interim; the final status follows
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *responseWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(p)
-	w.bytes += int64(n)
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// Flush implements http.Flusher for handlers that type-assert it.
-func (w *responseWriter) Flush() {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	_ = http.NewResponseController(w.ResponseWriter).Flush()
-}
-
-// Hijack implements http.Hijacker for handlers that type-assert it.
-func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	if h, ok := w.ResponseWriter.(http.Hijacker); ok {
-		if w.status == 0 {
-			w.status = http.StatusSwitchingProtocols
-		}
-		return h.Hijack()
-	}
-	return nil, nil, errors.New("logging: the underlying ResponseWriter cannot be hijacked")
 }
 
 // SetUserID records the signed-in user's internal ID in the request context

@@ -109,7 +109,7 @@ func TestMiddlewareRequestRecord(t *testing.T) {
 			t.Errorf("record lacks %s: %v", k, ok)
 		}
 	}
-	if notFound["route"] != RouteUnmatched || notFound["status"] != 404.0 || notFound["user_id"] != nil {
+	if notFound["route"] != "unmatched" || notFound["status"] != 404.0 || notFound["user_id"] != nil {
 		t.Errorf("unmatched request: %v", notFound)
 	}
 	if failed["level"] != "ERROR" || failed["status"] != 503.0 || failed["route"] != "POST /fail" {

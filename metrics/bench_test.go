@@ -20,7 +20,7 @@ func BenchmarkMiddleware(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { _ = m.Shutdown(b.Context()) })
+	b.Cleanup(func() { _ = m.Close(b.Context()) })
 
 	withInfo := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -31,7 +31,7 @@
 // buckets the latency by endpoint (claim M1). http_route is the ServeMux
 // pattern that matched, without its method ("GET /items/{id}" is counted as
 // "/items/{id}"); a request that matched no pattern is counted under
-// [UnmatchedRoute], and a method outside the standard nine under
+// [github.com/discreet-dev/discreet.UnmatchedRoute], and a method outside the standard nine under
 // [OtherMethod]. The Host header, raw path, query, user and client IP never
 // become label values. Requests in flight are the gauge
 // http_server_active_requests{http_request_method, url_scheme}.

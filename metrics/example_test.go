@@ -18,7 +18,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	defer m.Shutdown(context.Background())
+	defer m.Close(context.Background())
 
 	running := int64(2)
 	if err := m.ObserveGauge("timetracker.timers.running", "Timers running now.", func(context.Context) (int64, error) {

@@ -174,11 +174,11 @@ func (m *Metrics) MeterProvider() metric.MeterProvider { return m.provider }
 // registered on and that [Metrics.Handler] serves.
 func (m *Metrics) Registry() *prometheus.Registry { return m.registry }
 
-// Shutdown unregisters the callbacks of [Metrics.ObserveDB] (so the pools
+// Close unregisters the callbacks of [Metrics.ObserveDB] (so the pools
 // can be closed) and shuts the MeterProvider down. Afterwards the OTel
 // instruments record nothing and /metrics serves only the runtime
 // collectors.
-func (m *Metrics) Shutdown(ctx context.Context) error {
+func (m *Metrics) Close(ctx context.Context) error {
 	m.mu.Lock()
 	regs := m.regs
 	m.regs = nil

@@ -27,7 +27,7 @@ func newMetrics(t *testing.T, opts ...Option) *Metrics {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = m.Shutdown(t.Context()) })
+	t.Cleanup(func() { _ = m.Close(t.Context()) })
 	return m
 }
 
@@ -170,11 +170,11 @@ func TestRequestHistogramExposition(t *testing.T) {
 	fams := scrape(t, m)
 	got := requestCounts(t, fams)
 	want := map[series]uint64{
-		{"GET", "/items/{id}", "200"}:     3,
-		{"POST", "/items", "201"}:         1,
-		{"GET", UnmatchedRoute, "404"}:    2,
-		{"GET", "/boom", "500"}:           1,
-		{"DELETE", UnmatchedRoute, "405"}: 1,
+		{"GET", "/items/{id}", "200"}:            3,
+		{"POST", "/items", "201"}:                1,
+		{"GET", reqctx.UnmatchedRoute, "404"}:    2,
+		{"GET", "/boom", "500"}:                  1,
+		{"DELETE", reqctx.UnmatchedRoute, "405"}: 1,
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("request counts\n got %v\nwant %v", got, want)
@@ -349,11 +349,11 @@ func TestCardinalityAttack(t *testing.T) {
 			if method == "GET" || method == "HEAD" {
 				s = series{method, "/items/{id}", "200"}
 			} else {
-				s = series{knownMethod(method), UnmatchedRoute, "405"}
+				s = series{knownMethod(method), reqctx.UnmatchedRoute, "405"}
 			}
 		} else {
 			path = "/" + randWord(10) + "/" + randWord(6)
-			s = series{knownMethod(method), UnmatchedRoute, "404"}
+			s = series{knownMethod(method), reqctx.UnmatchedRoute, "404"}
 		}
 		want[s]++
 		req := httptest.NewRequest(method, path+"?email=user"+randWord(4)+"@example.com", nil)
@@ -415,7 +415,7 @@ func TestNoPersonalDataInLabels(t *testing.T) {
 	got := requestCounts(t, scrape(t, m))
 	want := map[series]uint64{
 		{"GET", "/users/{id}/projects/{name}", "200"}: 1,
-		{"GET", UnmatchedRoute, "404"}:                1,
+		{"GET", reqctx.UnmatchedRoute, "404"}:         1,
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %v, want %v", got, want)
@@ -424,7 +424,7 @@ func TestNoPersonalDataInLabels(t *testing.T) {
 
 func TestRouteLabel(t *testing.T) {
 	tests := []struct{ pattern, want string }{
-		{"", UnmatchedRoute},
+		{"", reqctx.UnmatchedRoute},
 		{"/", "/"},
 		{"GET /items/{id}", "/items/{id}"},
 		{"POST  /items", "/items"},
@@ -507,11 +507,11 @@ func TestMeterProviderForAppInstruments(t *testing.T) {
 	if text := scrapeText(t, m); !strings.Contains(text, "timetracker_entries_created_total 2") {
 		t.Errorf("app counter missing:\n%s", text)
 	}
-	if err := m.Shutdown(t.Context()); err != nil {
+	if err := m.Close(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if text := scrapeText(t, m); strings.Contains(text, "timetracker_entries_created_total") {
-		t.Error("series still exported after Shutdown")
+		t.Error("series still exported after Close")
 	}
 }
 

@@ -1,11 +1,8 @@
 package metrics
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -17,12 +14,6 @@ import (
 
 	"github.com/discreet-dev/discreet/internal/reqctx"
 )
-
-// UnmatchedRoute is the http.route label of every request that no ServeMux
-// pattern matched (404, 405 and the ServeMux's own redirects). Raw paths are
-// attacker-controlled, so they never become label values. No ServeMux
-// pattern can equal it, as patterns always contain a "/".
-const UnmatchedRoute = "unmatched"
 
 // OtherMethod is the http.request.method label of requests whose method is
 // not one of the nine of RFC 9110 and RFC 5789, as the OpenTelemetry
@@ -184,10 +175,10 @@ func (h *httpInstruments) recordOpts(k attrKey) []metric.RecordOption {
 // routeLabel turns a ServeMux pattern into the http.route value: the
 // pattern without its method, which is a label of its own ("GET
 // /items/{id}" becomes "/items/{id}"; a host in the pattern stays). An
-// empty pattern is UnmatchedRoute.
+// empty pattern is reqctx.UnmatchedRoute.
 func routeLabel(pattern string) string {
 	if pattern == "" {
-		return UnmatchedRoute
+		return reqctx.UnmatchedRoute
 	}
 	if i := strings.IndexAny(pattern, " \t"); i >= 0 {
 		return strings.TrimLeft(pattern[i:], " \t")
@@ -204,13 +195,17 @@ func routeLabel(pattern string) string {
 //
 // Place it outside the ServeMux: the route is read after the ServeMux has
 // set [http.Request.Pattern]. A request no pattern matched is counted under
-// [UnmatchedRoute]; an unknown method under [OtherMethod]. When next panics
+// [github.com/discreet-dev/discreet.UnmatchedRoute]; an unknown method under [OtherMethod]. When next panics
 // the request is recorded with status 500 and the panic goes on unchanged,
 // for a recovery middleware further out to answer.
 func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	h := m.http
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info, r := reqctx.Attach(r)
+		if !info.Claim(reqctx.StageMetrics) {
+			next.ServeHTTP(w, r) // a discreet layer outside counts it
+			return
+		}
 		start := time.Now()
 		ctx := r.Context()
 		mi := methodIndex(r.Method)
@@ -222,18 +217,16 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 		inFlight.Add(1)
 		h.markSeen(mi, scheme)
 
-		sw := &statusWriter{ResponseWriter: w}
+		rec, w := info.Record(w)
 		completed := false
 		// A deferred function that does not recover sees a panic without
 		// stopping it, so the recovery middleware outside still gets the
 		// original value and stack.
 		defer func() {
-			status := sw.status
+			status := rec.Status()
 			switch {
 			case !completed:
 				status = http.StatusInternalServerError
-			case status == 0 && sw.hijacked:
-				status = http.StatusSwitchingProtocols
 			case status == 0:
 				status = http.StatusOK
 			}
@@ -244,69 +237,7 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 			h.duration.Record(ctx, time.Since(start).Seconds(), h.recordOpts(k)...)
 			inFlight.Add(-1)
 		}()
-		next.ServeHTTP(sw, r)
+		next.ServeHTTP(w, r)
 		completed = true
 	})
 }
-
-// statusWriter remembers the status code sent. It implements Flusher,
-// Hijacker and ReaderFrom by delegating through http.ResponseController,
-// and Unwrap, so code that asserts those interfaces or uses a
-// ResponseController keeps working behind the middleware.
-type statusWriter struct {
-	http.ResponseWriter
-	status   int
-	hijacked bool
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	// 1xx other than 101 are informational: the final status comes later.
-	if w.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols || code < 100) {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-// ReadFrom keeps the sendfile path of the underlying writer for
-// http.ServeContent and io.Copy.
-func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
-		return rf.ReadFrom(src)
-	}
-	return io.Copy(writerOnly{w.ResponseWriter}, src)
-}
-
-// writerOnly hides a ReadFrom method so io.Copy does not recurse.
-type writerOnly struct{ io.Writer }
-
-func (w *statusWriter) Flush() { _ = w.FlushError() }
-
-// FlushError is what [http.ResponseController.Flush] calls: it passes the
-// underlying writer's error on.
-func (w *statusWriter) FlushError() error {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return http.NewResponseController(w.ResponseWriter).Flush()
-}
-
-func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	c, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
-	if err == nil {
-		w.hijacked = true
-	}
-	return c, rw, err
-}
-
-// Unwrap returns the wrapped writer, for [http.ResponseController].
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,8 +1,6 @@
 package telemetry
 
 import (
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -70,5 +68,3 @@ func (c *fakeClock) nextWait(t *testing.T) time.Duration {
 		return 0
 	}
 }
-
-func newTestLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }

@@ -1,6 +1,7 @@
 // Package telemetry is opt-in install telemetry: an anonymous fingerprint,
 // one first-run ping per installation and a daily update check on the
-// sending side, and the handler and store of the server that receives them.
+// sending side; the server that receives them is in package
+// [github.com/discreet-dev/discreet/telemetry/receiver].
 //
 // # What is sent
 //
@@ -48,12 +49,9 @@
 //
 // # The receiving side
 //
-// [NewReceiver] is the http.Handler of a telemetry server. It checks every
-// ping strictly (size, fields, fingerprint shape, version length, dates)
-// and hands good ones to a [Store]. It never reads the sender's address.
-// [SQLStore] is a Store on database/sql for SQLite and PostgreSQL: one row
-// per fingerprint, [SQLStore.Purge] to forget installations silent for 12
-// months, and [SQLStore.VersionCounts] for the version distribution. The
-// package imports no SQL driver; examples/telemetry-server is a complete
-// server that does.
+// [github.com/discreet-dev/discreet/telemetry/receiver] is the http.Handler
+// of a telemetry server: it checks every ping with [Ping.Validate] and more
+// (size, exact fields) and hands good ones to its Store, and never reads
+// the sender's address. examples/telemetry-server is a complete server with
+// a Store on database/sql for SQLite and PostgreSQL.
 package telemetry

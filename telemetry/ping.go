@@ -40,12 +40,6 @@ type Ping struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
-// pingFields are the JSON keys of a Ping, the only ones a receiver accepts.
-var pingFields = map[string]bool{
-	"schema": true, "kind": true, "fingerprint": true,
-	"version": true, "installed_at": true, "updated_at": true,
-}
-
 // Reply is what a receiver answers to a ping.
 type Reply struct {
 	// Latest is the newest released version the receiver knows of; empty
@@ -53,10 +47,13 @@ type Reply struct {
 	Latest string `json:"latest"`
 }
 
-// validate checks p as a receiver does. now is the receiver's clock: a
-// timestamp more than a day ahead of it is refused, which leaves room for
-// clocks that are somewhat off but not for made-up dates.
-func (p *Ping) validate(now time.Time) error {
+// Validate checks p as a receiver does: the schema and kind, a fingerprint
+// of 64 lowercase hex characters, a version that is non-empty, at most
+// [MaxVersionLen] characters and free of emails and tokens, and both
+// timestamps. now is the receiver's clock: a timestamp more than a day ahead
+// of it is refused, which leaves room for clocks that are somewhat off but
+// not for made-up dates.
+func (p *Ping) Validate(now time.Time) error {
 	if p.Schema != SchemaVersion {
 		return fmt.Errorf("schema must be %d, got %d", SchemaVersion, p.Schema)
 	}

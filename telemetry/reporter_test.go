@@ -825,7 +825,7 @@ func TestVersionCarryingPersonalDataIsRefused(t *testing.T) {
 			}
 			p := Ping{Schema: SchemaVersion, Kind: KindInstall, Fingerprint: Fingerprint("h", "0123456789abcdef"),
 				Version: tt.version, InstalledAt: time.Unix(1767225600, 0).UTC(), UpdatedAt: time.Unix(1767225600, 0).UTC()}
-			if err := p.validate(time.Unix(1767225600, 0)); tt.refused != (err != nil) {
+			if err := p.Validate(time.Unix(1767225600, 0)); tt.refused != (err != nil) {
 				t.Errorf("receiver validation of %q: err = %v, want refused=%v", tt.version, err, tt.refused)
 			}
 		})

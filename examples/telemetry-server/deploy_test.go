@@ -22,7 +22,7 @@ func TestMetricsCountPings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer m.Shutdown(context.Background())
+	defer m.Close(context.Background())
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	res, err := http.Post(srv.URL+"/ping", "application/json", strings.NewReader(`{}`))

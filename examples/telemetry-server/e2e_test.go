@@ -176,7 +176,7 @@ func TestReporterToReceiver(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := telemetry.Installation{Fingerprint: fp, Version: "1.0.0", InstalledAt: base, UpdatedAt: base, FirstSeen: base, LastSeen: base}
+			want := Installation{Fingerprint: fp, Version: "1.0.0", InstalledAt: base, UpdatedAt: base, FirstSeen: base, LastSeen: base}
 			if row != want {
 				t.Errorf("row after two starts = %+v\nwant %+v", row, want)
 			}
@@ -193,7 +193,7 @@ func TestReporterToReceiver(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want = telemetry.Installation{Fingerprint: fp, Version: "1.1.0", InstalledAt: base, UpdatedAt: upgraded, FirstSeen: base, LastSeen: upgraded}
+			want = Installation{Fingerprint: fp, Version: "1.1.0", InstalledAt: base, UpdatedAt: upgraded, FirstSeen: base, LastSeen: upgraded}
 			if row != want {
 				t.Errorf("row after upgrade = %+v\nwant %+v", row, want)
 			}
@@ -230,7 +230,7 @@ func TestReporterToReceiver(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(counts) != 1 || counts[0] != (telemetry.VersionCount{Version: "1.2.0", Installations: 1}) {
+			if len(counts) != 1 || counts[0] != (VersionCount{Version: "1.2.0", Installations: 1}) {
 				t.Errorf("after purge: %v, want only the new installation", counts)
 			}
 		})
@@ -341,10 +341,9 @@ func TestDescribeDatabaseHidesPasswords(t *testing.T) {
 // claim: T6
 func TestServerErrorLogHasNoAddresses(t *testing.T) {
 	var buf syncBuf
-	logger := slog.New(slog.NewJSONHandler(&buf, nil))
-	w := scrubWriter{logger}
-	w.Write([]byte("http: panic serving 203.0.113.7:51234: boom\n"))
-	w.Write([]byte("http: TLS handshake error from [2001:db8::1]:443: EOF\n"))
+	el := slog.NewLogLogger(newLogger(&buf).Handler(), slog.LevelWarn)
+	el.Print("http: panic serving 203.0.113.7:51234: boom\n")
+	el.Print("http: TLS handshake error from [2001:db8::1]:443: EOF\n")
 	out := buf.String()
 	if strings.Contains(out, "203.0.113.7") || strings.Contains(out, "2001:db8") {
 		t.Errorf("error log keeps a client address: %s", out)
@@ -398,7 +397,7 @@ func TestServingPurgesOldInstallations(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		_, err := store.Get(context.Background(), old)
-		if errors.Is(err, telemetry.ErrNotFound) {
+		if errors.Is(err, ErrNotFound) {
 			break
 		}
 		if err != nil {

@@ -29,7 +29,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -41,9 +40,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/discreet-dev/discreet"
+	"github.com/discreet-dev/discreet/logging"
 	"github.com/discreet-dev/discreet/metrics"
-	"github.com/discreet-dev/discreet/redact"
 	"github.com/discreet-dev/discreet/telemetry"
+	"github.com/discreet-dev/discreet/telemetry/receiver"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
@@ -63,7 +64,7 @@ const (
 var version = "0.1.0-dev"
 
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	logger := newLogger(os.Stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, logger)
 	stop()
@@ -149,13 +150,15 @@ func run(ctx context.Context, args []string, lookup func(string) (string, bool),
 	if err != nil {
 		return err
 	}
-	defer m.Shutdown(context.Background())
+	defer m.Close(context.Background())
 	return serve(ctx, ln, h, logger)
 }
 
-// withMetrics serves GET /metrics and counts every other request by route
-// and status: the alert on pings that stopped arriving reads the count of
-// /ping. The labels are route patterns and status codes, never an address.
+// withMetrics serves GET /metrics beside h, all of it inside discreet's
+// request pipeline: a request ID, one scrubbed record per request, panic
+// recovery, and requests counted by route and status (the alert on pings
+// that stopped arriving reads the count of /ping). The labels are route
+// patterns and status codes, never an address.
 func withMetrics(h http.Handler, token string, logger *slog.Logger) (http.Handler, *metrics.Metrics, error) {
 	m, err := metrics.New(metrics.WithLogger(logger), metrics.WithService("telemetry-server", version))
 	if err != nil {
@@ -163,8 +166,8 @@ func withMetrics(h http.Handler, token string, logger *slog.Logger) (http.Handle
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler(metrics.HandlerOptions{Token: token}))
-	mux.Handle("/", m.Middleware(h))
-	return mux, m, nil
+	mux.Handle("/", h)
+	return discreet.Pipeline{Logger: logger, Metrics: m}.Handler(mux), m, nil
 }
 
 // healthcheck asks the server on listen for /healthz over loopback: the
@@ -198,17 +201,17 @@ func healthcheck(ctx context.Context, listen string, stdout io.Writer) error {
 
 // openStore opens the database named by dsn, checks it answers and
 // creates the table if needed.
-func openStore(ctx context.Context, dsn string) (*sql.DB, *telemetry.SQLStore, error) {
+func openStore(ctx context.Context, dsn string) (*sql.DB, *SQLStore, error) {
 	var (
 		db      *sql.DB
-		dialect telemetry.Dialect
+		dialect Dialect
 		err     error
 	)
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		dialect = telemetry.Postgres
+		dialect = Postgres
 		db, err = sql.Open("pgx", dsn)
 	} else {
-		dialect = telemetry.SQLite
+		dialect = SQLite
 		if dir := filepath.Dir(dsn); dir != "." {
 			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return nil, nil, err
@@ -223,7 +226,7 @@ func openStore(ctx context.Context, dsn string) (*sql.DB, *telemetry.SQLStore, e
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening the database: %w", err)
 	}
-	store, err := telemetry.NewStore(db, dialect)
+	store, err := NewStore(db, dialect)
 	if err == nil {
 		err = db.PingContext(ctx)
 	}
@@ -255,9 +258,9 @@ func describeDatabase(dsn string) string {
 
 // newHandler routes /ping to the receiver and /healthz to a database
 // check. Nothing here reads a client address.
-func newHandler(db *sql.DB, store *telemetry.SQLStore, latest string, now func() time.Time, logger *slog.Logger) http.Handler {
+func newHandler(db *sql.DB, store *SQLStore, latest string, now func() time.Time, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/ping", telemetry.NewReceiver(store, telemetry.ReceiverOptions{Latest: latest, Now: now, Logger: logger}))
+	mux.Handle("/ping", receiver.New(store, receiver.Options{Latest: latest, Now: now, Logger: logger}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -282,9 +285,9 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    8 << 10,
 		// net/http's own messages can name the peer ("http: panic serving
-		// 203.0.113.7:…"); the scrubber removes addresses before they are
-		// written (claim T6).
-		ErrorLog: log.New(scrubWriter{logger}, "", 0),
+		// 203.0.113.7:…"); the logger's handler removes addresses before
+		// they are written (claim T6).
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -305,24 +308,20 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 	return nil
 }
 
-// scrubWriter turns net/http's error log lines into slog records with IP
-// addresses removed.
-type scrubWriter struct{ logger *slog.Logger }
-
-func (s scrubWriter) Write(p []byte) (int, error) {
-	msg := redact.Default().String(strings.TrimSpace(string(p)))
-	s.logger.Warn("http server", "error", msg)
-	return len(p), nil
+// newLogger returns the server's logger: JSON lines on w, scrubbed of IP
+// addresses and other personal data by discreet's handler (claim T6).
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(logging.NewJSONHandler(w, nil))
 }
 
 // purgeOnce deletes installations not heard from in 12 months.
-func purgeOnce(ctx context.Context, store *telemetry.SQLStore, now time.Time) (int64, error) {
+func purgeOnce(ctx context.Context, store *SQLStore, now time.Time) (int64, error) {
 	return store.Purge(ctx, now.AddDate(0, -retentionMonths, 0))
 }
 
 // purgeLoop runs purgeOnce at start and then every interval until ctx is
 // done.
-func purgeLoop(ctx context.Context, store *telemetry.SQLStore, now func() time.Time, every time.Duration, logger *slog.Logger) {
+func purgeLoop(ctx context.Context, store *SQLStore, now func() time.Time, every time.Duration, logger *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -342,7 +341,7 @@ func purgeLoop(ctx context.Context, store *telemetry.SQLStore, now func() time.T
 }
 
 // printVersions writes the version distribution as a table.
-func printVersions(ctx context.Context, store *telemetry.SQLStore, w io.Writer) error {
+func printVersions(ctx context.Context, store *SQLStore, w io.Writer) error {
 	counts, err := store.VersionCounts(ctx)
 	if err != nil {
 		return err

@@ -22,7 +22,7 @@ var declaredColumns = []string{"fingerprint", "version", "installed_at", "update
 // backend opens a fresh, empty store for one test.
 type backend struct {
 	name string
-	open func(t *testing.T) (*sql.DB, *telemetry.SQLStore)
+	open func(t *testing.T) (*sql.DB, *SQLStore)
 }
 
 func backends() []backend {
@@ -32,7 +32,7 @@ func backends() []backend {
 	}
 }
 
-func openSQLite(t *testing.T) (*sql.DB, *telemetry.SQLStore) {
+func openSQLite(t *testing.T) (*sql.DB, *SQLStore) {
 	t.Helper()
 	db, store, err := openStore(context.Background(), filepath.Join(t.TempDir(), "data", "telemetry.db"))
 	if err != nil {
@@ -44,7 +44,7 @@ func openSQLite(t *testing.T) (*sql.DB, *telemetry.SQLStore) {
 
 // openPostgres gives each test its own schema in the database named by
 // TEST_POSTGRES_URL, and drops it afterwards, so runs never collide.
-func openPostgres(t *testing.T) (*sql.DB, *telemetry.SQLStore) {
+func openPostgres(t *testing.T) (*sql.DB, *SQLStore) {
 	t.Helper()
 	base := os.Getenv("TEST_POSTGRES_URL")
 	if base == "" {
@@ -86,7 +86,7 @@ func openPostgres(t *testing.T) (*sql.DB, *telemetry.SQLStore) {
 // for every column sees them.
 func rowColumns(t *testing.T, db *sql.DB) []string {
 	t.Helper()
-	rows, err := db.Query("SELECT * FROM " + telemetry.Table)
+	rows, err := db.Query("SELECT * FROM " + Table)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func rowColumns(t *testing.T, db *sql.DB) []string {
 // allValues returns every value stored in the table, as text.
 func allValues(t *testing.T, db *sql.DB) []string {
 	t.Helper()
-	rows, err := db.Query("SELECT * FROM " + telemetry.Table)
+	rows, err := db.Query("SELECT * FROM " + Table)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,17 +152,17 @@ func TestStore(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := telemetry.Installation{Fingerprint: fp, Version: "1.1.0", InstalledAt: base, UpdatedAt: base.Add(9 * day),
+				want := Installation{Fingerprint: fp, Version: "1.1.0", InstalledAt: base, UpdatedAt: base.Add(9 * day),
 					FirstSeen: base.Add(time.Hour), LastSeen: base.Add(10 * day)}
 				if got != want {
 					t.Errorf("Get = %+v\nwant  %+v", got, want)
 				}
 				var n int
-				db.QueryRow("SELECT COUNT(*) FROM " + telemetry.Table).Scan(&n)
+				db.QueryRow("SELECT COUNT(*) FROM " + Table).Scan(&n)
 				if n != 1 {
 					t.Errorf("%d rows for one fingerprint", n)
 				}
-				if _, err := store.Get(ctx, telemetry.Fingerprint("other", "")); !errors.Is(err, telemetry.ErrNotFound) {
+				if _, err := store.Get(ctx, telemetry.Fingerprint("other", "")); !errors.Is(err, ErrNotFound) {
 					t.Errorf("Get(unknown) error = %v, want ErrNotFound", err)
 				}
 			})
@@ -205,7 +205,7 @@ func TestStore(t *testing.T) {
 				if n != 1 {
 					t.Errorf("purge deleted %d, want 1", n)
 				}
-				if _, err := store.Get(ctx, old); !errors.Is(err, telemetry.ErrNotFound) {
+				if _, err := store.Get(ctx, old); !errors.Is(err, ErrNotFound) {
 					t.Errorf("installation silent for 13 months still stored (err %v)", err)
 				}
 				for _, fp := range []string{edge, recent} {
@@ -229,7 +229,7 @@ func TestStore(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := []telemetry.VersionCount{{Version: "1.1.0", Installations: 3}, {Version: "1.0.0", Installations: 2}, {Version: "0.9.0", Installations: 1}}
+				want := []VersionCount{{Version: "1.1.0", Installations: 3}, {Version: "1.0.0", Installations: 2}, {Version: "0.9.0", Installations: 1}}
 				if !slices.Equal(got, want) {
 					t.Errorf("VersionCounts = %v, want %v", got, want)
 				}

@@ -132,7 +132,9 @@ func TestClientHangUpIs499(t *testing.T) {
 			t.Errorf("a record treats the hang-up as a failure: %s", b)
 		}
 	}
-	d.errors.Flush(2 * time.Second)
+	fctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	_ = d.errors.Close(fctx) // delivers what is queued, if anything
+	cancel()
 	for _, r := range sentry.requests() {
 		if strings.Contains(r.URI, "/envelope") || strings.Contains(r.URI, "/store") {
 			t.Errorf("Sentry received %s %s", r.Method, r.URI)

@@ -583,7 +583,7 @@ func (d *deps) close(ctx context.Context) {
 	<-done
 	<-done
 	if d.metrics != nil {
-		_ = d.metrics.Shutdown(ctx)
+		_ = d.metrics.Close(ctx)
 	}
 	d.health.close()
 	if d.db != nil {

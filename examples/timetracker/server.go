@@ -14,12 +14,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/discreet-dev/discreet"
 	"github.com/discreet-dev/discreet/analytics"
-	"github.com/discreet-dev/discreet/consent"
 	"github.com/discreet-dev/discreet/examples/timetracker/api"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
-	"github.com/discreet-dev/discreet/internal/reqctx"
 	"github.com/discreet-dev/discreet/logging"
 	"github.com/discreet-dev/discreet/metrics"
 )
@@ -146,18 +145,19 @@ func sweepSessions(ctx context.Context, d *deps) {
 // newHandler returns the routes wrapped in the middleware chain. From the
 // outside in:
 //
-//	metrics      request count and latency by route and status (M1, M2)
-//	errortrack   recovers panics, reports them, answers a plain 500 (S1)
-//	logging      one scrubbed record per request, panics with their stack (L2-L6)
+//	pipeline     discreet.Pipeline: request ID and record; errortrack recovers
+//	             panics, reports them, answers a plain 500 (S1); logging writes
+//	             one scrubbed record per request, panics with their stack
+//	             (L2-L6); metrics count requests by route and status (M1, M2);
+//	             Sec-GPC: 1 recorded in the context (C6); the route, looked up
+//	             in mux first so refusals below are logged under it
 //	headers      CSP, nosniff, Referrer-Policy, frame-ancestors
 //	/metrics     here, beside the rest, when METRICS_ADDR is not set (M3)
-//	route        notes the pattern that will match, so refusals below are logged under it
 //	cross-origin refuses state changes from other sites (Sec-Fetch-Site, Origin)
 //	body limit   1 MiB; larger bodies get 413
-//	consent      records Sec-GPC: 1 in the context (C6)
 //	auth         resolves the session cookie or bearer token; CSRF check
 //	analytics    session hash for events; page views of HTML pages by route
-//	mux          the routes; records the matched pattern for the layers above
+//	mux          the routes
 func newHandler(d *deps, draining *atomic.Bool) http.Handler {
 	mux := http.NewServeMux()
 	d.api.Register(mux)
@@ -186,29 +186,30 @@ func newHandler(d *deps, draining *atomic.Bool) http.Handler {
 	// and /metrics.
 	d.web.Register(mux)
 
-	var h http.Handler = recordRoute(mux)
+	var h http.Handler = mux
 	h = analyticsContext(d.analytics, h)
 	h = d.auth.Middleware(h)
-	h = consent.Middleware(h)
 	h = limitBody(h)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d.authError(w, r, domain.Errorf(domain.EFORBIDDEN, "Cross-origin requests may not change anything."))
 	}))
 	h = cop.Handler(h)
-	h = routeEarly(mux, h)
 	if d.cfg.metricsAddr == "" {
 		// Scrapers authenticate with METRICS_TOKEN, not as users, so
 		// /metrics is served beside the auth layer rather than behind it.
 		mm := http.NewServeMux()
 		mm.Handle("GET /metrics", d.metrics.Handler(metrics.HandlerOptions{Token: d.cfg.metricsToken}))
-		h = beside("/metrics", recordRoute(mm), h)
+		h = beside("/metrics", mm, h)
 	}
 	h = securityHeaders(d.cfg, h)
-	h = logging.Middleware(d.log, &logging.MiddlewareOptions{ClientIP: d.cfg.consent.LogClientIP, TrustProxy: d.cfg.trustProxy})(h)
-	h = d.errors.Middleware(h)
-	h = d.metrics.Middleware(h)
-	return h
+	return discreet.Pipeline{
+		Logger:  d.log,
+		Log:     logging.MiddlewareOptions{ClientIP: d.cfg.consent.LogClientIP, TrustProxy: d.cfg.trustProxy},
+		Metrics: d.metrics,
+		Errors:  d.errors,
+		Routes:  mux,
+	}.Handler(h)
 }
 
 // beside sends requests for path to special and all others to next. It
@@ -248,32 +249,6 @@ func writeStatus(w http.ResponseWriter, code int, status string) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	_, _ = io.WriteString(w, `{"status":"`+status+`"}`+"\n")
-}
-
-// recordRoute tells the layers outside which pattern matched: the mux sets
-// it on the request it was given, which is not the outer layers' copy.
-func recordRoute(mux *http.ServeMux) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mux.ServeHTTP(w, r)
-		if info := reqctx.From(r.Context()); info != nil {
-			info.SetRoute(r.Pattern)
-		}
-	})
-}
-
-// routeEarly records the pattern that will match before the layers that
-// may refuse a request run, so a request refused by the cross-origin check
-// or by auth (a revoked token, a missing CSRF token) is still logged and
-// counted under its route, not as unmatched.
-func routeEarly(mux *http.ServeMux, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if info := reqctx.From(r.Context()); info != nil {
-			if _, pattern := mux.Handler(r); pattern != "" {
-				info.SetRoute(pattern)
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // limitBody caps every request body at api.MaxBodyBytes, HTML forms
@@ -325,33 +300,9 @@ func analyticsContext(a *analytics.Client, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		if sw.status == http.StatusOK && r.Pattern != "" && strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+		next.ServeHTTP(w, r)
+		if discreet.ResponseStatus(r) == http.StatusOK && r.Pattern != "" && strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
 			a.PageView(r.Context(), id.User.ID, r.Pattern)
 		}
 	})
 }
-
-// statusWriter remembers the status sent.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-// Unwrap lets http.ResponseController reach Flush and the rest.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -224,7 +224,7 @@ var Mutations = []Mutation{
 		Old: "route: reqctx.Route(r)}", New: "route: r.URL.Path}",
 		Desc: "the http.route label is the raw path"},
 	{ID: "M2-host-in-label", Claim: "M2", File: "metrics/middleware.go",
-		Old: "\t\treturn UnmatchedRoute\n\t}\n\tif i :=", New: "\t\treturn \"\"\n\t}\n\tif i :=",
+		Old: "\t\treturn reqctx.UnmatchedRoute\n\t}\n\tif i :=", New: "\t\treturn \"\"\n\t}\n\tif i :=",
 		Desc: "an unmatched request gets an empty route label instead of the fixed one"},
 
 	{ID: "M3-separate-listener-no-token", Claim: "M3", File: "examples/timetracker/server.go",
@@ -381,10 +381,10 @@ var Mutations = []Mutation{
 	{ID: "T6-purge-after-24-months", Claim: "T6", File: "examples/telemetry-server/main.go",
 		Old: "now.AddDate(0, -retentionMonths, 0)", New: "now.AddDate(0, -2*retentionMonths, 0)",
 		Desc: "installations are kept 24 months"},
-	{ID: "T6-stores-address", Claim: "T6", File: "telemetry/receiver.go",
+	{ID: "T6-stores-address", Claim: "T6", File: "telemetry/receiver/receiver.go",
 		Old: "\tif err := rc.store.Save(r.Context(), p, now); err != nil {", New: "\tp.Version = r.RemoteAddr\n\tif err := rc.store.Save(r.Context(), p, now); err != nil {",
 		Desc: "the receiver stores the sender's address"},
-	{ID: "T6-purge-deletes-nothing", Claim: "T6", File: "telemetry/store.go",
+	{ID: "T6-purge-deletes-nothing", Claim: "T6", File: "examples/telemetry-server/store.go",
 		Old: "WHERE last_seen < ?", New: "WHERE last_seen < ? AND 1 = 0",
 		Desc: "Purge deletes nothing"},
 

@@ -17,6 +17,13 @@ import (
 // Header is the header that carries the request ID in and out.
 const Header = "X-Request-ID"
 
+// UnmatchedRoute is the route of a request that no ServeMux pattern
+// matched (404, 405 and the ServeMux's own redirects), in request records
+// and metric labels alike: raw paths are attacker-controlled and may carry
+// IDs, emails or tokens, so they never stand in for a route. No pattern can
+// equal it, as patterns always contain a "/". The root package exports it.
+const UnmatchedRoute = "unmatched"
+
 // canonicalHeader is Header as http.Header stores it, so that setting it
 // on every response costs no canonicalisation.
 const canonicalHeader = "X-Request-Id"
@@ -35,10 +42,58 @@ type Info struct {
 	userID    atomic.Int64
 	header    [1]string // backing array of the response header's value
 
+	rec    Recorder // the one response recorder of the request; see Record
+	stages Stage    // the pipeline stages that have run; see Claim
+
 	panicLogged atomic.Bool
 
 	mu    sync.Mutex
 	route string
+}
+
+// Stage names a piece of request handling that must run at most once per
+// request, whichever discreet middleware or pipeline reaches it first.
+type Stage uint8
+
+// The stages a discreet middleware claims.
+const (
+	StageRecover Stage = 1 << iota // errortrack's panic recovery
+	StageLog                       // logging's request record
+	StageMetrics                   // metrics' request count and latency
+)
+
+// Claim marks s as done for this request and reports whether it was still
+// free: a middleware that gets false passes the request on untouched, so
+// nesting a package's middleware inside the pipeline (or inside itself)
+// logs and counts a request once. Claim runs on the request's goroutine.
+func (i *Info) Claim(s Stage) bool {
+	if i.stages&s != 0 {
+		return false
+	}
+	i.stages |= s
+	return true
+}
+
+// Record returns the request's response recorder and the writer to pass
+// on: the first call wraps w and returns the recorder itself, later calls
+// (by middleware further in) return w unchanged, which already writes
+// through the recorder. So every discreet middleware reads one status, one
+// byte count and one "response begun" from one wrapper.
+func (i *Info) Record(w http.ResponseWriter) (*Recorder, http.ResponseWriter) {
+	if i.rec.ResponseWriter == nil {
+		i.rec.ResponseWriter = w
+		return &i.rec, &i.rec
+	}
+	return &i.rec, w
+}
+
+// Recorder returns the request's response recorder, or nil when no
+// discreet middleware has installed one yet.
+func (i *Info) Recorder() *Recorder {
+	if i.rec.ResponseWriter == nil {
+		return nil
+	}
+	return &i.rec
 }
 
 // MarkPanicLogged records that a panic of this request has been logged

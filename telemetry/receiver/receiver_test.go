@@ -1,17 +1,21 @@
-package telemetry
+package receiver
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/discreet-dev/discreet/telemetry"
 )
 
 // memStore is the smallest Store: it keeps what it is given, so a test can
@@ -23,11 +27,11 @@ type memStore struct {
 }
 
 type savedPing struct {
-	Ping     Ping
+	Ping     telemetry.Ping
 	Received time.Time
 }
 
-func (m *memStore) Save(_ context.Context, p Ping, received time.Time) error {
+func (m *memStore) Save(_ context.Context, p telemetry.Ping, received time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.err != nil {
@@ -43,7 +47,7 @@ func goodPing() map[string]any {
 	return map[string]any{
 		"schema":       1,
 		"kind":         "install",
-		"fingerprint":  Fingerprint("web-01", "0123456789abcdef"),
+		"fingerprint":  telemetry.Fingerprint("web-01", "0123456789abcdef"),
 		"version":      "1.0.0",
 		"installed_at": "2026-02-01T10:00:00Z",
 		"updated_at":   "2026-02-15T10:00:00Z",
@@ -104,7 +108,7 @@ func TestReceiverRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			store := &memStore{}
-			h := NewReceiver(store, ReceiverOptions{Latest: "1.5.0", Now: func() time.Time { return recvNow }})
+			h := New(store, Options{Latest: "1.5.0", Now: func() time.Time { return recvNow }})
 			method := tt.method
 			if method == "" {
 				method = http.MethodPost
@@ -152,7 +156,7 @@ func TestReceiverRejects(t *testing.T) {
 // claim: T6
 func TestReceiverNeverSeesTheSenderAddress(t *testing.T) {
 	store := &memStore{}
-	h := NewReceiver(store, ReceiverOptions{Now: func() time.Time { return recvNow }})
+	h := New(store, Options{Now: func() time.Time { return recvNow }})
 	req := httptest.NewRequest(http.MethodPost, "/ping", strings.NewReader(pingBody(nil)))
 	req.RemoteAddr = "203.0.113.7:51234"
 	req.Header.Set("X-Forwarded-For", "198.51.100.9, 203.0.113.7")
@@ -174,7 +178,7 @@ func TestReceiverNeverSeesTheSenderAddress(t *testing.T) {
 			t.Errorf("the stored record holds the sender's address %s: %s", ip, got)
 		}
 	}
-	want := Ping{Schema: 1, Kind: "install", Fingerprint: Fingerprint("web-01", "0123456789abcdef"), Version: "1.0.0",
+	want := telemetry.Ping{Schema: 1, Kind: "install", Fingerprint: telemetry.Fingerprint("web-01", "0123456789abcdef"), Version: "1.0.0",
 		InstalledAt: time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2026, 2, 15, 10, 0, 0, 0, time.UTC)}
 	if s := store.saved[0]; s.Ping != want || !s.Received.Equal(recvNow) {
 		t.Errorf("saved %+v, want %+v at %v", s, want, recvNow)
@@ -183,8 +187,8 @@ func TestReceiverNeverSeesTheSenderAddress(t *testing.T) {
 
 func TestReceiverStoreFailure(t *testing.T) {
 	store := &memStore{err: errors.New("disk full")}
-	logs := &syncBuffer{}
-	h := NewReceiver(store, ReceiverOptions{Now: func() time.Time { return recvNow }, Logger: newTestLogger(logs)})
+	logs := &bytes.Buffer{}
+	h := New(store, Options{Now: func() time.Time { return recvNow }, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	req := httptest.NewRequest(http.MethodPost, "/ping", strings.NewReader(pingBody(nil)))
 	req.RemoteAddr = "203.0.113.7:51234"
 	rec := httptest.NewRecorder()

@@ -1,4 +1,4 @@
-package telemetry
+package main
 
 import (
 	"context"
@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/discreet-dev/discreet/telemetry"
+	"github.com/discreet-dev/discreet/telemetry/receiver"
 )
 
 // Dialect names the SQL database behind a [SQLStore]. The store issues the
@@ -116,7 +119,7 @@ func (s *SQLStore) Migrate(ctx context.Context) error {
 // Save inserts or updates the installation p.Fingerprint: version,
 // installed_at and updated_at as reported, last_seen set to received, and
 // first_seen to received the first time only. The ping's kind is not kept.
-func (s *SQLStore) Save(ctx context.Context, p Ping, received time.Time) error {
+func (s *SQLStore) Save(ctx context.Context, p telemetry.Ping, received time.Time) error {
 	_, err := s.db.ExecContext(ctx, s.upsert, p.Fingerprint, p.Version,
 		s.arg(p.InstalledAt), s.arg(p.UpdatedAt), s.arg(received), s.arg(received))
 	if err != nil {
@@ -234,4 +237,4 @@ func (c *timeCol) parse(s string) error {
 	return nil
 }
 
-var _ Store = (*SQLStore)(nil)
+var _ receiver.Store = (*SQLStore)(nil)

@@ -1,4 +1,12 @@
-package telemetry
+// Package receiver is the receiving side of discreet's install telemetry:
+// the http.Handler of a telemetry server, which checks every ping against
+// the schema of [telemetry.Ping] (exact keys, the fingerprint's shape, a
+// version without personal data, plausible timestamps) and hands good ones
+// to a [Store]. It never reads the sender's address (claim T6).
+//
+// examples/telemetry-server is a complete server around it, with a Store on
+// database/sql for SQLite and PostgreSQL.
+package receiver
 
 import (
 	"bytes"
@@ -10,22 +18,31 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/discreet-dev/discreet/telemetry"
 )
 
 // MaxPingBytes is the largest request body a receiver accepts. A real ping
 // is under 300 bytes.
 const MaxPingBytes = 4 << 10
 
-// Store keeps what a receiver accepts. [SQLStore] is the database/sql
-// implementation; anything else that keeps only the ping's facts will do.
+// pingFields are the JSON keys of a Ping, the only ones a receiver accepts.
+var pingFields = map[string]bool{
+	"schema": true, "kind": true, "fingerprint": true,
+	"version": true, "installed_at": true, "updated_at": true,
+}
+
+// Store keeps what a receiver accepts: anything that keeps only the ping's
+// facts (examples/telemetry-server has one on database/sql for SQLite and
+// PostgreSQL).
 type Store interface {
 	// Save records p, received at the given time, under its fingerprint:
 	// a new installation is inserted, a known one updated.
-	Save(ctx context.Context, p Ping, received time.Time) error
+	Save(ctx context.Context, p telemetry.Ping, received time.Time) error
 }
 
-// ReceiverOptions configure [NewReceiver]. The zero value is usable.
-type ReceiverOptions struct {
+// Options configure [New]. The zero value is usable.
+type Options struct {
 	// Latest is the newest released version, sent back in every reply so
 	// that installations can tell their operators about it.
 	Latest string
@@ -36,38 +53,40 @@ type ReceiverOptions struct {
 	Logger *slog.Logger
 }
 
-type receiver struct {
+// Handler is the http.Handler that accepts pings; [New] builds it.
+type Handler struct {
 	store Store
-	opts  ReceiverOptions
+	opts  Options
 	log   *slog.Logger
 	reply []byte
 }
 
-// NewReceiver returns the handler that accepts pings (claim T6). It takes
+// New returns the handler that accepts pings (claim T6). It takes
 // POST only (405 with an Allow header otherwise), reads at most
 // [MaxPingBytes], and answers 400 with a one-line JSON error for a body that
 // is too large or not one JSON object, an unknown field, a wrong schema or
 // kind, a fingerprint that is not 64 lowercase hex characters, a version
-// that is empty, longer than [MaxVersionLen] characters or carrying an
+// that is empty, longer than [telemetry.MaxVersionLen] characters or carrying an
 // email address or a token, or a timestamp more than a day in the future.
 // A good ping is saved and answered with {"latest":"..."}.
 //
 // The handler never looks at the connection's remote address or at any
 // header that may carry a client address (X-Forwarded-For, Forwarded,
 // X-Real-IP): the sender's IP is not read, so it cannot be stored or logged.
-func NewReceiver(store Store, opts ReceiverOptions) http.Handler {
+func New(store Store, opts Options) *Handler {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	rc := &receiver{store: store, opts: opts, log: opts.Logger}
+	rc := &Handler{store: store, opts: opts, log: opts.Logger}
 	if rc.log == nil {
 		rc.log = slog.Default()
 	}
-	rc.reply, _ = json.Marshal(Reply{Latest: opts.Latest})
+	rc.reply, _ = json.Marshal(telemetry.Reply{Latest: opts.Latest})
 	return rc
 }
 
-func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP answers one ping.
+func (rc *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed; send pings with POST")
@@ -79,7 +98,7 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := rc.opts.Now()
-	if err := p.validate(now); err != nil {
+	if err := p.Validate(now); err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
@@ -99,8 +118,8 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // decode reads one JSON object whose keys are all Ping fields, matched
 // exactly (encoding/json alone would also take "Fingerprint" or
 // "FINGERPRINT").
-func (rc *receiver) decode(w http.ResponseWriter, r *http.Request) (Ping, error) {
-	var p Ping
+func (rc *Handler) decode(w http.ResponseWriter, r *http.Request) (telemetry.Ping, error) {
+	var p telemetry.Ping
 	if r.ContentLength > MaxPingBytes {
 		return p, fmt.Errorf("body is larger than %d bytes", MaxPingBytes)
 	}
@@ -139,14 +158,14 @@ func (rc *receiver) decode(w http.ResponseWriter, r *http.Request) (Ping, error)
 		}
 		return p, fmt.Errorf("malformed ping: %v", err)
 	}
-	p = Ping{Schema: wire.Schema, Kind: wire.Kind, Fingerprint: wire.Fingerprint, Version: wire.Version}
+	p = telemetry.Ping{Schema: wire.Schema, Kind: wire.Kind, Fingerprint: wire.Fingerprint, Version: wire.Version}
 	for _, ts := range []struct {
 		name string
 		raw  string
 		dst  *time.Time
 	}{{"installed_at", wire.InstalledAt, &p.InstalledAt}, {"updated_at", wire.UpdatedAt, &p.UpdatedAt}} {
 		if ts.raw == "" {
-			continue // validate reports it as missing
+			continue // Validate reports it as missing
 		}
 		t, err := time.Parse(time.RFC3339, ts.raw)
 		if err != nil {
