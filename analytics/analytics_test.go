@@ -524,3 +524,63 @@ func TestPreferencesGetCallerContext(t *testing.T) {
 		t.Errorf("Preferences saw context value %v, want the caller's", saw.Load())
 	}
 }
+
+// Capture and PageView only check and queue: building the message and
+// everything the SDK does happen on the client's own goroutine, so with
+// uploads hanging on a blackholed endpoint and the queue full, a caller
+// still gets on at once and the excess is counted, never waited for.
+//
+// claim: A5
+func TestCaptureNeverWaitsOnBlackhole(t *testing.T) {
+	b := newBlackhole(t)
+	reader := sdkmetric.NewManualReader()
+	const limit = 200
+	c := newTestClient(t, b.URL(), Options{
+		MeterProvider:   sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)),
+		QueueSize:       limit,
+		FlushInterval:   10 * time.Millisecond,
+		ShutdownTimeout: 200 * time.Millisecond,
+	})
+	ctx := WithSession(context.Background(), "kq3W9tZrN1bV7xLp")
+	// Fill the queue and wait until an upload hangs in the blackhole.
+	for i := range limit {
+		c.Capture(ctx, int64(i+1), "timer.started", Properties{"has_task": true})
+	}
+	watchdog := time.After(30 * time.Second) // far above anything that does not block
+	for b.accepts.Load() == 0 {
+		select {
+		case <-watchdog:
+			t.Fatal("no upload reached the blackhole")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+
+	const more = 20 * limit
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range more {
+			c.Capture(ctx, int64(i+1), "report.viewed", Properties{"group_by": "day", "weekday": 3})
+			c.PageView(ctx, int64(i+1), "GET /reports")
+		}
+	}()
+	select {
+	case <-done:
+	case <-watchdog:
+		t.Fatal("Capture blocked while PostHog did not answer")
+	}
+	if p := c.pending.Load(); p > limit {
+		t.Errorf("%d events held, limit %d", p, limit)
+	}
+	if n := dropCounts(t, reader)[ReasonQueueFull]; n < 2*more-limit {
+		t.Errorf("queue_full drops = %d, want at least %d", n, 2*more-limit)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- c.Close(context.Background()) }()
+	select {
+	case err := <-closed:
+		t.Logf("Close: %v", err)
+	case <-watchdog:
+		t.Fatal("Close did not return")
+	}
+}
