@@ -186,11 +186,15 @@ func (x q) startDay(n int) string {
 		off = "CAST(? AS INTEGER)"
 	}
 	var b strings.Builder
-	b.WriteString("CASE")
-	for range n {
-		b.WriteString(" WHEN e.start_at < ? THEN " + off)
+	if n == 0 {
+		b.WriteString(off) // one offset over the whole range
+	} else {
+		b.WriteString("CASE")
+		for range n {
+			b.WriteString(" WHEN e.start_at < ? THEN " + off)
+		}
+		b.WriteString(" ELSE " + off + " END")
 	}
-	b.WriteString(" ELSE " + off + " END")
 	if x.dialect == Postgres {
 		return "to_char((e.start_at AT TIME ZONE 'UTC') + (" + b.String() + ") * INTERVAL '1 second', 'YYYY-MM-DD')"
 	}
