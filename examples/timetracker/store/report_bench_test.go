@@ -67,7 +67,7 @@ func seedBench(b *testing.B, db *store.DB, n int) *domain.User {
 		q = `INSERT INTO entries (user_id, project_id, start_at, end_at, notes, billable, created_at, updated_at)
 			SELECT $1, $2 + i % $3, to_timestamp($4 + i * $5), to_timestamp($4 + i * $5 + i * 7919 % 28800 + 0.25),
 				'worked on it', i % 3 = 0, now(), now()
-			FROM generate_series(0, $6 - 1) AS i`
+			FROM generate_series(CAST(0 AS BIGINT), CAST($6 AS BIGINT) - 1) AS i`
 	} else {
 		q = `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ?6 - 1)
 			INSERT INTO entries (user_id, project_id, start_at, end_at, notes, billable, created_at, updated_at)
