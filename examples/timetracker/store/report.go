@@ -162,7 +162,9 @@ func (db *DB) SummaryIn(ctx context.Context, userID int64, from, to time.Time, b
 // entrySeconds is the SQL for an entry's whole seconds, end minus start
 // truncated, exactly as Go's int64(end.Sub(start)/time.Second). SQLite
 // times are fixed-width text: whole seconds from the first 19 characters,
-// less one when the end's microseconds are below the start's.
+// less one when the end's microseconds are below the start's. The SQLite
+// text is also the last column of entries_report_idx (migration 004), from
+// which SQLite reads it instead of computing it: change both together.
 func (x q) entrySeconds() string {
 	if x.dialect == Postgres {
 		return "CAST(floor(EXTRACT(EPOCH FROM e.end_at - e.start_at)) AS BIGINT)"
