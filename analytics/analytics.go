@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -128,9 +129,12 @@ type Client struct {
 	hashers atomic.Pointer[hasherPool]
 	keyFunc func(ctx context.Context) ([]byte, error)
 
-	pending atomic.Int64 // events enqueued and not yet reported sent or failed
+	pending atomic.Int64 // events queued here or in the SDK and not yet reported sent or failed
 	limit   int64
 	closed  atomic.Bool
+	senders atomic.Int64  // Capture and PageView calls between their closed check and their send
+	queue   chan job      // to the goroutine that builds messages and hands them to the SDK
+	done    chan struct{} // closed when that goroutine has emptied queue after Close
 
 	shutdownTimeout time.Duration
 	del             *deleter
@@ -156,6 +160,16 @@ type eventSpec struct {
 // New fails on a schema that does not validate and on unusable options,
 // whether or not analytics is on, so a mistake shows in development.
 func New(s consent.Settings, opts Options) (*Client, error) {
+	c, err := newClient(s, opts)
+	if err == nil && c.ph != nil {
+		go c.run()
+	}
+	return c, err
+}
+
+// newClient is New without starting the goroutine that sends, which the
+// benchmarks start themselves to time Capture alone.
+func newClient(s consent.Settings, opts Options) (*Client, error) {
 	if err := opts.Schema.Validate(); err != nil {
 		return nil, fmt.Errorf("analytics: invalid schema: %w", err)
 	}
@@ -237,8 +251,16 @@ func New(s consent.Settings, opts Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("analytics: configuring PostHog: %w", err)
 	}
+	// The channel holds what the sender has not reached yet; the bound on
+	// everything held is pending, so a large QueueSize need not be
+	// allocated up front.
+	c.queue = make(chan job, min(queue, maxChannel))
+	c.done = make(chan struct{})
 	return c, nil
 }
+
+// maxChannel caps the channel between Capture and the sending goroutine.
+const maxChannel = 4096
 
 // orDefault returns v, or def when v is zero.
 func orDefault[T int | time.Duration](v, def T) T {
@@ -279,10 +301,13 @@ func (c *Client) Capture(ctx context.Context, userID int64, event string, props 
 		c.drops.once("e\x00"+event, "analytics: event not declared in the schema; not sent", slog.String("event", event))
 		return
 	}
-	if !c.userAllows(ctx, userID, opts) || !c.reserve(opts) {
+	if !c.userAllows(ctx, userID, opts) {
 		return
 	}
-	out := make(posthog.Properties, len(props)+1)
+	// Only the declared values are copied, into a job sent by value: the
+	// caller's map is not kept, and nothing here allocates unless an event
+	// carries more than maxInlineProps properties.
+	j := job{userID: userID, spec: spec}
 	for name, v := range props {
 		k, ok := spec.props[name]
 		if !ok {
@@ -291,7 +316,7 @@ func (c *Client) Capture(ctx context.Context, userID int64, event string, props 
 				slog.String("event", event), slog.String("property", name))
 			continue
 		}
-		val, ok := k.accept(v)
+		p, ok := k.prop(name, v)
 		if !ok {
 			c.drops.count(opts, rInvalidValue)
 			c.drops.once("v\x00"+event+"\x00"+name, "analytics: property value outside its kind; dropped",
@@ -299,9 +324,9 @@ func (c *Client) Capture(ctx context.Context, userID int64, event string, props 
 				slog.String("type", fmt.Sprintf("%T", v)))
 			continue
 		}
-		out[name] = val
+		j.add(p)
 	}
-	c.enqueue(ctx, userID, event, out, opts)
+	c.submit(ctx, &j, opts)
 }
 
 // PageView sends a "$pageview" for userID on route, which must be a route
@@ -315,26 +340,30 @@ func (c *Client) PageView(ctx context.Context, userID int64, route string) {
 	if c.ph == nil {
 		return
 	}
-	if !c.allowed(ctx, userID, c.pageOps) {
+	if !c.allowed(ctx, userID, c.pageOps) || !c.userAllows(ctx, userID, c.pageOps) {
 		return
 	}
+	// The route is checked on the sending goroutine (see pagePath).
+	c.submit(ctx, &job{userID: userID, route: route}, c.pageOps)
+}
+
+// pagePath returns the path a page view on route sends, or counts and logs
+// why there is none.
+func (c *Client) pagePath(route string) (string, bool) {
 	path, ok := routePath(route)
 	if !ok {
 		c.drops.count(c.pageOps, rInvalidRoute)
 		c.drops.once("r\x00"+route, "analytics: PageView needs a route pattern such as \"GET /projects/{id}\"; not sent",
 			slog.String("route", route))
-		return
+		return "", false
 	}
 	if redact.Default().String(path) != path {
 		// Logged without the route: it carries what the engine removes.
 		c.drops.count(c.pageOps, rInvalidRoute)
 		c.drops.once("r\x00redacted", "analytics: PageView route looked like it carried personal data (a raw URL?); not sent")
-		return
+		return "", false
 	}
-	if !c.userAllows(ctx, userID, c.pageOps) || !c.reserve(c.pageOps) {
-		return
-	}
-	c.enqueue(ctx, userID, PageViewEvent, posthog.Properties{"$current_url": path, "$pathname": path}, c.pageOps)
+	return path, true
 }
 
 // routePath returns the path of a ServeMux pattern "[METHOD ][HOST]/PATH",
@@ -394,7 +423,8 @@ func (c *Client) userAllows(ctx context.Context, userID int64, opts *dropOpts) b
 // reserve takes a queue slot, or counts a drop when none is left. The
 // SDK's own queue is bounded, but batches being uploaded are not, and a
 // blackholed endpoint would let them pile up; the slot is released by the
-// SDK's callback when it reports the event sent or failed.
+// SDK's callback when it reports the event sent or failed, or when the
+// event is dropped before it gets there.
 func (c *Client) reserve(opts *dropOpts) bool {
 	if c.pending.Add(1) > c.limit {
 		c.pending.Add(-1)
@@ -405,16 +435,103 @@ func (c *Client) reserve(opts *dropOpts) bool {
 	return true
 }
 
-// enqueue hands a reserved event to the SDK, which serialises it on this
-// goroutine and queues it without blocking.
-func (c *Client) enqueue(ctx context.Context, userID int64, event string, props posthog.Properties, opts *dropOpts) {
-	if s, ok := ctx.Value(sessionKey{}).(string); ok && s != "" {
-		if h, ok := c.sessionHash(ctx, s); ok {
+// maxInlineProps is how many properties a job holds without allocating.
+const maxInlineProps = 6
+
+// prop is one declared property, checked and converted: val is what is
+// sent, or nil when the value is the integer num (boxed only when the
+// message is built, off the caller's goroutine).
+type prop struct {
+	name string
+	val  any
+	num  int64
+}
+
+// job is one event on its way from Capture or PageView to the SDK.
+type job struct {
+	userID  int64
+	spec    *eventSpec // nil for a page view
+	route   string     // page view only: the route as given
+	session string     // the session ID from WithSession, hashed when sent
+	n       int
+	props   [maxInlineProps]prop
+	more    []prop
+}
+
+func (j *job) add(p prop) {
+	if j.n < len(j.props) {
+		j.props[j.n] = p
+		j.n++
+		return
+	}
+	j.more = append(j.more, p)
+}
+
+// submit reserves a slot and queues j without waiting; the event is
+// dropped and counted when the client is closed or the queue is full.
+func (c *Client) submit(ctx context.Context, j *job, opts *dropOpts) {
+	if s, ok := ctx.Value(sessionKey{}).(string); ok {
+		j.session = s
+	}
+	if !c.reserve(opts) {
+		return
+	}
+	c.senders.Add(1)
+	defer c.senders.Add(-1)
+	if c.closed.Load() {
+		c.pending.Add(-1)
+		c.drops.count(opts, rClosed)
+		return
+	}
+	select {
+	case c.queue <- *j:
+	default: // only when the channel is smaller than QueueSize
+		c.pending.Add(-1)
+		c.drops.count(opts, rQueueFull)
+		c.drops.once("queue-full", "analytics: queue full (PostHog slow or unreachable); events are being dropped")
+	}
+}
+
+// run builds the message of each queued event and hands it to the SDK,
+// until Close closes the queue and it is empty.
+func (c *Client) run() {
+	defer close(c.done)
+	for j := range c.queue {
+		c.send(&j)
+	}
+}
+
+// send hands one event to the SDK, which serialises it on this goroutine
+// and queues it without blocking.
+func (c *Client) send(j *job) {
+	event, opts := PageViewEvent, c.pageOps
+	var props posthog.Properties
+	if j.spec == nil {
+		path, ok := c.pagePath(j.route)
+		if !ok {
+			c.pending.Add(-1)
+			return
+		}
+		props = posthog.Properties{"$current_url": path, "$pathname": path}
+	} else {
+		event, opts = j.spec.name, j.spec.opts
+		props = make(posthog.Properties, j.n+len(j.more)+1)
+		for _, p := range j.props[:j.n] {
+			props[p.name] = p.value()
+		}
+		for _, p := range j.more {
+			props[p.name] = p.value()
+		}
+	}
+	if j.session != "" {
+		// The installation's key is not the request's to give: no
+		// request context here, off the caller's goroutine.
+		if h, ok := c.sessionHash(context.Background(), j.session); ok {
 			props[SessionProperty] = h
 		}
 	}
 	err := c.ph.Enqueue(posthog.Capture{
-		DistinctId: strconv.FormatInt(userID, 10),
+		DistinctId: strconv.FormatInt(j.userID, 10),
 		Event:      event,
 		Properties: props,
 	})
@@ -430,6 +547,13 @@ func (c *Client) enqueue(ctx context.Context, userID int64, event string, props 
 			c.drops.once("enqueue\x00"+event, "analytics: PostHog refused the event", slog.String("event", event), slog.String("error", err.Error()))
 		}
 	}
+}
+
+func (p prop) value() any {
+	if p.val == nil {
+		return p.num
+	}
+	return p.val
 }
 
 // sessionHasher is pooled so hashing a session allocates only its result.
@@ -485,14 +609,28 @@ func (c *Client) sessionHash(ctx context.Context, id string) (string, bool) {
 // does; events still unsent then are dropped and an error says so. Capture
 // after Close drops events. Close on a disabled client returns nil.
 func (c *Client) Close(ctx context.Context) error {
-	if c.ph == nil {
+	if c.ph == nil || !c.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	c.closed.Store(true)
 	ctx, cancel := context.WithTimeout(ctx, c.shutdownTimeout)
 	defer cancel()
 	if c.own != nil {
 		defer c.own.CloseIdleConnections()
+	}
+	// A sender that counted itself before closed was set finishes its
+	// non-blocking send; any later one sees closed. Then nobody sends on
+	// the queue again and it can be closed.
+	for c.senders.Load() > 0 {
+		runtime.Gosched()
+	}
+	close(c.queue)
+	select {
+	case <-c.done:
+	case <-ctx.Done():
+		// The sender goes on emptying the queue into the closed SDK,
+		// which refuses each event, counted as dropped (closed).
+		_ = c.ph.CloseWithContext(ctx)
+		return fmt.Errorf("analytics: close: gave up handing queued events to PostHog: %w", ctx.Err())
 	}
 	if err := c.ph.CloseWithContext(ctx); err != nil {
 		if errors.Is(err, posthog.ErrClosed) {

@@ -228,24 +228,35 @@ func TestSessionKeyFunc(t *testing.T) {
 		defer mu.Unlock()
 		return current, failing
 	}
-	replica1 := newTestClient(t, srv.URL, Options{SessionKeyFunc: keyFunc})
-	replica2 := newTestClient(t, srv.URL, Options{SessionKeyFunc: keyFunc})
+	replica1 := newTestClient(t, srv.URL, Options{SessionKeyFunc: keyFunc, FlushInterval: 10 * time.Millisecond})
+	replica2 := newTestClient(t, srv.URL, Options{SessionKeyFunc: keyFunc, FlushInterval: 10 * time.Millisecond})
 	const sid = "sess-Zq8vR2pL0xY7"
 	ctx := WithSession(context.Background(), sid)
-	replica1.Capture(ctx, 5, "project.created", nil)
-	replica2.Capture(ctx, 5, "project.created", nil)
+	// The key is asked for when the event is built, off the caller's
+	// goroutine: each event is let through before the key changes.
+	capture := func(c *Client) {
+		t.Helper()
+		c.Capture(ctx, 5, "project.created", nil)
+		for deadline := time.Now().Add(10 * time.Second); c.pending.Load() > 0; time.Sleep(2 * time.Millisecond) {
+			if time.Now().After(deadline) { // a deadlock guard, not a timing assertion
+				t.Fatal("the event was never sent")
+			}
+		}
+	}
+	capture(replica1)
+	capture(replica2)
 	mu.Lock()
 	current = keyB // rotated
 	mu.Unlock()
-	replica1.Capture(ctx, 5, "project.created", nil)
+	capture(replica1)
 	mu.Lock()
 	current, failing = nil, errors.New("database is down")
 	mu.Unlock()
-	replica2.Capture(ctx, 5, "project.created", nil)
+	capture(replica2)
 	mu.Lock()
 	current, failing = []byte("short"), nil
 	mu.Unlock()
-	replica2.Capture(ctx, 5, "project.created", nil)
+	capture(replica2)
 	closeClient(t, replica1)
 	closeClient(t, replica2)
 
@@ -612,5 +623,65 @@ func TestCloseIsBoundedByShutdownTimeout(t *testing.T) {
 		}
 	case <-time.After(5 * bound): // room for a loaded machine
 		t.Fatalf("Close still running after %v, ShutdownTimeout %v", time.Since(start), bound)
+	}
+}
+
+// Capture and PageView only check and queue: building the message and
+// everything the SDK does happen on the client's own goroutine, so with
+// uploads hanging on a blackholed endpoint and the queue full, a caller
+// still gets on at once and the excess is counted, never waited for.
+//
+// claim: A5
+func TestCaptureNeverWaitsOnBlackhole(t *testing.T) {
+	b := newBlackhole(t)
+	reader := sdkmetric.NewManualReader()
+	const limit = 200
+	c := newTestClient(t, b.URL(), Options{
+		MeterProvider:   sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)),
+		QueueSize:       limit,
+		FlushInterval:   10 * time.Millisecond,
+		ShutdownTimeout: 200 * time.Millisecond,
+	})
+	ctx := WithSession(context.Background(), "kq3W9tZrN1bV7xLp")
+	// Fill the queue and wait until an upload hangs in the blackhole.
+	for i := range limit {
+		c.Capture(ctx, int64(i+1), "timer.started", Properties{"has_task": true})
+	}
+	watchdog := time.After(30 * time.Second) // far above anything that does not block
+	for b.accepts.Load() == 0 {
+		select {
+		case <-watchdog:
+			t.Fatal("no upload reached the blackhole")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+
+	const more = 20 * limit
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range more {
+			c.Capture(ctx, int64(i+1), "report.viewed", Properties{"group_by": "day", "weekday": 3})
+			c.PageView(ctx, int64(i+1), "GET /reports")
+		}
+	}()
+	select {
+	case <-done:
+	case <-watchdog:
+		t.Fatal("Capture blocked while PostHog did not answer")
+	}
+	if p := c.pending.Load(); p > limit {
+		t.Errorf("%d events held, limit %d", p, limit)
+	}
+	if n := dropCounts(t, reader)[ReasonQueueFull]; n < 2*more-limit {
+		t.Errorf("queue_full drops = %d, want at least %d", n, 2*more-limit)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- c.Close(context.Background()) }()
+	select {
+	case err := <-closed:
+		t.Logf("Close: %v", err)
+	case <-watchdog:
+		t.Fatal("Close did not return")
 	}
 }

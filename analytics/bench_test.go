@@ -146,6 +146,94 @@ func BenchmarkCapture(b *testing.B) {
 
 const rebuildEvery = DefaultQueueSize / 2
 
+// BenchmarkCaptureCaller times what Capture costs the calling goroutine
+// alone: the sending goroutine starts only when the timer is stopped, so
+// neither its time nor its allocations are counted (BenchmarkCapture
+// counts both, as the process sees them). The bare Enqueue beside it is
+// the work Capture takes off the caller; compare the two in the same run.
+func BenchmarkCaptureCaller(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+	}))
+	b.Cleanup(srv.Close)
+	b.Run("bare_enqueue", func(b *testing.B) {
+		newBare := func() posthog.Client {
+			c, err := posthog.NewWithConfig("phc_bench", posthog.Config{
+				Endpoint:        srv.URL,
+				Logger:          sdkLogger{slog.New(slog.DiscardHandler)},
+				DisableGeoIP:    posthog.Ptr(true),
+				Interval:        time.Hour, // nothing is sent while timed
+				BatchSize:       DefaultQueueSize,
+				MaxQueueSize:    DefaultQueueSize,
+				ShutdownTimeout: 5 * time.Millisecond,
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			return c
+		}
+		c := newBare()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			if i > 0 && i%rebuildEvery == 0 {
+				b.StopTimer()
+				_ = c.Close()
+				c = newBare()
+				b.StartTimer()
+			}
+			_ = c.Enqueue(posthog.Capture{
+				DistinctId: strconv.FormatInt(42, 10),
+				Event:      "timer.started",
+				Properties: posthog.Properties{"has_task": true, "has_notes": false, "entries": "2-5"},
+			})
+		}
+		b.StopTimer()
+		_ = c.Close()
+	})
+	for _, v := range []struct {
+		name string
+		ctx  context.Context
+	}{
+		{"capture", context.Background()},
+		{"capture_session", WithSession(context.Background(), "kq3W9tZrN1bV7xLp")},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			prefs := consent.PreferencesFunc(func(context.Context, int64) (bool, error) { return true, nil })
+			newHeld := func() *Client {
+				c, err := newClient(consent.Settings{PostHogAPIKey: "phc_bench", PostHogHost: srv.URL}, Options{
+					Schema:          testSchema,
+					Preferences:     prefs,
+					Logger:          slog.New(slog.DiscardHandler),
+					ShutdownTimeout: 5 * time.Millisecond,
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return c
+			}
+			finish := func(c *Client) {
+				go c.run()
+				_ = c.Close(v.ctx)
+			}
+			c := newHeld()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				if i > 0 && i%rebuildEvery == 0 { // fewer than the channel holds: none dropped
+					b.StopTimer()
+					finish(c)
+					c = newHeld()
+					b.StartTimer()
+				}
+				c.Capture(v.ctx, 42, "timer.started", Properties{"has_task": true, "has_notes": false, "entries": 3})
+			}
+			b.StopTimer()
+			finish(c)
+		})
+	}
+}
+
 // cpuClock sums the process's CPU time over the timed stretches.
 type cpuClock struct{ total, at time.Duration }
 

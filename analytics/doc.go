@@ -66,15 +66,22 @@
 //
 // # Bounded and in the background
 //
-// Capture serialises the event and queues it without blocking; it never
-// waits on the network (claim A5). At most Options.QueueSize events are
+// On the caller's goroutine, Capture and PageView only run the consent
+// checks, check the properties against the schema, copy the declared values
+// into a small fixed-size record and put it on a bounded queue without
+// blocking, allocating nothing for an event of up to six properties. One
+// goroutine per client takes the records in order, builds the PostHog
+// messages (hashing the session, checking the page view's route) and hands
+// them to the SDK, which serialises and uploads them. Nothing a caller does
+// waits on that goroutine or the network (claim A5). At most Options.QueueSize events are
 // held in memory, queued or being uploaded: posthog-go bounds its queue but
 // not the uploads it starts, one goroutine per batch, which against a
 // blackholed endpoint would pile up without limit. The client counts events
 // until the SDK reports them sent or failed and drops (and counts) new ones
 // beyond the bound. Failed uploads are retried by the SDK with backoff.
-// [Client.Close] flushes within Options.ShutdownTimeout, or sooner if its
-// context ends, whatever the endpoint does.
+// [Client.Close] stops taking events, hands what is queued to the SDK and
+// flushes, all within Options.ShutdownTimeout, or sooner if its context
+// ends, whatever the endpoint does.
 //
 // # Deleting a user
 //

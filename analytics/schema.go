@@ -137,6 +137,17 @@ func (k Kind) accept(v any) (any, bool) {
 	return nil, false
 }
 
+// prop is accept for the queue: an integer stays unboxed in num, so that
+// checking a property on the caller's goroutine allocates nothing.
+func (k Kind) prop(name string, v any) (prop, bool) {
+	if k.code == kindInt {
+		n, ok := asInt(v)
+		return prop{name: name, num: n}, ok
+	}
+	val, ok := k.accept(v)
+	return prop{name: name, val: val}, ok
+}
+
 // asInt accepts every Go integer type; a uint64 beyond MaxInt64 is refused
 // rather than wrapped.
 func asInt(v any) (int64, bool) {

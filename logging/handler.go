@@ -58,22 +58,9 @@ func (h *handler) Handle(ctx context.Context, r slog.Record) error {
 
 func (h *handler) handle(ctx context.Context, r slog.Record) error {
 	msg := h.s.eng.String(r.Message)
-	changed := msg != r.Message || (h.omitTime && !r.Time.IsZero())
-
-	// Find the first attribute that scrubbing changes, without copying
-	// anything: most records are clean and are passed on as they are.
-	first, i := slog.Attr{}, -1 // i: index of the first changed attribute
-	if !changed {
-		i = 0
-		r.Attrs(func(a slog.Attr) bool {
-			if b, c := h.attr(a); c {
-				first, changed = b, true
-				return false
-			}
-			i++
-			return true
-		})
-	}
+	// The first attribute that scrubbing changes, found without copying
+	// anything: most records are clean.
+	first, i := h.firstChange(r)
 	var extra [2]slog.Attr
 	ctxAttrs := extra[:0]
 	if info := requestInfo(ctx); info != nil {
@@ -85,22 +72,33 @@ func (h *handler) handle(ctx context.Context, r slog.Record) error {
 			ctxAttrs = append(ctxAttrs, slog.Int64(UserIDKey, uid))
 		}
 	}
-	if !changed && len(ctxAttrs) == 0 {
-		return h.next.Handle(ctx, r)
-	}
-
 	t := r.Time
 	if h.omitTime {
 		t = time.Time{}
 	}
+	if i < 0 {
+		// No attribute changed. The message and the time are fields of the
+		// record, so they are set in place, and the context's attributes
+		// go on a clone: a clean record is passed on as it is, and one with
+		// personal data only in its message costs that message.
+		if len(ctxAttrs) > 0 {
+			r = r.Clone()
+			r.AddAttrs(ctxAttrs...)
+		}
+		r.Message, r.Time = msg, t
+		return h.next.Handle(ctx, r)
+	}
+
+	// An attribute changed, and a record's attributes cannot be replaced:
+	// build a new one, keeping the attributes before the first change as
+	// they are and scrubbing the rest once.
 	nr := slog.NewRecord(t, r.Level, msg, r.PC)
 	var buf [10]slog.Attr
 	attrs := buf[:0]
 	j := 0
 	r.Attrs(func(a slog.Attr) bool {
 		switch {
-		case !changed || j < i:
-			// before the first change, or no change at all: as it is
+		case j < i:
 		case j == i:
 			a = first
 		default:
@@ -113,6 +111,21 @@ func (h *handler) handle(ctx context.Context, r slog.Record) error {
 	attrs = append(attrs, ctxAttrs...)
 	nr.AddAttrs(attrs...)
 	return h.next.Handle(ctx, nr)
+}
+
+// firstChange returns the first attribute of r that scrubbing changes,
+// scrubbed, and its index; -1 when none does.
+func (h *handler) firstChange(r slog.Record) (slog.Attr, int) {
+	first, i, at := slog.Attr{}, 0, -1
+	r.Attrs(func(a slog.Attr) bool {
+		if b, c := h.attr(a); c {
+			first, at = b, i
+			return false
+		}
+		i++
+		return true
+	})
+	return first, at
 }
 
 func (h *handler) WithAttrs(as []slog.Attr) slog.Handler {

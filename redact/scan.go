@@ -623,17 +623,24 @@ func (e *Engine) String(s string) string {
 	if !ok {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s) + 16)
-	last := 0
+	return replaced(&sc, s, sp)
+}
+
+// replaced builds the scrubbed s from its first span on. The bytes go to
+// the stack when they fit, so the result is the one allocation; it is a
+// function of its own so that clean strings never pay for the buffer.
+func replaced(sc *scanner, s string, sp span) string {
+	var stack [256]byte
+	b := stack[:0]
+	last, ok := 0, true
 	for ok {
-		b.WriteString(s[last:sp.start])
-		b.WriteString(sp.marker)
+		b = append(b, s[last:sp.start]...)
+		b = append(b, sp.marker...)
 		last = sp.end
 		sp, ok = sc.next()
 	}
-	b.WriteString(s[last:])
-	return b.String()
+	b = append(b, s[last:]...)
+	return string(b)
 }
 
 // AppendString appends the scrubbed s to dst, unquoted.

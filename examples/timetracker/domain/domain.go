@@ -356,6 +356,20 @@ type EntryService interface {
 // ReportService builds reports.
 type ReportService interface {
 	Summary(ctx context.Context, userID int64, from, to time.Time, by GroupBy) (*Report, error)
+	// SummaryIn is Summary with days in loc rather than UTC.
+	SummaryIn(ctx context.Context, userID int64, from, to time.Time, by GroupBy, loc *time.Location) (*Report, error)
+	// EachReportEntry calls fn with each of the user's entries that start
+	// in [from, to), running ones too, latest first or oldest first, one
+	// at a time as the database sends them; it stops at fn's first error
+	// and returns it.
+	EachReportEntry(ctx context.Context, userID int64, from, to time.Time, oldestFirst bool, fn func(*ReportEntry) error) error
+}
+
+// ReportEntry is an entry with the names a report shows beside it; Client
+// and Task are empty when the entry has none.
+type ReportEntry struct {
+	Entry
+	Project, Client, Task string
 }
 
 // ExportService gathers a user's data (R1).

@@ -87,7 +87,7 @@ type backend struct {
 }
 
 // open opens a handle on the backend without migrating it.
-func (b backend) open(t *testing.T) *store.DB {
+func (b backend) open(t testing.TB) *store.DB {
 	t.Helper()
 	db, err := store.Open(t.Context(), b.dsn)
 	if err != nil {
@@ -98,7 +98,7 @@ func (b backend) open(t *testing.T) *store.DB {
 }
 
 // migrated opens a handle and migrates the database.
-func (b backend) migrated(t *testing.T) *store.DB {
+func (b backend) migrated(t testing.TB) *store.DB {
 	t.Helper()
 	db := b.open(t)
 	if err := db.Migrate(t.Context()); err != nil {
@@ -107,11 +107,11 @@ func (b backend) migrated(t *testing.T) *store.DB {
 	return db
 }
 
-func newSQLite(t *testing.T) backend {
+func newSQLite(t testing.TB) backend {
 	return backend{store.SQLite, filepath.Join(t.TempDir(), "data", "tt.db")}
 }
 
-func newPostgres(t *testing.T) backend {
+func newPostgres(t testing.TB) backend {
 	t.Helper()
 	if pgRunURL == "" {
 		t.Skip("TEST_POSTGRES_URL is not set; set it (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the suite on PostgreSQL")
@@ -157,7 +157,7 @@ func wantErr(t *testing.T, err error, code, field string) {
 	}
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +174,7 @@ type fixture struct {
 	task    *domain.Task
 }
 
-func newUser(t *testing.T, db *store.DB, email string) *domain.User {
+func newUser(t testing.TB, db *store.DB, email string) *domain.User {
 	t.Helper()
 	u := &domain.User{Email: email, Name: strings.Split(email, "@")[0], PasswordHash: "hash-" + email}
 	must(t, db.CreateUser(t.Context(), u))

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -21,15 +20,28 @@ const NoClientLabel = "No client"
 // Summary totals the user's finished entries that start in [from, to)
 // (a zero bound is open), grouped by project, client or UTC day of the
 // start. Rows come sorted by label, the "No client" row last, or by day.
+// It is SummaryIn with time.UTC.
+func (db *DB) Summary(ctx context.Context, userID int64, from, to time.Time, by domain.GroupBy) (*domain.Report, error) {
+	return db.SummaryIn(ctx, userID, from, to, by, time.UTC)
+}
+
+// SummaryIn is Summary with days taken in loc: an entry counts on the date
+// its start has in loc (nil means UTC). Day rows have the date,
+// 2006-01-02, as key and label.
 //
 // Running timers are left out: a report describes recorded work, and one
 // whose figures change from one second to the next cannot be reconciled
-// with the CSV export of the same range. Each entry counts its whole
+// with the CSV export of the same range. An entry counts whole, on the day
+// of its start, even when it ends after to; each entry counts its whole
 // seconds, so the totals are the sums of the rows.
 //
-// The entries are summed here rather than in SQL so that one query serves
-// both dialects, which disagree on date and interval arithmetic.
-func (db *DB) Summary(ctx context.Context, userID int64, from, to time.Time, by domain.GroupBy) (*domain.Report, error) {
+// The sums are computed by the database, which reads them from one index
+// (entries_report_idx) and sends one row per group and billable flag, so
+// the cost grows with the entries in the range but nothing of them is
+// copied out. Days in loc are computed without the database's own time
+// zone rules, which SQLite lacks and PostgreSQL's may differ from Go's:
+// the offsets loc has over the range are passed in, as a CASE on the start.
+func (db *DB) SummaryIn(ctx context.Context, userID int64, from, to time.Time, by domain.GroupBy, loc *time.Location) (*domain.Report, error) {
 	switch by {
 	case domain.GroupByProject, domain.GroupByClient, domain.GroupByDay:
 	default:
@@ -38,20 +50,49 @@ func (db *DB) Summary(ctx context.Context, userID int64, from, to time.Time, by 
 	if !from.IsZero() && !to.IsZero() && !to.After(from) {
 		return nil, domain.FieldError("to", "must be after from")
 	}
+	if loc == nil {
+		loc = time.UTC
+	}
 	x := db.q()
-	query := `SELECT e.start_at, e.end_at, e.billable, p.id, p.name, c.id, c.name
-		FROM entries e
-		JOIN projects p ON p.id = e.project_id
-		LEFT JOIN clients c ON c.id = p.client_id
-		WHERE e.user_id = ? AND e.end_at IS NOT NULL`
+	where := "e.user_id = ? AND e.end_at IS NOT NULL"
 	args := []any{userID}
 	if !from.IsZero() {
-		query += " AND e.start_at >= ?"
+		where += " AND e.start_at >= ?"
 		args = append(args, x.ts(norm(from)))
 	}
 	if !to.IsZero() {
-		query += " AND e.start_at < ?"
+		where += " AND e.start_at < ?"
 		args = append(args, x.ts(norm(to)))
+	}
+	secs := x.entrySeconds()
+	var query string
+	switch by {
+	case domain.GroupByProject:
+		query = `SELECT CAST(g.project_id AS TEXT), p.name, g.billable, g.secs FROM (
+			SELECT e.project_id, e.billable, SUM(` + secs + `) AS secs FROM entries e
+			WHERE ` + where + ` GROUP BY e.project_id, e.billable) g
+			JOIN projects p ON p.id = g.project_id`
+	case domain.GroupByClient:
+		query = `SELECT COALESCE(CAST(c.id AS TEXT), ''), COALESCE(c.name, ?), g.billable, SUM(g.secs) FROM (
+			SELECT e.project_id, e.billable, SUM(` + secs + `) AS secs FROM entries e
+			WHERE ` + where + ` GROUP BY e.project_id, e.billable) g
+			JOIN projects p ON p.id = g.project_id
+			LEFT JOIN clients c ON c.id = p.client_id
+			GROUP BY c.id, c.name, g.billable`
+		args = append([]any{NoClientLabel}, args...)
+	case domain.GroupByDay:
+		dayArgs, err := db.dayOffsets(ctx, x, userID, from, to, loc)
+		if err != nil {
+			return nil, fmt.Errorf("store: summary: %w", err)
+		}
+		n := -1 // UTC
+		if len(dayArgs) > 0 {
+			n = (len(dayArgs) - 1) / 2
+		}
+		day := x.startDay(n)
+		query = `SELECT ` + day + ` AS day, NULL, e.billable, SUM(` + secs + `) FROM entries e
+			WHERE ` + where + ` GROUP BY day, e.billable`
+		args = append(dayArgs, args...)
 	}
 	rows, err := x.query(ctx, query, args...)
 	if err != nil {
@@ -66,51 +107,36 @@ func (db *DB) Summary(ctx context.Context, userID int64, from, to time.Time, by 
 	if !to.IsZero() {
 		rep.To = norm(to)
 	}
-	groups := map[string]*domain.ReportRow{}
+	groups := map[string]int{} // key to index in rep.Rows
 	for rows.Next() {
 		var (
-			start, end  time.Time
-			billable    bool
-			projectID   int64
-			projectName string
-			clientID    sql.NullInt64
-			clientName  sql.NullString
+			key      string
+			label    sql.NullString
+			billable bool
+			n        int64
 		)
-		if err := rows.Scan(timeCol{&start}, timeCol{&end}, &billable, &projectID, &projectName, &clientID, &clientName); err != nil {
+		if err := rows.Scan(&key, &label, &billable, &n); err != nil {
 			return nil, fmt.Errorf("store: summary: %w", err)
 		}
-		var key, label string
-		switch by {
-		case domain.GroupByProject:
-			key, label = strconv.FormatInt(projectID, 10), projectName
-		case domain.GroupByClient:
-			if clientID.Valid {
-				key, label = strconv.FormatInt(clientID.Int64, 10), clientName.String
-			} else {
-				key, label = "", NoClientLabel
-			}
-		case domain.GroupByDay:
-			key = start.UTC().Format(time.DateOnly)
-			label = key
+		if by == domain.GroupByDay {
+			label.String = key
 		}
-		g := groups[key]
-		if g == nil {
-			g = &domain.ReportRow{Key: key, Label: label}
-			groups[key] = g
+		i, ok := groups[key]
+		if !ok {
+			i = len(rep.Rows)
+			groups[key] = i
+			rep.Rows = append(rep.Rows, domain.ReportRow{Key: key, Label: label.String})
 		}
-		secs := int64(end.Sub(start) / time.Second)
-		g.Seconds += secs
-		rep.Seconds += secs
+		g := &rep.Rows[i]
+		g.Seconds += n
+		rep.Seconds += n
 		if billable {
-			g.BillableSeconds += secs
-			rep.BillableSeconds += secs
+			g.BillableSeconds += n
+			rep.BillableSeconds += n
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: summary: %w", err)
-	}
-	for _, g := range groups {
-		rep.Rows = append(rep.Rows, *g)
 	}
 	slices.SortFunc(rep.Rows, func(a, b domain.ReportRow) int {
 		if by == domain.GroupByDay {
@@ -131,6 +157,157 @@ func (db *DB) Summary(ctx context.Context, userID int64, from, to time.Time, by 
 		)
 	})
 	return rep, nil
+}
+
+// entrySeconds is the SQL for an entry's whole seconds, end minus start
+// truncated, exactly as Go's int64(end.Sub(start)/time.Second). SQLite
+// times are fixed-width text: whole seconds from the first 19 characters,
+// less one when the end's microseconds are below the start's. The SQLite
+// text is also the last column of entries_report_idx (migration 005), from
+// which SQLite reads it instead of computing it: change both together.
+func (x q) entrySeconds() string {
+	if x.dialect == Postgres {
+		return "CAST(floor(EXTRACT(EPOCH FROM e.end_at - e.start_at)) AS BIGINT)"
+	}
+	return "(unixepoch(substr(e.end_at, 1, 19)) - unixepoch(substr(e.start_at, 1, 19)) - (substr(e.end_at, 21, 6) < substr(e.start_at, 21, 6)))"
+}
+
+// startDay is the SQL for the date of an entry's start, 2006-01-02, in a
+// zone given as n boundaries and n+1 offsets in seconds (see dayOffsets):
+// the arguments boundary0, offset0, ..., offsetN come first. With no
+// arguments at all (n < 0) the zone is UTC.
+func (x q) startDay(n int) string {
+	if n < 0 {
+		if x.dialect == Postgres {
+			return "to_char(e.start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+		}
+		return "substr(e.start_at, 1, 10)"
+	}
+	off := "?"
+	if x.dialect == Postgres {
+		off = "CAST(? AS INTEGER)"
+	}
+	var b strings.Builder
+	if n == 0 {
+		b.WriteString(off) // one offset over the whole range
+	} else {
+		b.WriteString("CASE")
+		for range n {
+			b.WriteString(" WHEN e.start_at < ? THEN " + off)
+		}
+		b.WriteString(" ELSE " + off + " END")
+	}
+	if x.dialect == Postgres {
+		return "to_char((e.start_at AT TIME ZONE 'UTC') + (" + b.String() + ") * INTERVAL '1 second', 'YYYY-MM-DD')"
+	}
+	return "date(e.start_at, " + b.String() + ")"
+}
+
+// dayOffsets returns the arguments of startDay for loc over [from, to): each
+// instant where loc's offset changes, followed by the offset in force before
+// it, and the last offset. Open bounds are closed at the user's first and
+// last finished entry. SQLite offsets are date() modifiers.
+func (db *DB) dayOffsets(ctx context.Context, x q, userID int64, from, to time.Time, loc *time.Location) ([]any, error) {
+	arg := func(off int) any {
+		if x.dialect == Postgres {
+			return off
+		}
+		return fmt.Sprintf("%+d seconds", off)
+	}
+	if loc == time.UTC {
+		return nil, nil
+	}
+	if from.IsZero() || to.IsZero() {
+		var first, last *time.Time
+		err := x.row(ctx, "SELECT MIN(start_at), MAX(start_at) FROM entries WHERE user_id = ? AND end_at IS NOT NULL", userID).
+			Scan(nullTimeCol{&first}, nullTimeCol{&last})
+		if err != nil {
+			return nil, err
+		}
+		if first == nil {
+			return nil, nil // no entries: nothing to group
+		}
+		if from.IsZero() {
+			from = *first
+		}
+		if to.IsZero() {
+			to = last.Add(time.Second)
+		}
+	}
+	var args []any
+	t := from.In(loc)
+	for {
+		_, off := t.Zone()
+		_, end := t.ZoneBounds()
+		if end.IsZero() || !end.Before(to) {
+			return append(args, arg(off)), nil
+		}
+		args = append(args, x.ts(norm(end)), arg(off))
+		t = end.In(loc)
+	}
+}
+
+// EachReportEntry calls fn with each of the user's entries that start in
+// [from, to) (a zero bound is open), running timers too, latest first (as
+// FindEntries) or oldest first, with the names of their project, client
+// and task. The rows are read as the database sends them and fn sees one
+// at a time, its argument reused for the next, so memory stays bounded
+// whatever the range holds. It stops at fn's first error and returns it.
+//
+// The query holds a connection, and on SQLite a read snapshot, until the
+// last row, so fn should not wait on anything slower than its writer.
+func (db *DB) EachReportEntry(ctx context.Context, userID int64, from, to time.Time, oldestFirst bool, fn func(*domain.ReportEntry) error) error {
+	x := db.q()
+	var b strings.Builder
+	b.WriteString("SELECT " + entryColumns + `, p.name, COALESCE(c.name, ''), COALESCE(t.name, '')
+		FROM entries e
+		JOIN projects p ON p.id = e.project_id
+		LEFT JOIN clients c ON c.id = p.client_id
+		LEFT JOIN tasks t ON t.id = e.task_id
+		WHERE e.user_id = ?`)
+	args := []any{userID}
+	if !from.IsZero() {
+		b.WriteString(" AND e.start_at >= ?")
+		args = append(args, x.ts(norm(from)))
+	}
+	if !to.IsZero() {
+		b.WriteString(" AND e.start_at < ?")
+		args = append(args, x.ts(norm(to)))
+	}
+	if oldestFirst {
+		b.WriteString(" ORDER BY e.start_at, e.id")
+	} else {
+		b.WriteString(" ORDER BY e.start_at DESC, e.id DESC")
+	}
+	rows, err := x.query(ctx, b.String(), args...)
+	if err != nil {
+		return fmt.Errorf("store: report entries: %w", err)
+	}
+	defer rows.Close()
+	var (
+		re   domain.ReportEntry
+		task sql.NullInt64
+	)
+	for rows.Next() {
+		e := &re.Entry
+		e.TaskID, e.End = nil, nil
+		err := rows.Scan(&e.ID, &e.UserID, &e.ProjectID, &task, timeCol{&e.Start}, nullTimeCol{&e.End},
+			&e.Notes, &e.Billable, timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt}, &re.Project, &re.Client, &re.Task)
+		if err != nil {
+			return fmt.Errorf("store: report entries: %w", err)
+		}
+		if task.Valid {
+			id := task.Int64
+			e.TaskID = &id
+		}
+		if err := fn(&re); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: report entries: %w", err)
+	}
+	return nil
 }
 
 // Export gathers everything stored about the user (R1): the account

@@ -101,17 +101,18 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // dayReport totals finished entries by day in the page's time zone (the
-// store's day grouping counts UTC days), with a row for every day of a
-// range up to three months long, so that the chart shows the gaps.
+// store sums them, by the date of each start in that zone), with a row for
+// every day of a range up to three months long, so that the chart shows
+// the gaps.
 func (s *Server) dayReport(r *http.Request, uid int64, from, to time.Time) (*domain.Report, error) {
-	es, err := s.store.FindEntries(r.Context(), uid, domain.EntryFilter{From: from, To: to})
+	sum, err := s.store.SummaryIn(r.Context(), uid, from, to, domain.GroupByDay, s.loc)
 	if err != nil {
 		return nil, err
 	}
-	rep := &domain.Report{From: from.UTC(), To: to.UTC(), GroupBy: domain.GroupByDay}
+	rep := &domain.Report{From: from.UTC(), To: to.UTC(), GroupBy: domain.GroupByDay,
+		Seconds: sum.Seconds, BillableSeconds: sum.BillableSeconds}
 	idx := map[string]int{}
-	add := func(day time.Time) int {
-		key := day.Format(time.DateOnly)
+	add := func(key string, day time.Time) int {
 		if i, ok := idx[key]; ok {
 			return i
 		}
@@ -121,22 +122,17 @@ func (s *Server) dayReport(r *http.Request, uid int64, from, to time.Time) (*dom
 	}
 	if to.Sub(from) <= 93*24*time.Hour {
 		for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
-			add(d)
+			add(d.Format(time.DateOnly), d)
 		}
 	}
-	for i := len(es) - 1; i >= 0; i-- { // oldest first
-		e := es[i]
-		if e.Running() {
-			continue
+	for _, g := range sum.Rows {
+		day, err := time.ParseInLocation(time.DateOnly, g.Key, s.loc)
+		if err != nil {
+			return nil, fmt.Errorf("report day %q: %w", g.Key, err)
 		}
-		row := &rep.Rows[add(startOfDay(e.Start, s.loc))]
-		secs := int64(e.End.Sub(e.Start) / time.Second)
-		row.Seconds += secs
-		rep.Seconds += secs
-		if e.Billable {
-			row.BillableSeconds += secs
-			rep.BillableSeconds += secs
-		}
+		row := &rep.Rows[add(g.Key, day)]
+		row.Seconds += g.Seconds
+		row.BillableSeconds += g.BillableSeconds
 	}
 	sortRows(rep.Rows)
 	return rep, nil
@@ -177,26 +173,22 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) error {
 			return domain.Errorf(domain.EINVALID, "%s", msg)
 		}
 	}
-	es, err := s.store.FindEntries(ctx, uid, domain.EntryFilter{From: from, To: to})
-	if err != nil {
-		return internalf(err, "csv entries")
-	}
-	cat, err := s.catalog(ctx, uid)
-	if err != nil {
-		return err
-	}
-	// Oldest first reads naturally in a spreadsheet.
-	for i, j := 0, len(es)-1; i < j; i, j = i+1, j-1 {
-		es[i], es[j] = es[j], es[i]
-	}
 	name := fmt.Sprintf("timetracker-%s-to-%s.csv", strings.ReplaceAll(fromS, "/", "-"), strings.ReplaceAll(toS, "/", "-"))
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	if err := api.WriteCSV(w, es, cat.Projects, cat.Clients, cat.Tasks, s.now()); err != nil {
+	// Oldest first reads naturally in a spreadsheet.
+	n, err := api.StreamCSV(ctx, w, s.store, uid, from, to, true, s.now())
+	if err != nil {
+		if n < 0 {
+			for _, h := range []string{"Content-Type", "Content-Disposition"} {
+				w.Header().Del(h)
+			}
+			return internalf(err, "csv entries")
+		}
 		s.log.WarnContext(ctx, "writing the CSV report failed", "error", err)
 		return nil
 	}
-	s.capture(r, api.EventCSVExported, analytics.Properties{"entries": len(es)})
+	s.capture(r, api.EventCSVExported, analytics.Properties{"entries": n})
 	return nil
 }
