@@ -38,11 +38,12 @@
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	logger, file, err := logging.Open(logging.FileOptions{Dir: settings.LogDir, KeepIPs: settings.LogClientIP})
+//	file, err := logging.OpenFile(logging.FileOptions{Dir: settings.LogDir})
 //	if err != nil {
 //		log.Fatal(err)
 //	}
 //	defer file.Close()
+//	logger := slog.New(logging.NewJSONHandler(file, &logging.Options{KeepIPs: settings.LogClientIP}))
 //	logger.LogAttrs(ctx, slog.LevelInfo, "optional services", settings.Summary()...)
 //
 //	m, err := metrics.New()

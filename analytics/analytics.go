@@ -24,6 +24,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/discreet-dev/discreet/consent"
+	"github.com/discreet-dev/discreet/internal/endpoint"
 	"github.com/discreet-dev/discreet/redact"
 )
 
@@ -204,11 +205,11 @@ func newClient(s consent.Settings, opts Options) (*Client, error) {
 		return c, nil
 	}
 
-	endpoint := strings.TrimRight(strings.TrimSpace(s.PostHogHost), "/")
-	if endpoint == "" {
-		endpoint = consent.DefaultPostHogHost
+	apiHost := strings.TrimRight(strings.TrimSpace(s.PostHogHost), "/")
+	if apiHost == "" {
+		apiHost = consent.DefaultPostHogHost
 	}
-	if err := s.CheckEndpoint(endpoint); err != nil {
+	if err := endpoint.Check(apiHost, s.PrivateHTTPHosts); err != nil {
 		return nil, fmt.Errorf("analytics: POSTHOG_HOST: %w", err)
 	}
 	transport := opts.Transport
@@ -229,7 +230,7 @@ func newClient(s consent.Settings, opts Options) (*Client, error) {
 		c.hashers.Store(newHasherPool(key))
 	}
 
-	if c.del, err = newDeleter(s, endpoint, opts, transport); err != nil {
+	if c.del, err = newDeleter(s, apiHost, opts, transport); err != nil {
 		return nil, err
 	}
 	if c.prefs == nil {
@@ -238,7 +239,7 @@ func newClient(s consent.Settings, opts Options) (*Client, error) {
 
 	queue := int(c.limit)
 	c.ph, err = posthog.NewWithConfig(s.PostHogAPIKey, posthog.Config{
-		Endpoint:        endpoint,
+		Endpoint:        apiHost,
 		Transport:       transport,
 		Logger:          sdkLogger{log},
 		DisableGeoIP:    posthog.Ptr(true),

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/discreet-dev/discreet/consent"
+	"github.com/discreet-dev/discreet/internal/endpoint"
 )
 
 // ErrDeletionNotConfigured is returned by [Client.DeleteUser] when
@@ -49,7 +50,7 @@ func newDeleter(s consent.Settings, ingest string, opts Options, transport http.
 	if host == "" {
 		host = apiHostFor(ingest)
 	}
-	if err := s.CheckEndpoint(host); err != nil {
+	if err := endpoint.Check(host, s.PrivateHTTPHosts); err != nil {
 		return nil, fmt.Errorf("analytics: APIHost: %w", err)
 	}
 	return &deleter{

@@ -7,12 +7,11 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
-	"github.com/getsentry/sentry-go"
-
+	"github.com/discreet-dev/discreet/internal/endpoint"
 	"github.com/discreet-dev/discreet/logging"
-	"github.com/discreet-dev/discreet/redact"
 )
 
 // Service names something discreet can do with data.
@@ -72,7 +71,7 @@ type Settings struct {
 
 // PrivateHTTPHostsVar is the variable that names the private-network hosts
 // that may be reached over plain http (claim C5).
-const PrivateHTTPHostsVar = "PRIVATE_HTTP_HOSTS"
+const PrivateHTTPHostsVar = endpoint.PrivateHostsVar
 
 // FromEnv reads the settings from the process environment. See FromLookup.
 func FromEnv() (Settings, error) { return FromLookup(os.LookupEnv) }
@@ -111,7 +110,7 @@ func FromLookup(lookup func(string) (string, bool)) (Settings, error) {
 	s.PostHogHost = get("POSTHOG_HOST")
 	if s.PostHogHost == "" {
 		s.PostHogHost = DefaultPostHogHost
-	} else if err := s.CheckEndpoint(s.PostHogHost); err != nil {
+	} else if err := endpoint.Check(s.PostHogHost, s.PrivateHTTPHosts); err != nil {
 		fail("POSTHOG_HOST", "%v", err)
 	}
 
@@ -121,7 +120,7 @@ func FromLookup(lookup func(string) (string, bool)) (Settings, error) {
 	}
 	s.TelemetryURL = get("TELE_URL")
 	if s.TelemetryURL != "" {
-		if err := s.CheckEndpoint(s.TelemetryURL); err != nil {
+		if err := endpoint.Check(s.TelemetryURL, s.PrivateHTTPHosts); err != nil {
 			fail("TELE_URL", "%v", err)
 		}
 	} else if s.TelemetryEnabled {
@@ -213,54 +212,6 @@ func parseBool(v string) (bool, error) {
 	return false, fmt.Errorf("%q is not a boolean; use true/false, 1/0, yes/no or on/off", v)
 }
 
-// CheckEndpoint accepts an absolute https URL, or plain http when the host
-// is a loopback address (claim C5). It is [Settings.CheckEndpoint] with no
-// private-network hosts. The error shows the value scrubbed, since a URL may
-// carry credentials or a key.
-func CheckEndpoint(raw string) error { return Settings{}.CheckEndpoint(raw) }
-
-// CheckEndpoint accepts an absolute https URL, or plain http when the host
-// is a loopback address or one of s.PrivateHTTPHosts (claim C5).
-// FromLookup applies it to POSTHOG_HOST, TELE_URL and SENTRY_DSN; the
-// packages that send data apply it again, for Settings built by hand. The
-// error shows the value scrubbed, since a URL may carry credentials or a key.
-func (s Settings) CheckEndpoint(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || !u.IsAbs() || u.Host == "" {
-		// The value is shown so the operator can spot the typo, but
-		// scrubbed: a URL may carry credentials or a key in its query.
-		return fmt.Errorf("%q is not an absolute URL such as https://host.example", redact.Default().String(raw))
-	}
-	return s.checkScheme(u)
-}
-
-func (s Settings) checkScheme(u *url.URL) error {
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if IsLoopback(u.Hostname()) || s.isPrivateHTTPHost(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("plain http to %s is refused; use https (http is allowed only on a loopback address or on a host named in %s)", u.Host, PrivateHTTPHostsVar)
-	}
-	return fmt.Errorf("scheme %q is not supported; use https", u.Scheme)
-}
-
-// isPrivateHTTPHost reports whether host is named, exactly and in any case,
-// in s.PrivateHTTPHosts. There are no wildcards and no suffix matches: an
-// attacker who can make a name resolve elsewhere gains nothing from a
-// listed name's subdomains.
-func (s Settings) isPrivateHTTPHost(host string) bool {
-	host = strings.Trim(host, "[]")
-	for _, h := range s.PrivateHTTPHosts {
-		if strings.EqualFold(h, host) {
-			return true
-		}
-	}
-	return false
-}
-
 // ParsePrivateHTTPHosts parses the value of PRIVATE_HTTP_HOSTS: host names
 // or IP addresses separated by commas or blanks, each without a scheme,
 // port, path or wildcard. An IP address must be private (10/8, 172.16/12,
@@ -312,29 +263,40 @@ func checkPrivateHost(h string) error {
 	return nil
 }
 
-// checkDSN validates a Sentry DSN with sentry-go's own parser. The messages
-// never repeat the DSN, because it carries a key.
+// checkDSN validates a Sentry DSN of the form
+// SCHEME://PUBLIC_KEY[:SECRET]@HOST[:PORT]/[PATH/]PROJECT_ID, the parts
+// sentry-go reads from it. The messages never repeat the DSN, because it
+// carries a key.
 func (s Settings) checkDSN(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" {
 		return errors.New("is not a URL; expected https://PUBLIC_KEY@HOST/PROJECT_ID")
 	}
-	if _, err := sentry.NewDsn(raw); err != nil {
-		var perr *sentry.DsnParseError
-		if errors.As(err, &perr) && !strings.HasPrefix(perr.Message, "invalid url") {
-			return fmt.Errorf("is not a valid Sentry DSN (%s); expected https://PUBLIC_KEY@HOST/PROJECT_ID", perr.Message)
-		}
-		return errors.New("is not a valid Sentry DSN; expected https://PUBLIC_KEY@HOST/PROJECT_ID")
+	if problem := dsnProblem(u); problem != "" {
+		return fmt.Errorf("is not a valid Sentry DSN (%s); expected https://PUBLIC_KEY@HOST/PROJECT_ID", problem)
 	}
-	return s.checkScheme(u)
+	return endpoint.CheckScheme(u, s.PrivateHTTPHosts)
 }
 
-// IsLoopback reports whether host (a name or an address, without port) is
-// localhost or a loopback address: 127.0.0.0/8 or ::1.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
+// dsnProblem says what is missing from a DSN, in sentry-go's words, or ""
+// when nothing is.
+func dsnProblem(u *url.URL) string {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "invalid scheme"
 	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
+	if u.User.Username() == "" {
+		return "empty username"
+	}
+	if u.Hostname() == "" {
+		return "empty host"
+	}
+	if p := u.Port(); p != "" {
+		if _, err := strconv.Atoi(p); err != nil {
+			return "invalid port"
+		}
+	}
+	if u.Path == "" || strings.HasSuffix(u.Path, "/") {
+		return "empty project id"
+	}
+	return ""
 }

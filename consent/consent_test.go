@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/discreet-dev/discreet/internal/endpoint"
 	"github.com/discreet-dev/discreet/logging"
 )
 
@@ -257,7 +258,7 @@ func TestPrivateHTTPHostsMayUsePlainHTTP(t *testing.T) {
 		t.Errorf("PrivateHTTPHosts = %q, want %q (lower case, duplicates removed, in order)", s.PrivateHTTPHosts, want)
 	}
 	for _, u := range []string{"http://10.0.0.5:8000", "http://[::1]:1", "https://anything.example"} {
-		if err := s.CheckEndpoint(u); err != nil {
+		if err := endpoint.Check(u, s.PrivateHTTPHosts); err != nil {
 			t.Errorf("%s refused: %v", u, err)
 		}
 	}
@@ -265,12 +266,12 @@ func TestPrivateHTTPHostsMayUsePlainHTTP(t *testing.T) {
 	// no other private address, and the package-level check (no list)
 	// still refuses the listed names.
 	for _, u := range []string{"http://sentry.evil.example", "http://evil-sentry", "http://internal", "http://10.0.0.6", "http://posthog"} {
-		if err := s.CheckEndpoint(u); err == nil || !strings.Contains(err.Error(), "PRIVATE_HTTP_HOSTS") {
+		if err := endpoint.Check(u, s.PrivateHTTPHosts); err == nil || !strings.Contains(err.Error(), "PRIVATE_HTTP_HOSTS") {
 			t.Errorf("%s: err = %v, want a refusal naming PRIVATE_HTTP_HOSTS", u, err)
 		}
 	}
-	if err := CheckEndpoint("http://sentry:9000"); err == nil {
-		t.Error("package-level CheckEndpoint accepted a private host it was never told about")
+	if err := endpoint.Check("http://sentry:9000", nil); err == nil {
+		t.Error("the check without a list accepted a private host it was never told about")
 	}
 	if _, err := FromLookup(env(map[string]string{"SENTRY_DSN": "http://key@sentry:9000/42"})); err == nil {
 		t.Error("a private host was accepted without PRIVATE_HTTP_HOSTS")

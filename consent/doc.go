@@ -26,7 +26,7 @@
 // 127.0.0.0/8, ::1) for local and self-hosted testing, or on a host named
 // in PRIVATE_HTTP_HOSTS, for a service on the same private network (a
 // compose or cluster network: http://sentry:9000). See
-// [Settings.CheckEndpoint].
+// [FromLookup].
 //
 // # The start-up record
 //

@@ -13,6 +13,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/discreet-dev/discreet/consent"
+	"github.com/discreet-dev/discreet/internal/endpoint"
 	"github.com/discreet-dev/discreet/redact"
 )
 
@@ -207,7 +208,7 @@ func (t *Tracker) Close(ctx context.Context) error {
 // checkDSN re-applies claim C5: https, or http on a loopback address or a
 // host named in PRIVATE_HTTP_HOSTS only.
 func checkDSN(s consent.Settings, dsn string) error {
-	if err := s.CheckEndpoint(dsn); err != nil {
+	if err := endpoint.Check(dsn, s.PrivateHTTPHosts); err != nil {
 		return fmt.Errorf("errortrack: SENTRY_DSN: %w", err)
 	}
 	return nil

@@ -40,7 +40,15 @@
 //
 // # Files
 //
-// [Open] writes LOG_DIR/app.jsonl (claim L1) with mode 0640 in a
+// [OpenFile] returns the [File] that a handler writes to, as slog's
+// handlers write to an io.Writer:
+//
+//	f, err := logging.OpenFile(logging.FileOptions{Dir: settings.LogDir})
+//	...
+//	defer f.Close()
+//	logger := slog.New(logging.NewJSONHandler(f, &logging.Options{KeepIPs: settings.LogClientIP}))
+//
+// It writes LOG_DIR/app.jsonl (claim L1) with mode 0640 in a
 // directory of mode 0750, rotates it by size into app-<UTC time>.jsonl,
 // keeps a bounded number of those, optionally gzipped in the background,
 // and re-opens app.jsonl on SIGHUP, so logrotate's move-then-signal
@@ -60,8 +68,10 @@
 // duration, response size, request ID (claim L4) and the user ID set with
 // [SetUserID]. Records logged with the request's context through this
 // package's handlers carry request_id and user_id too, so a user's lines
-// can be found, exported with [ExportUser] and erased with [EraseUser]
-// (claim L8).
+// can be found, exported with [File.ExportUser] and erased with
+// [File.EraseUser] (claim L8), which coordinate with the File's writes.
+// For a maintenance run while the application is stopped, the package
+// functions [ExportUser] and [EraseUser] do the same given the directory.
 //
 // # Speed
 //

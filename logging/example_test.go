@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/discreet-dev/discreet/logging"
@@ -70,27 +71,44 @@ func ExampleMiddleware() {
 	// level=INFO msg=request method=GET route="GET /projects/{id}" status=200 bytes=2 request_id=req-1 user_id=7
 }
 
-// Open returns a logger writing LOG_DIR/app.jsonl; EraseUser removes one
-// user's lines from it and its rotated files.
-func ExampleEraseUser() {
+// OpenFile opens LOG_DIR/app.jsonl for a JSON handler to write; the File
+// erases one user's lines from it and its rotated files, in step with the
+// writes, and exports another's.
+func ExampleFile_EraseUser() {
 	dir, _ := os.MkdirTemp("", "logs")
 	defer os.RemoveAll(dir)
 
-	logger, file, err := logging.Open(logging.FileOptions{Dir: dir})
+	file, err := logging.OpenFile(logging.FileOptions{Dir: dir})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer file.Close()
+	logger := slog.New(logging.NewJSONHandler(file, nil))
 	logger.Info("timer started", "user_id", 7)
 	logger.Info("timer started", "user_id", 8)
 
-	erased, err := logging.EraseUser(dir, 7)
+	erased, err := file.EraseUser(7)
 	fmt.Println("erased:", erased, err)
 	var export strings.Builder
-	exported, err := logging.ExportUser(dir, 8, &export)
+	exported, err := file.ExportUser(8, &export)
 	fmt.Println("exported:", exported, err)
 	// Output:
 	// erased: 1 <nil>
 	// exported: 1 <nil>
+}
+
+// EraseUser, the package function, is the offline form for a maintenance
+// run while the application is stopped: it takes the log directory.
+func ExampleEraseUser() {
+	dir, _ := os.MkdirTemp("", "logs")
+	defer os.RemoveAll(dir)
+	os.WriteFile(filepath.Join(dir, logging.FileName), []byte(
+		`{"msg":"timer started","user_id":7}`+"\n"+
+			`{"msg":"timer started","user_id":8}`+"\n"), logging.FileMode)
+
+	erased, err := logging.EraseUser(dir, 7)
+	fmt.Println("erased:", erased, err)
+	// Output:
+	// erased: 1 <nil>
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -37,12 +36,13 @@ const (
 	DefaultMaxBackups = 5
 )
 
-// FileOptions configure [Open]. The zero value writes logs/app.jsonl,
-// rotated at 100 MB with 5 old files kept uncompressed, at level Info, with
-// every IP address scrubbed.
+// FileOptions configure [OpenFile]. The zero value writes logs/app.jsonl,
+// rotated at 100 MB with 5 old files kept uncompressed, re-opened on
+// SIGHUP. What the lines say (level, scrubbing, client IPs) is the
+// handler's business: see [Options].
 type FileOptions struct {
 	// Dir is the log directory (LOG_DIR; consent.Settings.LogDir);
-	// "" means "logs". It is created with mode 0750 when missing.
+	// "" means [DefaultDir]. It is created with mode 0750 when missing.
 	Dir string
 	// MaxSizeMB is the size in megabytes at which app.jsonl is rotated;
 	// 0 means 100.
@@ -53,20 +53,10 @@ type FileOptions struct {
 	MaxBackups int
 	// Compress gzips rotated files in the background.
 	Compress bool
-	// Stderr writes every line to standard error too.
-	Stderr bool
-	// IgnoreSIGHUP leaves SIGHUP alone. By default Open re-opens
+	// IgnoreSIGHUP leaves SIGHUP alone. By default OpenFile re-opens
 	// app.jsonl on SIGHUP until Close, which is what logrotate's
 	// move-then-signal rotation (no copytruncate) expects.
 	IgnoreSIGHUP bool
-
-	// Level, AddSource, SensitiveKeys, KeepIPs and RepeatInterval are
-	// passed to [NewJSONHandler]; see [Options].
-	Level          slog.Leveler
-	AddSource      bool
-	SensitiveKeys  []string
-	KeepIPs        bool
-	RepeatInterval time.Duration
 
 	maxBytes   int64                               // tests: rotation size in bytes, overriding MaxSizeMB
 	notices    io.Writer                           // tests: where the drop notice goes, instead of os.Stderr
@@ -78,7 +68,9 @@ type FileOptions struct {
 // open: two stat calls a second at most, whatever the rate of lines.
 const checkEvery = time.Second
 
-// File is the rotating log file behind [Open]. It is an io.Writer that
+// File is the rotating log file that [OpenFile] returns, to be written
+// through a handler: slog.New(logging.NewJSONHandler(f, opts)). It is an
+// io.Writer that
 // never fails and never blocks on a broken disk: when a line cannot be
 // written (disk full, file removed and not re-creatable, permissions) it is
 // dropped and counted ([File.Dropped]), one notice goes to standard error,
@@ -99,9 +91,12 @@ type File struct {
 	maxBackups int
 	compress   bool
 	notices    io.Writer
-	state      *dirState
 	checkEvery time.Duration
 	write      func(*os.File, []byte) (int, error)
+
+	// files serializes rewriting the directory's files: compression and
+	// pruning of rotated files, export and erasure.
+	files sync.Mutex
 
 	mu          sync.Mutex
 	f           *os.File // nil while the file cannot be opened
@@ -124,32 +119,12 @@ type File struct {
 	closeOnce sync.Once
 }
 
-// Open opens (creating as needed) the JSON Lines log file
-// Dir/app.jsonl and returns a logger writing to it through [NewJSONHandler],
-// and the [File], to be closed on shutdown. It fails only when the
+// OpenFile opens (creating as needed) the JSON Lines log file
+// Dir/app.jsonl, to be closed on shutdown. It fails only when the
 // directory or file cannot be created at all; later write failures drop
-// lines instead (see [File]). Only one File per directory may be open in a
-// process at a time.
-func Open(opts FileOptions) (*slog.Logger, *File, error) {
-	f, err := openFile(opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	var w io.Writer = f
-	if opts.Stderr {
-		w = io.MultiWriter(f, os.Stderr)
-	}
-	h := NewJSONHandler(w, &Options{
-		Level:          opts.Level,
-		AddSource:      opts.AddSource,
-		SensitiveKeys:  opts.SensitiveKeys,
-		KeepIPs:        opts.KeepIPs,
-		RepeatInterval: opts.RepeatInterval,
-	})
-	return slog.New(h), f, nil
-}
-
-func openFile(opts FileOptions) (*File, error) {
+// lines instead (see [File]). Open at most one File per directory: two
+// would rotate over each other.
+func OpenFile(opts FileOptions) (*File, error) {
 	dir := opts.Dir
 	if dir == "" {
 		dir = DefaultDir
@@ -160,10 +135,6 @@ func openFile(opts FileOptions) (*File, error) {
 		}
 		_ = os.Chmod(dir, DirMode) // the umask may have narrowed it
 	}
-	st, err := stateFor(dir)
-	if err != nil {
-		return nil, err
-	}
 	f := &File{
 		dir:        dir,
 		path:       filepath.Join(dir, FileName),
@@ -171,7 +142,6 @@ func openFile(opts FileOptions) (*File, error) {
 		maxBackups: opts.MaxBackups,
 		compress:   opts.Compress,
 		notices:    opts.notices,
-		state:      st,
 		checkEvery: opts.checkEvery,
 		write:      opts.writeHook,
 		work:       make(chan struct{}, 1),
@@ -195,12 +165,8 @@ func openFile(opts FileOptions) (*File, error) {
 	if f.notices == nil {
 		f.notices = os.Stderr
 	}
-	if !st.register(f) {
-		return nil, fmt.Errorf("logging: %s is already open in this process", f.path)
-	}
 	fh, size, err := openLive(f.path)
 	if err != nil {
-		st.unregister(f)
 		return nil, fmt.Errorf("logging: opening log file: %w", err)
 	}
 	f.f, f.size = fh, size
@@ -394,7 +360,7 @@ func (f *File) drop(err error) {
 	fmt.Fprintf(f.notices, "logging: cannot write %s (%v); dropping log lines until it can be written again\n", f.path, err)
 }
 
-// Dropped returns how many lines could not be written since Open.
+// Dropped returns how many lines could not be written since OpenFile.
 func (f *File) Dropped() uint64 { return f.dropped.Load() }
 
 // Reopen closes and re-opens app.jsonl by name, as SIGHUP does: after an
@@ -478,12 +444,12 @@ func (f *File) reopenOnSignal() {
 func (f *File) housekeep() {
 	defer f.wg.Done()
 	for range f.work {
-		f.state.files.Lock()
+		f.files.Lock()
 		if f.compress {
 			f.compressBackups()
 		}
 		f.pruneBackups()
-		f.state.files.Unlock()
+		f.files.Unlock()
 	}
 }
 
@@ -615,64 +581,6 @@ func (f *File) Close() error {
 		close(f.done)
 		close(f.work)
 		f.wg.Wait()
-		f.state.unregister(f)
 	})
 	return err
-}
-
-// dirState is what a process knows about one log directory: the open File
-// writing there, if any, and the lock that serializes rewriting rotated
-// files (compression, pruning, erasure).
-type dirState struct {
-	files sync.Mutex
-
-	mu   sync.Mutex
-	file *File
-}
-
-var dirs struct {
-	sync.Mutex
-	m map[string]*dirState
-}
-
-func stateFor(dir string) (*dirState, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, fmt.Errorf("logging: log directory: %w", err)
-	}
-	dirs.Lock()
-	defer dirs.Unlock()
-	if dirs.m == nil {
-		dirs.m = make(map[string]*dirState)
-	}
-	st := dirs.m[abs]
-	if st == nil {
-		st = new(dirState)
-		dirs.m[abs] = st
-	}
-	return st, nil
-}
-
-func (s *dirState) register(f *File) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.file != nil {
-		return false
-	}
-	s.file = f
-	return true
-}
-
-func (s *dirState) unregister(f *File) {
-	s.mu.Lock()
-	if s.file == f {
-		s.file = nil
-	}
-	s.mu.Unlock()
-}
-
-func (s *dirState) open() *File {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.file
 }

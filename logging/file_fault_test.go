@@ -45,7 +45,7 @@ func TestFullDiskMidLineLeavesNoPartialLine(t *testing.T) {
 		}
 		return fh.Write(p)
 	}
-	l, f, err := Open(FileOptions{Dir: dir, IgnoreSIGHUP: true, notices: io.Discard, writeHook: hook})
+	l, f, err := openLogger(FileOptions{Dir: dir, IgnoreSIGHUP: true, notices: io.Discard, writeHook: hook})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestFileRemovedOrReplacedUnderWriter(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			l, f, err := Open(FileOptions{Dir: dir, IgnoreSIGHUP: true, notices: io.Discard, checkEvery: time.Millisecond})
+			l, f, err := openLogger(FileOptions{Dir: dir, IgnoreSIGHUP: true, notices: io.Discard, checkEvery: time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,7 +146,7 @@ func TestFileRemovedOrReplacedUnderWriter(t *testing.T) {
 // claim: L7
 func TestCopyTruncateResetsSize(t *testing.T) {
 	dir := t.TempDir()
-	l, f, err := Open(FileOptions{Dir: dir, IgnoreSIGHUP: true, notices: io.Discard, maxBytes: 8 << 10, checkEvery: time.Millisecond})
+	l, f, err := openLogger(FileOptions{Dir: dir, IgnoreSIGHUP: true, notices: io.Discard, maxBytes: 8 << 10, checkEvery: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	var notices bytes.Buffer
-	l, f, err := Open(FileOptions{Dir: dir, IgnoreSIGHUP: true, notices: &notices})
+	l, f, err := openLogger(FileOptions{Dir: dir, IgnoreSIGHUP: true, notices: &notices})
 	if err != nil {
 		t.Fatal(err)
 	}

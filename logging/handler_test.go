@@ -62,7 +62,7 @@ func TestJSONHandlerMatchesSlog(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var want, got bytes.Buffer
 			var hw slog.Handler = slog.NewJSONHandler(&want, nil)
-			hg := NewJSONHandler(&got, nil)
+			var hg slog.Handler = NewJSONHandler(&got, nil)
 			for _, s := range tt.steps {
 				hw, hg = s(hw), s(hg)
 			}

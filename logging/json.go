@@ -29,9 +29,9 @@ import (
 // Each record is written with a single Write call, serialized across the
 // handlers derived from this one. nil opts means the defaults described at
 // [Options].
-func NewJSONHandler(w io.Writer, opts *Options) slog.Handler {
+func NewJSONHandler(w io.Writer, opts *Options) *JSONHandler {
 	o := orDefault(opts)
-	return &jsonHandler{
+	return &JSONHandler{
 		w:         w,
 		mu:        new(sync.Mutex),
 		s:         newScrubber(o),
@@ -42,7 +42,9 @@ func NewJSONHandler(w io.Writer, opts *Options) slog.Handler {
 	}
 }
 
-type jsonHandler struct {
+// JSONHandler is the scrubbing JSON Lines handler returned by
+// [NewJSONHandler].
+type JSONHandler struct {
 	w         io.Writer
 	mu        *sync.Mutex
 	s         *scrubber
@@ -57,7 +59,8 @@ type jsonHandler struct {
 	redactAll bool     // inside a group whose name is a sensitive key
 }
 
-func (h *jsonHandler) Enabled(_ context.Context, l slog.Level) bool {
+// Enabled reports whether l reaches [Options.Level] (Info when nil).
+func (h *JSONHandler) Enabled(_ context.Context, l slog.Level) bool {
 	min := slog.LevelInfo
 	if h.level != nil {
 		min = h.level.Level()
@@ -67,7 +70,9 @@ func (h *jsonHandler) Enabled(_ context.Context, l slog.Level) bool {
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
-func (h *jsonHandler) Handle(ctx context.Context, r slog.Record) error {
+// Handle writes r as one scrubbed JSON line, subject to
+// [Options.RepeatInterval].
+func (h *JSONHandler) Handle(ctx context.Context, r slog.Record) error {
 	if h.rep != nil {
 		write, summaries := h.rep.admit(r)
 		writeSummaries(summaries, h.handle)
@@ -78,7 +83,7 @@ func (h *jsonHandler) Handle(ctx context.Context, r slog.Record) error {
 	return h.handle(ctx, r)
 }
 
-func (h *jsonHandler) handle(ctx context.Context, r slog.Record) error {
+func (h *JSONHandler) handle(ctx context.Context, r slog.Record) error {
 	bp := bufPool.Get().(*[]byte)
 	b := (*bp)[:0]
 
@@ -154,7 +159,9 @@ func (h *jsonHandler) handle(ctx context.Context, r slog.Record) error {
 	return err
 }
 
-func (h *jsonHandler) WithAttrs(as []slog.Attr) slog.Handler {
+// WithAttrs returns a JSONHandler that writes as, encoded and scrubbed
+// once, in every record.
+func (h *JSONHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	if len(as) == 0 {
 		return h
 	}
@@ -181,7 +188,9 @@ func (h *jsonHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	return &h2
 }
 
-func (h *jsonHandler) WithGroup(name string) slog.Handler {
+// WithGroup returns a JSONHandler that nests what follows under name;
+// members of a group named like a sensitive key are all "[redacted]".
+func (h *JSONHandler) WithGroup(name string) slog.Handler {
 	if name == "" {
 		return h
 	}
@@ -205,7 +214,7 @@ func appendSep(b []byte) []byte {
 // appendAttr encodes a as one JSON member (or several, for an inlined
 // group) and reports whether it wrote anything; like slog, it elides empty
 // attributes and empty groups.
-func (h *jsonHandler) appendAttr(b []byte, a slog.Attr, redactAll bool) ([]byte, bool) {
+func (h *JSONHandler) appendAttr(b []byte, a slog.Attr, redactAll bool) ([]byte, bool) {
 	v := a.Value.Resolve()
 	if a.Key == "" && v.Kind() == slog.KindAny && v.Any() == nil {
 		return b, false

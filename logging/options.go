@@ -13,12 +13,12 @@ import (
 )
 
 // Attribute keys this package writes and reads. They are fixed so that log
-// queries, [ExportUser] and [EraseUser] can rely on them.
+// queries, [File.ExportUser] and [File.EraseUser] can rely on them.
 const (
 	// RequestIDKey holds the request ID (claim L4).
 	RequestIDKey = "request_id"
-	// UserIDKey holds the internal numeric user ID; [ExportUser] and
-	// [EraseUser] match on it.
+	// UserIDKey holds the internal numeric user ID; [File.ExportUser] and
+	// [File.EraseUser] match on it.
 	UserIDKey = "user_id"
 	// ClientIPKey is the only key under which an IP address may appear,
 	// and only when both [Options.KeepIPs] and [MiddlewareOptions.ClientIP]

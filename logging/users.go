@@ -16,23 +16,31 @@ import (
 	"strings"
 )
 
-// ExportUser writes to w every line of the logs in dir whose top-level
-// user_id is userID (right of access, claim L8): rotated files first,
-// gzipped or not, then app.jsonl. It reads the files without stopping a
-// running writer and returns how many lines it wrote.
+// ExportUser writes to w every line of the logs in f's directory whose
+// top-level user_id is userID (right of access, claim L8): rotated files
+// first, gzipped or not, then app.jsonl. It reads the files without
+// stopping f's writes, waiting only for a compression or erasure in
+// progress, and returns how many lines it wrote.
 //
 // Rotated files are this package's app-<time>.jsonl[.gz] and logrotate's
 // app.jsonl.N[.gz] and app.jsonl-DATE[.gz]. Lines match on the exact
 // integer: user 7 does not match user 70, and a user_id nested in a group
 // does not count.
+func (f *File) ExportUser(userID int64, w io.Writer) (int, error) {
+	f.files.Lock()
+	defer f.files.Unlock()
+	return exportDir(f.dir, newMatcher(userID), w)
+}
+
+// ExportUser is [File.ExportUser] for a maintenance run: it reads the logs
+// in dir when the application is stopped or writes elsewhere. Reading is
+// safe beside a running writer, but lines it writes meanwhile, or a
+// rotation it makes, may be missed.
 func ExportUser(dir string, userID int64, w io.Writer) (int, error) {
-	st, err := stateFor(dir)
-	if err != nil {
-		return 0, err
-	}
-	m := newMatcher(userID)
-	st.files.Lock()
-	defer st.files.Unlock()
+	return exportDir(dir, newMatcher(userID), w)
+}
+
+func exportDir(dir string, m matcher, w io.Writer) (int, error) {
 	names, err := logFiles(dir)
 	if err != nil {
 		return 0, err
@@ -80,32 +88,38 @@ func exportFile(path string, m matcher, w io.Writer) (int, error) {
 	}
 }
 
-// EraseUser removes every line of the logs in dir whose top-level user_id
-// is userID (right of erasure, claim L8), in app.jsonl and every rotated
-// file, gzipped or not, and returns how many lines it removed. Each file
-// that holds such a line is rewritten atomically: a temporary file in the
-// same directory, synced, then renamed over the original.
+// EraseUser removes every line of the logs in f's directory whose
+// top-level user_id is userID (right of erasure, claim L8), in app.jsonl
+// and every rotated file, gzipped or not, and returns how many lines it
+// removed. Each file that holds such a line is rewritten atomically: a
+// temporary file in the same directory, synced, then renamed over the
+// original.
 //
-// When the application writes to dir through [Open] in this process, the
-// live file is erased in step with it: what was written up to then is
-// filtered without holding the writer up, and only the short tail written
-// meanwhile is filtered while writes wait, so no other line is lost.
-// Without an open [File] in this process (for example a maintenance
-// command run while the application is stopped) nothing coordinates with
-// a writer, so do not run EraseUser from another process while one writes
-// to dir.
-func EraseUser(dir string, userID int64) (int, error) {
-	st, err := stateFor(dir)
-	if err != nil {
-		return 0, err
-	}
-	m := newMatcher(userID)
-	st.files.Lock()
-	defer st.files.Unlock()
+// app.jsonl is erased in step with f's writes: what was written up to then
+// is filtered without holding writes up, and only the short tail written
+// meanwhile is filtered while writes wait, so no other line is lost. It
+// works on a closed File too.
+func (f *File) EraseUser(userID int64) (int, error) {
+	f.files.Lock()
+	defer f.files.Unlock()
+	return eraseDir(f.dir, newMatcher(userID), f)
+}
 
+// EraseUser is [File.EraseUser] for a maintenance run, such as a command
+// run while the application is stopped: it rewrites the files in dir
+// without coordinating with any writer. Do not run it while a process
+// writes to dir, or lines that process writes during the rewrite of
+// app.jsonl are lost; erase through that process's [File] instead.
+func EraseUser(dir string, userID int64) (int, error) {
+	return eraseDir(dir, newMatcher(userID), nil)
+}
+
+// eraseDir erases from every log file in dir, from app.jsonl through live
+// when it is not nil.
+func eraseDir(dir string, m matcher, live *File) (int, error) {
 	total := 0
-	if f := st.open(); f != nil {
-		n, err := f.eraseLive(m)
+	if live != nil {
+		n, err := live.eraseLive(m)
 		total += n
 		if err != nil {
 			return total, err
@@ -117,7 +131,7 @@ func EraseUser(dir string, userID int64) (int, error) {
 		return total, err
 	}
 	for _, name := range names {
-		if name == FileName && st.open() != nil {
+		if name == FileName && live != nil {
 			continue // done above
 		}
 		n, err := eraseFile(filepath.Join(dir, name), m)

@@ -37,7 +37,7 @@ func TestExportAndEraseAcrossRotatedFiles(t *testing.T) {
 		`{"msg":"old","user_id":7}`+"\n"+
 			`{"msg":"nested","g":{"user_id":7},"user_id":8}`+"\n"+
 			`{"msg":"torn","user_id":7,"x`), 0o640)
-	l, f, err := Open(FileOptions{Dir: dir, Compress: true, MaxBackups: 100, IgnoreSIGHUP: true, maxBytes: 1500})
+	l, f, err := openLogger(FileOptions{Dir: dir, Compress: true, MaxBackups: 100, IgnoreSIGHUP: true, maxBytes: 1500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,14 +53,14 @@ func TestExportAndEraseAcrossRotatedFiles(t *testing.T) {
 	if gz, _ := filepath.Glob(filepath.Join(dir, "app-*.jsonl.gz")); len(gz) < 2 {
 		t.Fatalf("want several gzipped rotated files, got %v", gz)
 	}
-	_, f, err = Open(FileOptions{Dir: dir, Compress: true, MaxBackups: 100, IgnoreSIGHUP: true, maxBytes: 1500})
+	_, f, err = openLogger(FileOptions{Dir: dir, Compress: true, MaxBackups: 100, IgnoreSIGHUP: true, maxBytes: 1500})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 
 	var out bytes.Buffer
-	n, err := ExportUser(dir, 7, &out)
+	n, err := f.ExportUser(7, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestExportAndEraseAcrossRotatedFiles(t *testing.T) {
 	}
 
 	before := allLines(t, dir)
-	n, err = EraseUser(dir, 7)
+	n, err = f.EraseUser(7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,10 +92,10 @@ func TestExportAndEraseAcrossRotatedFiles(t *testing.T) {
 	if !slices.Equal(after, kept) {
 		t.Errorf("after erasure:\n%s\nwant:\n%s", strings.Join(after, "\n"), strings.Join(kept, "\n"))
 	}
-	if n, _ := ExportUser(dir, 7, &out); n != 0 {
+	if n, _ := f.ExportUser(7, &out); n != 0 {
 		t.Errorf("%d lines left after erasure", n)
 	}
-	if n, _ := EraseUser(dir, 99); n != 0 {
+	if n, _ := f.EraseUser(99); n != 0 {
 		t.Errorf("erased %d lines of a user with none", n)
 	}
 	entries, _ := os.ReadDir(dir)
@@ -115,7 +115,7 @@ func TestExportAndEraseAcrossRotatedFiles(t *testing.T) {
 // claim: L8
 func TestEraseWithConcurrentWriters(t *testing.T) {
 	dir := t.TempDir()
-	l, f, err := Open(FileOptions{Dir: dir, Compress: true, MaxBackups: 1000, IgnoreSIGHUP: true, maxBytes: 8000})
+	l, f, err := openLogger(FileOptions{Dir: dir, Compress: true, MaxBackups: 1000, IgnoreSIGHUP: true, maxBytes: 8000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestEraseWithConcurrentWriters(t *testing.T) {
 	var erased int
 	var eraseErr error
 	for range 3 { // erase repeatedly while they write
-		n, err := EraseUser(dir, 7)
+		n, err := f.EraseUser(7)
 		erased += n
 		if err != nil {
 			eraseErr = err

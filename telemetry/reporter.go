@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/discreet-dev/discreet/consent"
+	"github.com/discreet-dev/discreet/internal/endpoint"
 )
 
 // Defaults for [Options].
@@ -182,7 +183,7 @@ func checkURL(s consent.Settings, raw string) error {
 	if raw == "" {
 		return errors.New("is required when install telemetry is on")
 	}
-	return s.CheckEndpoint(raw)
+	return endpoint.Check(raw, s.PrivateHTTPHosts)
 }
 
 // Enabled reports whether install telemetry is on.

@@ -404,12 +404,11 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 	// Logs: LOG_DIR/app.jsonl, and stderr too with LOG_STDERR=true (L1),
 	// a copy erasure cannot reach, as the deletion pages then say (L8).
 	// Client IPs survive scrubbing only with LOG_CLIENT_IP=true (L6).
-	_, file, err := logging.Open(logging.FileOptions{
+	file, err := logging.OpenFile(logging.FileOptions{
 		Dir:        cfg.consent.LogDir,
 		MaxSizeMB:  cfg.logMaxSizeMB,
 		MaxBackups: cfg.logBackups,
 		Compress:   true,
-		KeepIPs:    cfg.consent.LogClientIP,
 	})
 	if err != nil {
 		return d, err
@@ -508,9 +507,9 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 	}); err != nil {
 		return d, err
 	}
-	logDir := cfg.consent.LogDir
+	// Through the open File, so erasure keeps step with the live writer.
 	eraseLogs := func(_ context.Context, userID int64) error {
-		_, err := logging.EraseUser(logDir, userID)
+		_, err := d.logFile.EraseUser(userID)
 		return err
 	}
 	if d.api, err = api.New(api.Options{

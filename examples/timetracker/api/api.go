@@ -55,7 +55,7 @@ type Options struct {
 	// Logger receives errors behind 500 answers; default slog.Default().
 	Logger *slog.Logger
 	// EraseLogs removes a deleted user's lines from the logs (claims R2
-	// and L8), typically logging.EraseUser on the log directory. Nil
+	// and L8), typically logging.File.EraseUser on the open log file. Nil
 	// means there are no log files to clean.
 	EraseLogs func(ctx context.Context, userID int64) error
 	// Classify, when set, sees every error before it is answered and may
