@@ -452,6 +452,7 @@ func (sc *scanner) jwt(i int) {
 	for k < len(s) && class[s[k]]&cB64URL != 0 {
 		k++
 	}
+	sc.jwtEnd = k // the "eyJ" of the payload starts nothing more
 	sc.add(i, k, Token)
 }
 
