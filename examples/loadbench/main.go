@@ -84,4 +84,3 @@ func (c *config) defaults() {
 		c.Engines = []string{"sqlite"}
 	}
 }
-

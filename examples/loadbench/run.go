@@ -491,8 +491,8 @@ func round(ctx context.Context, bin, dir, dsn, lua string, on bool, cap *capture
 // capture stands in for Sentry, PostHog and the telemetry server on one
 // loopback listener, counting what each receives.
 type capture struct {
-	srv                       *http.Server
-	addr                      string
+	srv                        *http.Server
+	addr                       string
 	sentry, posthog, telemetry atomic.Int64
 }
 
