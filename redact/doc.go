@@ -76,8 +76,11 @@
 // ("[at]", "(at)", "{at}", with "[dot]" and kin for the dots). Not
 // addresses: "tool@v0.8.2" (a module version), "com.example.Foo@1a2b3c"
 // (a Java object), SSH algorithm names under openssh.com and libssh.org,
-// and names whose ending is a file extension or a systemd unit type and no
-// top-level domain ("rabbit@localhost.log", "getty@tty1.service").
+// and one-label names whose ending is a file extension or a systemd unit
+// type and no top-level domain ("rabbit@localhost.log",
+// "getty@tty1.service"). After a domain of several labels such an ending
+// is taken as glued on, and the address is still removed
+// ("bob@mail.example.co.uk.xml").
 //
 // Tokens and credentials: the credential after "Bearer" and JSON Web
 // Tokens ("eyJ…") become [Token]; the credential after "Basic" and URL

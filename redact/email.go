@@ -49,12 +49,12 @@ func (sc *scanner) email(at, after int, spelled bool) {
 func mailDomain(s string, d int, spelled bool) (int, bool) {
 	k := d
 	labels, last, end := 0, -1, -1
-	goodLast, goodEnd := -1, -1
+	goodLast, goodEnd, goodLabels := -1, -1, 0
 	for {
 		if labels >= 2 {
 			// The domain so far ends with a label that starts with a letter.
 			if c := s[last]; c >= utf8.RuneSelf || isLower(c) || isUpper(c) {
-				goodLast, goodEnd = last, end
+				goodLast, goodEnd, goodLabels = last, end, labels
 			}
 		}
 		ls := k
@@ -95,7 +95,7 @@ func mailDomain(s string, d int, spelled bool) (int, bool) {
 	}
 	if labels >= 2 {
 		if c := s[last]; c >= utf8.RuneSelf || isLower(c) || isUpper(c) {
-			goodLast, goodEnd = last, end
+			goodLast, goodEnd, goodLabels = last, end, labels
 		}
 	}
 	// Labels after the last one that starts with a letter are not part
@@ -112,7 +112,10 @@ func mailDomain(s string, d int, spelled bool) (int, bool) {
 	if end == last {
 		return 0, false
 	}
-	if notMailTLD(s[last:end]) || sshName(s[d:end]) {
+	// A file extension ends a one-label name ("rabbit@localhost.log"); after
+	// a domain of several labels it is glued to an address
+	// ("bob@mail.example.co.uk.XML"), which is still removed.
+	if (notMailTLD(s[last:end]) && goodLabels < 3) || sshName(s[d:end]) {
 		return 0, false
 	}
 	if s[last] < utf8.RuneSelf {
