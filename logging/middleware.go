@@ -93,7 +93,7 @@ func Middleware(l *slog.Logger, opts *MiddlewareOptions) func(http.Handler) http
 					if route == "" {
 						route = reqctx.UnmatchedRoute
 					}
-					attrs := make([]slog.Attr, 0, 9)
+					attrs := make([]slog.Attr, 0, 11)
 					attrs = append(attrs,
 						slog.String("method", r.Method),
 						slog.String("route", route),
@@ -104,6 +104,9 @@ func Middleware(l *slog.Logger, opts *MiddlewareOptions) func(http.Handler) http
 					)
 					if uid := info.UserID(); uid > 0 {
 						attrs = append(attrs, slog.Int64(UserIDKey, uid))
+					}
+					if tid, sid := info.Trace(); tid != "" {
+						attrs = append(attrs, slog.String(TraceIDKey, tid), slog.String(SpanIDKey, sid))
 					}
 					if o.ClientIP {
 						if ip := clientIP(r, o.TrustProxy); ip != "" {
