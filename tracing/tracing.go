@@ -142,6 +142,9 @@ func New(s consent.Settings, opts Options) (*Tracing, error) {
 	}
 	scrub := opts.Scrub
 	scrub.KeepClientIP = s.LogClientIP
+	if scrub.Logger == nil {
+		scrub.Logger = opts.Logger
+	}
 	size := opts.QueueSize
 	if size <= 0 {
 		size = DefaultQueueSize
