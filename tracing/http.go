@@ -116,14 +116,14 @@ func Method(m string) string {
 // Transport returns rt wrapped so that every outbound request gets a
 // client span (claim D2): the method, the server's host and port, the URL
 // with its query values REDACTED and the status code. With
-// Options.PropagateOutbound it also sends traceparent. nil rt means
-// http.DefaultTransport; a disabled Tracing returns rt itself.
+// Options.PropagateOutbound it also sends traceparent. nil rt means a
+// clone of http.DefaultTransport; a disabled Tracing returns rt itself.
 //
 // Do not give the wrapped transport to [New] as Options.Transport: the
 // exports would be traced, and each trace exported, without end.
 func (t *Tracing) Transport(rt http.RoundTripper) http.RoundTripper {
 	if rt == nil {
-		rt = http.DefaultTransport
+		rt = defaultTransport()
 	}
 	if !t.Enabled() {
 		return rt

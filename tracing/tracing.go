@@ -118,7 +118,7 @@ func New(s consent.Settings, opts Options) (*Tracing, error) {
 	}
 	rt := opts.Transport
 	if rt == nil {
-		rt = http.DefaultTransport.(*http.Transport).Clone()
+		rt = defaultTransport()
 	}
 	client := &http.Client{
 		Transport: rt,
@@ -164,6 +164,9 @@ func New(s consent.Settings, opts Options) (*Tracing, error) {
 	t.tracer = t.tp.Tracer(instrumentationName)
 	return t, nil
 }
+
+// defaultTransport is the fallback for a transport left nil.
+func defaultTransport() http.RoundTripper { return http.DefaultTransport.(*http.Transport).Clone() }
 
 // newResource describes the service, and nothing about the machine.
 func newResource(o Options) *resource.Resource {
