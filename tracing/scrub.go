@@ -139,7 +139,6 @@ func (s *scrubber) span(ro sdktrace.ReadOnlySpan) sdktrace.ReadOnlySpan {
 	st.Status.Description = s.eng.String(st.Status.Description)
 	st.Resource = s.resource(st.Resource)
 	st.InstrumentationScope = s.scope(st.InstrumentationScope)
-	st.InstrumentationLibrary = st.InstrumentationScope
 	return st.Snapshot()
 }
 
@@ -224,9 +223,9 @@ func (s *scrubber) attr(kv attribute.KeyValue) (attribute.KeyValue, bool) {
 	case strings.HasPrefix(k, "enduser."):
 		return redacted(kv.Key), true
 	case k == "url.query":
-		return kv.Key.String(s.query(kv.Value.Emit())), true
+		return kv.Key.String(s.query(kv.Value.String())), true
 	case k == "url.full" || k == "http.url" || k == "url.original" || k == "http.target":
-		return kv.Key.String(s.url(kv.Value.Emit())), true
+		return kv.Key.String(s.url(kv.Value.String())), true
 	case k == "db.statement" || k == "db.query.text" || strings.HasPrefix(k, "db.query.parameter."):
 		return redacted(kv.Key), true
 	case strings.HasPrefix(k, "http.request.header.") || strings.HasPrefix(k, "http.response.header."):
