@@ -32,7 +32,8 @@ type MiddlewareOptions struct {
 // each completed request (claim L2): message "request", the method, route
 // pattern ([github.com/discreet-dev/discreet.UnmatchedRoute] when no pattern matched), status, duration (in
 // nanoseconds, as slog writes durations), response bytes, the request ID,
-// the user ID when someone is signed in, and the client IP when
+// the user ID when someone is signed in, "trace_id" and "span_id" when the
+// request has a server span (package tracing), and the client IP when
 // [MiddlewareOptions.ClientIP] is set. Records of 5xx responses are logged
 // at error level, others at info.
 //

@@ -1133,14 +1133,16 @@ func TestNoOutboundConnectionsByDefault(t *testing.T) {
 		sentry := newCaptureServer(t, "sentry", reply(`{}`))
 		posthog := newCaptureServer(t, "posthog", reply(`{"status":1}`))
 		tele := newCaptureServer(t, "telemetry", reply(`{"latest":"`+version+`"}`))
+		otlp := newCaptureServer(t, "otlp", reply(``))
 		app := startE2E(t, map[string]string{
-			"SENTRY_DSN":               "http://k@" + sentry.hostPort() + "/1",
-			"POSTHOG_HOST":             posthog.URL,
-			"POSTHOG_API_KEY":          "phc_k",
-			"POSTHOG_PERSONAL_API_KEY": "phx_k",
-			"POSTHOG_PROJECT_ID":       "1",
-			"ENABLE_TELEMETRY":         "true",
-			"TELE_URL":                 tele.URL,
+			"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": otlp.URL + "/v1/traces",
+			"SENTRY_DSN":                         "http://k@" + sentry.hostPort() + "/1",
+			"POSTHOG_HOST":                       posthog.URL,
+			"POSTHOG_API_KEY":                    "phc_k",
+			"POSTHOG_PERSONAL_API_KEY":           "phx_k",
+			"POSTHOG_PROJECT_ID":                 "1",
+			"ENABLE_TELEMETRY":                   "true",
+			"TELE_URL":                           tele.URL,
 		})
 		ta := &testApp{t: t, srv: &httptest.Server{URL: "http://" + app.addr}}
 		c, _ := ta.register("dial.check@example.org", "dial-check-password", "D")
@@ -1149,7 +1151,7 @@ func TestNoOutboundConnectionsByDefault(t *testing.T) {
 		c.must(http.StatusNoContent, "DELETE", "/api/v1/me", map[string]string{"password": "dial-check-password"}, nil)
 		waitFor(t, 10*time.Second, "the install telemetry ping", func() bool { return len(tele.requests()) > 0 })
 		app.stop()
-		checkConnections(t, app, sentry, posthog, tele)
+		checkConnections(t, app, sentry, posthog, tele, otlp)
 	})
 }
 
