@@ -20,7 +20,7 @@ import (
 // The claim IDs of the privacy contract. PRIVACY.md must state each one.
 var contractIDs = func() []string {
 	var ids []string
-	for prefix, n := range map[string]int{"C": 6, "L": 8, "M": 3, "S": 3, "A": 5, "T": 6, "R": 3} {
+	for prefix, n := range map[string]int{"C": 6, "L": 8, "M": 3, "S": 3, "A": 5, "T": 6, "R": 3, "D": 5} {
 		for i := 1; i <= n; i++ {
 			ids = append(ids, prefix+string(rune('0'+i)))
 		}
@@ -30,8 +30,8 @@ var contractIDs = func() []string {
 }()
 
 var (
-	policyID = regexp.MustCompile(`(?m)^- \*\*([CLMSATR][0-9]+)\*\*`)
-	claimTag = regexp.MustCompile(`claim:\s*([CLMSATR][0-9]+(?:\s*,\s*[CLMSATR][0-9]+)*)`)
+	policyID = regexp.MustCompile(`(?m)^- \*\*([CLMSATRD][0-9]+)\*\*`)
+	claimTag = regexp.MustCompile(`claim:\s*([CLMSATRD][0-9]+(?:\s*,\s*[CLMSATRD][0-9]+)*)`)
 )
 
 // TestClaims is the traceability check of the privacy contract: every promise

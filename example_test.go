@@ -18,7 +18,7 @@ import (
 func Example_privacyPolicy() {
 	ids := regexp.MustCompile(`(?m)^- \*\*([A-Z][0-9]+)\*\*`).FindAllStringSubmatch(discreet.PrivacyPolicy, -1)
 	fmt.Println(len(ids), "promises, from", ids[0][1], "to", ids[len(ids)-1][1])
-	// Output: 34 promises, from C1 to R3
+	// Output: 39 promises, from C1 to R3
 }
 
 // The pipeline puts the packages around a mux in one fixed order; here

@@ -9,6 +9,7 @@ import (
 	"github.com/discreet-dev/discreet/internal/reqctx"
 	"github.com/discreet-dev/discreet/logging"
 	"github.com/discreet-dev/discreet/metrics"
+	"github.com/discreet-dev/discreet/tracing"
 )
 
 // UnmatchedRoute is the route of a request that no ServeMux pattern
@@ -40,6 +41,12 @@ type Pipeline struct {
 	// nil still recovers panics and answers 500, as a disabled Tracker does.
 	Errors *errortrack.Tracker
 
+	// Tracing starts a server span per request, outermost, so that its
+	// trace and span IDs are on the request's log record and error reports
+	// ([tracing.Tracing.Middleware]). nil, or a disabled Tracing, traces
+	// nothing.
+	Tracing *tracing.Tracing
+
 	// Routes is the ServeMux whose patterns name the routes. When set, the
 	// route is looked up before the handler runs, so a request that a
 	// middleware between the pipeline and the ServeMux refuses (an
@@ -55,6 +62,8 @@ type Pipeline struct {
 //  1. the request record: a request ID (a well-formed X-Request-ID, or a
 //     new one, set on the response) and the record that every layer reads
 //     (route, user ID), with the one response recorder all layers share;
+//     then the server span ([Pipeline.Tracing]), whose IDs every layer
+//     inside records;
 //  2. panic recovery and error capture ([Pipeline.Errors]): a panic is
 //     reported and answered with a plain 500;
 //  3. the request record in the log ([Pipeline.Logger]): it sees the
@@ -84,7 +93,11 @@ func (p Pipeline) Handler(next http.Handler) http.Handler {
 		// A Tracker without a DSN is a disabled one: it cannot fail.
 		t, _ = errortrack.New(consent.Settings{}, errortrack.Options{Logger: l})
 	}
-	return t.Middleware(h)
+	h = t.Middleware(h)
+	if p.Tracing != nil {
+		h = p.Tracing.Middleware(h)
+	}
+	return h
 }
 
 // routed records the route: looked up in mux up front when mux is set, and

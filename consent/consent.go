@@ -25,6 +25,7 @@ const (
 	ErrorTracking
 	ProductAnalytics
 	InstallTelemetry
+	Traces
 )
 
 // String returns the service's name as used in the start-up record.
@@ -40,6 +41,8 @@ func (s Service) String() string {
 		return "product_analytics"
 	case InstallTelemetry:
 		return "install_telemetry"
+	case Traces:
+		return "traces"
 	}
 	return fmt.Sprintf("Service(%d)", int(s))
 }
@@ -61,6 +64,17 @@ type Settings struct {
 	TelemetrySalt    string // TELE_SALT
 	LogClientIP      bool   // LOG_CLIENT_IP
 	LogDir           string // LOG_DIR; FromLookup fills in DefaultLogDir
+
+	// TracesEndpoint is the OTLP/HTTP URL that traces are sent to:
+	// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as written, or else
+	// OTEL_EXPORTER_OTLP_ENDPOINT with "v1/traces" appended to its path,
+	// as the OpenTelemetry specification says. Empty: tracing off.
+	TracesEndpoint string
+	// TracesHeaders are the headers sent with every export
+	// (OTEL_EXPORTER_OTLP_HEADERS, overridden key by key by
+	// OTEL_EXPORTER_OTLP_TRACES_HEADERS), typically a collector's API
+	// key. They never appear in the start-up record or in an error.
+	TracesHeaders map[string]string
 
 	// PrivateHTTPHosts (PRIVATE_HTTP_HOSTS) are the host names that may be
 	// reached over plain http because they sit on the same private network
@@ -128,6 +142,8 @@ func FromLookup(lookup func(string) (string, bool)) (Settings, error) {
 	}
 	s.TelemetrySalt, _ = lookup("TELE_SALT") // a salt is used byte for byte, blanks included
 
+	s.readTraces(get, fail)
+
 	if s.LogClientIP, err = parseBool(get("LOG_CLIENT_IP")); err != nil {
 		fail("LOG_CLIENT_IP", "%v", err)
 	}
@@ -153,6 +169,8 @@ func (s Settings) Enabled(svc Service) bool {
 		return s.PostHogAPIKey != ""
 	case InstallTelemetry:
 		return s.TelemetryEnabled
+	case Traces:
+		return s.TracesEndpoint != ""
 	}
 	return false
 }
@@ -181,6 +199,7 @@ func (s Settings) Summary() []slog.Attr {
 		svc(ErrorTracking.String(), s.Enabled(ErrorTracking), s.SentryDSN),
 		svc(ProductAnalytics.String(), s.Enabled(ProductAnalytics), s.PostHogHost),
 		svc(InstallTelemetry.String(), s.Enabled(InstallTelemetry), s.TelemetryURL),
+		svc(Traces.String(), s.Enabled(Traces), s.TracesEndpoint),
 		slog.Bool("client_ip_in_logs", s.LogClientIP),
 	}
 	if len(s.PrivateHTTPHosts) > 0 {

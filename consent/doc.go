@@ -5,7 +5,7 @@
 //
 // Logs and metrics are needed to run a service, stay on the host, and are
 // always on: that is implied consent. Error tracking (Sentry), product
-// analytics (PostHog) and install telemetry leave the host, so each is off
+// analytics (PostHog), traces (OTLP) and install telemetry leave the host, so each is off
 // until the operator sets its variable: that is explicit consent. The
 // variables are read once at start-up by [FromEnv]:
 //
@@ -18,6 +18,12 @@
 //	LOG_CLIENT_IP     true: request logs may carry the client IP
 //	LOG_DIR           where app.jsonl lives (default "logs")
 //	PRIVATE_HTTP_HOSTS hosts on a private network allowed over plain http
+//	OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+//	                  the OTLP/HTTP collector; empty: traces off
+//	OTEL_EXPORTER_OTLP_HEADERS, OTEL_EXPORTER_OTLP_TRACES_HEADERS
+//	                  key=value,... sent with exports (never logged)
+//	OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL
+//	                  http/protobuf, the only one accepted
 //
 // A value that cannot be parsed is an error naming the variable and the
 // accepted forms; every bad variable is reported in one joined error, so an

@@ -133,7 +133,10 @@ func New(s consent.Settings, opts Options) (*Tracker, error) {
 		// Client reports only count dropped events; skipping them keeps the
 		// traffic to one request per event.
 		DisableClientReports: true,
-		BeforeSend: func(e *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+		BeforeSend: func(e *sentry.Event, h *sentry.EventHint) *sentry.Event {
+			if h != nil {
+				withTrace(e, h.Context)
+			}
 			return scrubEvent(t.red, e)
 		},
 		BeforeBreadcrumb: func(b *sentry.Breadcrumb, _ *sentry.BreadcrumbHint) *sentry.Breadcrumb {

@@ -215,6 +215,35 @@ func (t *Tracker) send(ctx context.Context, event *sentry.Event) string {
 	return string(*id)
 }
 
+// withTrace puts the IDs of the request's server span (package tracing)
+// into the event's trace context and tags, replacing the SDK's own
+// propagation IDs, so that the event, the request's log record and its
+// trace can be joined.
+func withTrace(e *sentry.Event, ctx context.Context) {
+	info := reqctx.From(ctx)
+	if info == nil {
+		return
+	}
+	tid, sid := info.Trace()
+	if tid == "" {
+		return
+	}
+	if e.Contexts == nil {
+		e.Contexts = map[string]sentry.Context{}
+	}
+	c := e.Contexts["trace"]
+	if c == nil {
+		c = sentry.Context{}
+	}
+	c["trace_id"], c["span_id"] = tid, sid
+	delete(c, "parent_span_id") // the SDK's, from another trace
+	e.Contexts["trace"] = c
+	if e.Tags == nil {
+		e.Tags = map[string]string{}
+	}
+	e.Tags["trace_id"] = tid
+}
+
 // requestOf builds the request part of an event from r, copying only the
 // allowed headers; BeforeSend then scrubs it like any other.
 func requestOf(r *http.Request) *sentry.Request {

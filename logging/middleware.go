@@ -32,7 +32,8 @@ type MiddlewareOptions struct {
 // each completed request (claim L2): message "request", the method, route
 // pattern ([github.com/discreet-dev/discreet.UnmatchedRoute] when no pattern matched), status, duration (in
 // nanoseconds, as slog writes durations), response bytes, the request ID,
-// the user ID when someone is signed in, and the client IP when
+// the user ID when someone is signed in, "trace_id" and "span_id" when the
+// request has a server span (package tracing), and the client IP when
 // [MiddlewareOptions.ClientIP] is set. Records of 5xx responses are logged
 // at error level, others at info.
 //
@@ -93,7 +94,7 @@ func Middleware(l *slog.Logger, opts *MiddlewareOptions) func(http.Handler) http
 					if route == "" {
 						route = reqctx.UnmatchedRoute
 					}
-					attrs := make([]slog.Attr, 0, 9)
+					attrs := make([]slog.Attr, 0, 11)
 					attrs = append(attrs,
 						slog.String("method", r.Method),
 						slog.String("route", route),
@@ -104,6 +105,9 @@ func Middleware(l *slog.Logger, opts *MiddlewareOptions) func(http.Handler) http
 					)
 					if uid := info.UserID(); uid > 0 {
 						attrs = append(attrs, slog.Int64(UserIDKey, uid))
+					}
+					if tid, sid := info.Trace(); tid != "" {
+						attrs = append(attrs, slog.String(TraceIDKey, tid), slog.String(SpanIDKey, sid))
 					}
 					if o.ClientIP {
 						if ip := clientIP(r, o.TrustProxy); ip != "" {

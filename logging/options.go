@@ -24,6 +24,11 @@ const (
 	// and only when both [Options.KeepIPs] and [MiddlewareOptions.ClientIP]
 	// are set (claim L6).
 	ClientIPKey = "client_ip"
+	// TraceIDKey and SpanIDKey hold the IDs of the request's server span
+	// when the request is traced (package tracing), so a request record
+	// joins its trace.
+	TraceIDKey = "trace_id"
+	SpanIDKey  = "span_id"
 	// ErrorKey holds the error written by [Err].
 	ErrorKey = "error"
 )

@@ -18,6 +18,11 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // This file holds the instruments of the end-to-end privacy tests: capture
@@ -386,5 +391,73 @@ func TestLeakSearchFindsEncodedValues(t *testing.T) {
 	clean := []sinkDoc{{"logs", "clean", `{"email":"[email]","user_id":7}` + base64.StdEncoding.EncodeToString([]byte("[email]"))}}
 	if got := findLeaks(clean, []leakSeed{{label: "probe", value: v}}); len(got) != 0 {
 		t.Fatalf("false alarm: %v", got)
+	}
+}
+
+// otlpDocs decodes what an OTLP/HTTP capture server received with the
+// OTLP protobuf definitions and returns every string in it (span names,
+// attribute keys and values, event names, status messages, resources),
+// one document per export, beside the raw bytes that docs already holds.
+func otlpDocs(t *testing.T, cs *captureServer) []sinkDoc {
+	t.Helper()
+	var out []sinkDoc
+	for i, c := range cs.requests() {
+		var req collectortrace.ExportTraceServiceRequest
+		if err := proto.Unmarshal(c.Body, &req); err != nil {
+			t.Errorf("%s: request %d is not an OTLP trace export: %v", cs.name, i, err)
+			continue
+		}
+		var b strings.Builder
+		protoStrings(req.ProtoReflect(), &b)
+		out = append(out, sinkDoc{cs.name, fmt.Sprintf("request %d decoded (OTLP strings)", i), b.String()})
+	}
+	return out
+}
+
+// otlpSpans returns the spans of every export cs received.
+func otlpSpans(t *testing.T, cs *captureServer) []*tracepb.Span {
+	t.Helper()
+	var spans []*tracepb.Span
+	for _, c := range cs.requests() {
+		var req collectortrace.ExportTraceServiceRequest
+		if err := proto.Unmarshal(c.Body, &req); err != nil {
+			t.Fatal(err)
+		}
+		for _, rs := range req.ResourceSpans {
+			for _, ss := range rs.ScopeSpans {
+				spans = append(spans, ss.Spans...)
+			}
+		}
+	}
+	return spans
+}
+
+// protoStrings writes every string field of m, at any depth, one a line.
+func protoStrings(m protoreflect.Message, b *strings.Builder) {
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.IsList():
+			l := v.List()
+			for i := 0; i < l.Len(); i++ {
+				protoValue(fd, l.Get(i), b)
+			}
+		case fd.IsMap():
+		default:
+			protoValue(fd, v, b)
+		}
+		return true
+	})
+}
+
+func protoValue(fd protoreflect.FieldDescriptor, v protoreflect.Value, b *strings.Builder) {
+	switch fd.Kind() {
+	case protoreflect.StringKind:
+		b.WriteString(v.String())
+		b.WriteByte('\n')
+	case protoreflect.BytesKind:
+		b.Write(v.Bytes())
+		b.WriteByte('\n')
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		protoStrings(v.Message(), b)
 	}
 }

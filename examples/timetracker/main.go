@@ -42,6 +42,7 @@ import (
 	"github.com/discreet-dev/discreet/logging"
 	"github.com/discreet-dev/discreet/metrics"
 	"github.com/discreet-dev/discreet/telemetry"
+	"github.com/discreet-dev/discreet/tracing"
 )
 
 // version is the application version, set at build time with
@@ -386,6 +387,7 @@ type deps struct {
 	errors    *errortrack.Tracker
 	analytics *analytics.Client
 	telemetry *telemetry.Reporter
+	tracing   *tracing.Tracing
 	auth      *auth.Auth
 	api       *api.API
 	web       *web.Server
@@ -461,6 +463,15 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 	}
 
 	out := outboundTransport(ro.onDial)
+	// Traces (D1-D5): exported through the app's transport, which then
+	// gives every other outbound call a client span.
+	if d.tracing, err = tracing.New(cfg.consent, tracing.Options{
+		ServiceName: "timetracker", ServiceVersion: version, Environment: cfg.appEnv,
+		Transport: out, Logger: d.log,
+	}); err != nil {
+		return d, err
+	}
+	out = d.tracing.Transport(out)
 	if d.errors, err = errortrack.New(cfg.consent, errortrack.Options{
 		Release:     version,
 		Environment: cfg.appEnv,
@@ -553,8 +564,8 @@ const activeTimersGauge = "timetracker.active_timers"
 // and the dashboard in deploy/ use.
 const droppedLinesCounter = "discreet.log.dropped_lines"
 
-// close flushes and closes everything, each within its bound: Sentry and
-// PostHog in parallel (at most 5 s), then metrics, the database and last
+// close flushes and closes everything, each within its bound: Sentry,
+// PostHog and the traces in parallel (at most 5 s), then metrics, the database and last
 // the log file.
 func (d *deps) close(ctx context.Context) {
 	if d == nil {
@@ -562,7 +573,7 @@ func (d *deps) close(ctx context.Context) {
 	}
 	flushCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	done := make(chan struct{}, 2)
+	done := make(chan struct{}, 3)
 	go func() {
 		if d.errors != nil {
 			if err := d.errors.Close(flushCtx); err != nil && d.log != nil {
@@ -579,6 +590,15 @@ func (d *deps) close(ctx context.Context) {
 		}
 		done <- struct{}{}
 	}()
+	go func() {
+		if d.tracing != nil {
+			if err := d.tracing.Close(flushCtx); err != nil && d.log != nil {
+				d.log.Warn("traces: shutdown", "error", err)
+			}
+		}
+		done <- struct{}{}
+	}()
+	<-done
 	<-done
 	<-done
 	if d.metrics != nil {

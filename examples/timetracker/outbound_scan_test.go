@@ -26,6 +26,7 @@ var defaultTransportAllowed = map[string]string{
 	"errortrack/errortrack.go":     "clone when Options.Transport is nil",
 	"analytics/analytics.go":       "clone when Options.Transport is nil",
 	"telemetry/reporter.go":        "clone when Options.Transport is nil",
+	"tracing/tracing.go":           "clone when Options.Transport or Transport's argument is nil",
 	"examples/timetracker/main.go": "the app's one outbound transport, with the onDial hook",
 }
 

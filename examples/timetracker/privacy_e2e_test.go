@@ -24,8 +24,11 @@ import (
 	"testing"
 	"time"
 
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+
 	"github.com/discreet-dev/discreet/analytics"
 	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/tracing"
 )
 
 // The end-to-end privacy tests run the real program (runWith, exactly as
@@ -550,6 +553,9 @@ func TestNoPersonalDataLeaves(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"latest":"` + version + `"}`))
 	})
+	otlp := newCaptureServer(t, "otlp", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-protobuf")
+	})
 
 	const (
 		dsnKey      = "e2eDsnPublicKeyAardwolf5a7c"
@@ -557,17 +563,20 @@ func TestNoPersonalDataLeaves(t *testing.T) {
 		personalKey = "phx_e2ePersonalKeyLemur77"
 		projectID   = "4242"
 		salt        = "e2e-salt-Tapir-0123456789abcdef"
+		otlpKey     = "e2eCollectorKeyPangolin31"
 	)
 	app := startE2E(t, map[string]string{
-		"SENTRY_DSN":               "http://" + dsnKey + "@" + sentry.hostPort() + "/42",
-		"POSTHOG_HOST":             posthog.URL,
-		"POSTHOG_API_KEY":          postHogKey,
-		"POSTHOG_PERSONAL_API_KEY": personalKey,
-		"POSTHOG_PROJECT_ID":       projectID,
-		"ENABLE_TELEMETRY":         "true",
-		"TELE_URL":                 tele.URL + "/v1/ping",
-		"TELE_SALT":                salt,
-		"APP_ENV":                  "e2e-leaktest",
+		"SENTRY_DSN":                  "http://" + dsnKey + "@" + sentry.hostPort() + "/42",
+		"POSTHOG_HOST":                posthog.URL,
+		"POSTHOG_API_KEY":             postHogKey,
+		"POSTHOG_PERSONAL_API_KEY":    personalKey,
+		"POSTHOG_PROJECT_ID":          projectID,
+		"ENABLE_TELEMETRY":            "true",
+		"TELE_URL":                    tele.URL + "/v1/ping",
+		"TELE_SALT":                   salt,
+		"APP_ENV":                     "e2e-leaktest",
+		"OTEL_EXPORTER_OTLP_ENDPOINT": otlp.URL,
+		"OTEL_EXPORTER_OTLP_HEADERS":  "x-collector-key=" + otlpKey,
 	})
 	s := playSession(t, app)
 	// Keys, DSN secrets and salts never reach the logs (C4) or another
@@ -576,6 +585,7 @@ func TestNoPersonalDataLeaves(t *testing.T) {
 	s.seed("PostHog project API key", postHogKey, "posthog")
 	s.seed("PostHog personal API key", personalKey, "posthog")
 	s.seed("TELE_SALT", salt)
+	s.seed("OTLP collector key", otlpKey, "otlp")
 
 	waitFor(t, 10*time.Second, "the install telemetry ping", func() bool { return len(tele.requests()) > 0 })
 	app.stop()
@@ -590,6 +600,8 @@ func TestNoPersonalDataLeaves(t *testing.T) {
 	docs = append(docs, sentry.docs()...)
 	docs = append(docs, posthog.docs()...)
 	docs = append(docs, tele.docs()...)
+	docs = append(docs, otlp.docs()...)
+	docs = append(docs, otlpDocs(t, otlp)...)
 	for _, d := range docs {
 		if d.sink == "sentry" || d.sink == "posthog" {
 			// Sentry envelopes and PostHog batches are JSON: decode every
@@ -603,14 +615,16 @@ func TestNoPersonalDataLeaves(t *testing.T) {
 	t.Run("logs", func(t *testing.T) {
 		checkLogs(t, s, logs, map[string]string{
 			"error_tracking": sentry.hostPort(), "product_analytics": posthog.hostPort(), "install_telemetry": tele.hostPort(),
+			"traces": otlp.hostPort(),
 		})
 	})
+	t.Run("traces", func(t *testing.T) { checkTraces(t, s, otlp, logs) })
 	t.Run("metrics", func(t *testing.T) { checkMetrics(t, s.metrics) })
 	t.Run("sentry", func(t *testing.T) { checkSentry(t, s, sentry.requests(), app.env["APP_ENV"]) })
 	t.Run("posthog", func(t *testing.T) { checkPostHog(t, s, posthog.requests(), projectID, personalKey) })
 	t.Run("telemetry", func(t *testing.T) { checkTelemetry(t, tele.requests(), salt) })
 	t.Run("every connection went through onDial", func(t *testing.T) {
-		checkConnections(t, app, sentry, posthog, tele)
+		checkConnections(t, app, sentry, posthog, tele, otlp)
 	})
 }
 
@@ -1119,14 +1133,16 @@ func TestNoOutboundConnectionsByDefault(t *testing.T) {
 		sentry := newCaptureServer(t, "sentry", reply(`{}`))
 		posthog := newCaptureServer(t, "posthog", reply(`{"status":1}`))
 		tele := newCaptureServer(t, "telemetry", reply(`{"latest":"`+version+`"}`))
+		otlp := newCaptureServer(t, "otlp", reply(``))
 		app := startE2E(t, map[string]string{
-			"SENTRY_DSN":               "http://k@" + sentry.hostPort() + "/1",
-			"POSTHOG_HOST":             posthog.URL,
-			"POSTHOG_API_KEY":          "phc_k",
-			"POSTHOG_PERSONAL_API_KEY": "phx_k",
-			"POSTHOG_PROJECT_ID":       "1",
-			"ENABLE_TELEMETRY":         "true",
-			"TELE_URL":                 tele.URL,
+			"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": otlp.URL + "/v1/traces",
+			"SENTRY_DSN":                         "http://k@" + sentry.hostPort() + "/1",
+			"POSTHOG_HOST":                       posthog.URL,
+			"POSTHOG_API_KEY":                    "phc_k",
+			"POSTHOG_PERSONAL_API_KEY":           "phx_k",
+			"POSTHOG_PROJECT_ID":                 "1",
+			"ENABLE_TELEMETRY":                   "true",
+			"TELE_URL":                           tele.URL,
 		})
 		ta := &testApp{t: t, srv: &httptest.Server{URL: "http://" + app.addr}}
 		c, _ := ta.register("dial.check@example.org", "dial-check-password", "D")
@@ -1135,6 +1151,75 @@ func TestNoOutboundConnectionsByDefault(t *testing.T) {
 		c.must(http.StatusNoContent, "DELETE", "/api/v1/me", map[string]string{"password": "dial-check-password"}, nil)
 		waitFor(t, 10*time.Second, "the install telemetry ping", func() bool { return len(tele.requests()) > 0 })
 		app.stop()
-		checkConnections(t, app, sentry, posthog, tele)
+		checkConnections(t, app, sentry, posthog, tele, otlp)
 	})
+}
+
+// checkTraces joins the traces with the logs: every scripted request's log
+// record names a trace and span that the collector received, a server span
+// named by method and route pattern, carrying the user's internal ID and
+// nothing that identifies them otherwise (the planted values are searched
+// for with the other sinks).
+func checkTraces(t *testing.T, s *session, otlp *captureServer, logs []sinkDoc) {
+	spans := map[string]*tracepb.Span{} // by span ID
+	for _, sp := range otlpSpans(t, otlp) {
+		spans[hex.EncodeToString(sp.SpanId)] = sp
+	}
+	if len(spans) == 0 {
+		t.Fatal("the collector received no spans")
+	}
+	records := map[string]map[string]any{} // request records by request ID
+	for _, d := range logs {
+		for _, line := range strings.Split(d.text, "\n") {
+			var m map[string]any
+			if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == "request" {
+				if id, _ := m["request_id"].(string); id != "" {
+					records[id] = m
+				}
+			}
+		}
+	}
+	checked := 0
+	for _, k := range s.known {
+		rec := records[k.requestID]
+		if rec == nil {
+			continue // checkLogs reports missing records
+		}
+		tid, _ := rec["trace_id"].(string)
+		sid, _ := rec["span_id"].(string)
+		sp := spans[sid]
+		if sp == nil || hex.EncodeToString(sp.TraceId) != tid {
+			t.Errorf("D2: %s %s: the log record's trace %q span %q is not among the exported spans", k.method, k.route, tid, sid)
+			continue
+		}
+		checked++
+		want := tracing.Method(k.method) + " " + tracing.RoutePath(k.route)
+		if sp.Name != want {
+			t.Errorf("D2: span name %q, want %q", sp.Name, want)
+		}
+		var uid int64
+		for _, kv := range sp.Attributes {
+			if kv.Key == "enduser.id" {
+				uid = kv.Value.GetIntValue()
+			}
+			if kv.Key == "client.address" {
+				t.Errorf("D4: a span carries client.address without LOG_CLIENT_IP")
+			}
+		}
+		if uid != k.userID {
+			t.Errorf("D2: %s: enduser.id %d, want %d", want, uid, k.userID)
+		}
+	}
+	if checked == 0 {
+		t.Error("no scripted request could be joined with its span")
+	}
+	client := 0
+	for _, sp := range spans {
+		if sp.Kind == tracepb.Span_SPAN_KIND_CLIENT {
+			client++
+		}
+	}
+	if client == 0 {
+		t.Error("D2: no client span for the calls to Sentry, PostHog or telemetry")
+	}
 }

@@ -145,7 +145,8 @@ func sweepSessions(ctx context.Context, d *deps) {
 // newHandler returns the routes wrapped in the middleware chain. From the
 // outside in:
 //
-//	pipeline     discreet.Pipeline: request ID and record; errortrack recovers
+//	pipeline     discreet.Pipeline: request ID and record; a server span per
+//	             request when traces are on (D2); errortrack recovers
 //	             panics, reports them, answers a plain 500 (S1); logging writes
 //	             one scrubbed record per request, panics with their stack
 //	             (L2-L6); metrics count requests by route and status (M1, M2);
@@ -208,6 +209,7 @@ func newHandler(d *deps, draining *atomic.Bool) http.Handler {
 		Log:     logging.MiddlewareOptions{ClientIP: d.cfg.consent.LogClientIP, TrustProxy: d.cfg.trustProxy},
 		Metrics: d.metrics,
 		Errors:  d.errors,
+		Tracing: d.tracing,
 		Routes:  mux,
 	}.Handler(h)
 }

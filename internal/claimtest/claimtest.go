@@ -59,7 +59,7 @@ type Test struct {
 	Func string // the function's name (Test…, Fuzz…, Example…)
 }
 
-var claimTag = regexp.MustCompile(`claim:\s*([CLMSATR][0-9]+(?:\s*,\s*[CLMSATR][0-9]+)*)`)
+var claimTag = regexp.MustCompile(`claim:\s*([CLMSATRD][0-9]+(?:\s*,\s*[CLMSATRD][0-9]+)*)`)
 
 // Tagged walks the test files under root and returns, per claim ID, the
 // functions that carry it: the function whose body or doc comment holds
@@ -203,7 +203,7 @@ func ReadResults(root string) ([]Result, error) {
 	return rs, nil
 }
 
-var idForm = regexp.MustCompile(`^[CLMSATR][0-9]+-[a-z0-9-]+$`)
+var idForm = regexp.MustCompile(`^[CLMSATRD][0-9]+-[a-z0-9-]+$`)
 
 // Check reports mistakes in a mutation list: duplicate or malformed IDs,
 // an ID that does not start with its claim, an empty or no-op change, a

@@ -47,8 +47,10 @@ type Info struct {
 
 	panicLogged atomic.Bool
 
-	mu    sync.Mutex
-	route string
+	mu      sync.Mutex
+	route   string
+	traceID string // set by tracing when the request has a span
+	spanID  string
 }
 
 // Stage names a piece of request handling that must run at most once per
@@ -60,6 +62,7 @@ const (
 	StageRecover Stage = 1 << iota // errortrack's panic recovery
 	StageLog                       // logging's request record
 	StageMetrics                   // metrics' request count and latency
+	StageTrace                     // tracing's server span
 )
 
 // Claim marks s as done for this request and reports whether it was still
@@ -129,6 +132,23 @@ func (i *Info) SetRoute(pattern string) {
 	}
 	i.mu.Lock()
 	i.route = pattern
+	i.mu.Unlock()
+}
+
+// Trace returns the IDs of the request's server span (lowercase hex), or
+// "" when the request is not traced.
+func (i *Info) Trace() (traceID, spanID string) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.traceID, i.spanID
+}
+
+// SetTrace records the IDs of the request's server span, so that the
+// request's log record and error reports carry them and the three can be
+// joined.
+func (i *Info) SetTrace(traceID, spanID string) {
+	i.mu.Lock()
+	i.traceID, i.spanID = traceID, spanID
 	i.mu.Unlock()
 }
 

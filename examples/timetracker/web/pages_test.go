@@ -161,7 +161,7 @@ func TestPublicPages(t *testing.T) {
 func TestPrivacyPageShowsThePolicy(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	p := e.browser().get("/privacy")
-	ids := regexp.MustCompile(`\*\*([CLMSATR][0-9])\*\*`).FindAllStringSubmatch(discreet.PrivacyPolicy, -1)
+	ids := regexp.MustCompile(`\*\*([CLMSATRD][0-9])\*\*`).FindAllStringSubmatch(discreet.PrivacyPolicy, -1)
 	if len(ids) < 30 {
 		t.Fatalf("only %d promise IDs found in PRIVACY.md", len(ids))
 	}
