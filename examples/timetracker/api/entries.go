@@ -4,21 +4,10 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/discreet-dev/discreet/analytics"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
-
-// maxNotes bounds an entry's notes, in characters.
-const maxNotes = 10_000
-
-func checkNotes(s string) error {
-	if utf8.RuneCountInString(s) > maxNotes {
-		return domain.FieldError("notes", "Notes are longer than %d characters.", maxNotes)
-	}
-	return nil
-}
 
 // timerResponse is the state of the caller's timer.
 type timerResponse struct {
@@ -63,16 +52,11 @@ func (a *API) startTimer(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	p, err := a.checkProject(r, in.ProjectID)
+	p, err := domain.CheckEntryRefs(r.Context(), a.store, user(r).ID, in.ProjectID, in.TaskID)
 	if err != nil {
 		return err
 	}
-	if in.TaskID != nil {
-		if err := a.checkTask(r, *in.TaskID, p.ID); err != nil {
-			return err
-		}
-	}
-	if err := checkNotes(in.Notes); err != nil {
+	if err := domain.CheckNotes(in.Notes); err != nil {
 		return err
 	}
 	// A forgotten timer past the limit does not block a new one.
@@ -181,14 +165,9 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	p, err := a.checkProject(r, in.ProjectID)
+	p, err := domain.CheckEntryRefs(r.Context(), a.store, user(r).ID, in.ProjectID, in.TaskID)
 	if err != nil {
 		return err
-	}
-	if in.TaskID != nil {
-		if err := a.checkTask(r, *in.TaskID, p.ID); err != nil {
-			return err
-		}
 	}
 	if in.Start == nil {
 		return domain.FieldError("start", "Start is required (RFC 3339).")
@@ -199,7 +178,7 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 	if !in.End.After(in.Start.Time) {
 		return domain.FieldError("end", "End must be after start.")
 	}
-	if err := checkNotes(in.Notes); err != nil {
+	if err := domain.CheckNotes(in.Notes); err != nil {
 		return err
 	}
 	end := in.End.UTC()
@@ -262,9 +241,6 @@ func (a *API) patchEntry(w http.ResponseWriter, r *http.Request) error {
 		return internal(err, "find entry")
 	}
 	if in.ProjectID != nil {
-		if _, err := a.checkProject(r, *in.ProjectID); err != nil {
-			return err
-		}
 		if *in.ProjectID != e.ProjectID && !in.TaskID.Set {
 			e.TaskID = nil // the old task belongs to the old project
 		}
@@ -273,8 +249,8 @@ func (a *API) patchEntry(w http.ResponseWriter, r *http.Request) error {
 	if in.TaskID.Set {
 		e.TaskID = in.TaskID.Value
 	}
-	if e.TaskID != nil && (in.TaskID.Set || in.ProjectID != nil) {
-		if err := a.checkTask(r, *e.TaskID, e.ProjectID); err != nil {
+	if in.ProjectID != nil || (in.TaskID.Set && e.TaskID != nil) {
+		if _, err := domain.CheckEntryRefs(r.Context(), a.store, user(r).ID, e.ProjectID, e.TaskID); err != nil {
 			return err
 		}
 	}
@@ -292,7 +268,7 @@ func (a *API) patchEntry(w http.ResponseWriter, r *http.Request) error {
 		return domain.FieldError("end", "End must be after start.")
 	}
 	if in.Notes != nil {
-		if err := checkNotes(*in.Notes); err != nil {
+		if err := domain.CheckNotes(*in.Notes); err != nil {
 			return err
 		}
 		e.Notes = *in.Notes

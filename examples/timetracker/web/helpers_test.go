@@ -56,6 +56,9 @@ type envOptions struct {
 	now       func() time.Time
 	csp       bool // send the server's Content-Security-Policy
 	logCopy   bool // LOG_STDERR=true
+	// store, when set, wraps the database the pages use (not the one
+	// sessions are read from), to inject faults.
+	store func(web.Store) web.Store
 }
 
 // contentSecurityPolicy is the policy server.go sends; the browser test
@@ -126,8 +129,12 @@ func newEnv(t *testing.T, o envOptions) *env {
 		}
 		o.telemetry = rep
 	}
+	var pages web.Store = db
+	if o.store != nil {
+		pages = o.store(db)
+	}
 	ws, err = web.New(web.Config{
-		Store:            db,
+		Store:            pages,
 		Auth:             a,
 		Analytics:        ac,
 		Logger:           log,
