@@ -189,4 +189,6 @@ type failingTasks struct {
 	err error
 }
 
-func (f failingTasks) FindTask(context.Context, int64, int64) (*domain.Task, error) { return nil, f.err }
+func (f failingTasks) FindTask(context.Context, int64, int64) (*domain.Task, error) {
+	return nil, f.err
+}
