@@ -524,17 +524,16 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		return d, err
 	}
 	if d.web, err = web.New(web.Config{
-		Store:         d.db,
-		Auth:          d.auth,
-		Analytics:     d.analytics,
-		Logger:        d.log,
-		Consent:       cfg.consent,
-		Telemetry:     d.telemetry,
-		Version:       version,
-		Errors:        d.errors,
-		EraseLogs:     eraseLogs,
-		SecureCookies: cfg.secureCookie,
-		MetricsOpen:   cfg.metricsOpen(),
+		Store:       d.db,
+		Auth:        d.auth,
+		Analytics:   d.analytics,
+		Logger:      d.log,
+		Consent:     cfg.consent,
+		Telemetry:   d.telemetry,
+		Version:     version,
+		Errors:      d.errors,
+		EraseLogs:   eraseLogs,
+		MetricsOpen: cfg.metricsOpen(),
 		// LOG_STDERR=true copies every line where erasure cannot reach.
 		LogCopyElsewhere: cfg.logStderr,
 		Classify:         d.health.classify,

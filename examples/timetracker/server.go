@@ -202,7 +202,7 @@ func newHandler(d *deps, draining *atomic.Bool) http.Handler {
 		mm.Handle("GET /metrics", d.metrics.Handler(metrics.HandlerOptions{Token: d.cfg.metricsToken}))
 		h = beside("/metrics", mm, h)
 	}
-	h = securityHeaders(d.cfg, h)
+	h = securityHeaders(d.auth.Secure, h)
 	return discreet.Pipeline{
 		Logger:  d.log,
 		Log:     logging.MiddlewareOptions{ClientIP: d.cfg.consent.LogClientIP, TrustProxy: d.cfg.trustProxy},
@@ -267,7 +267,10 @@ func limitBody(next http.Handler) http.Handler {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-func securityHeaders(cfg config, next http.Handler) http.Handler {
+// securityHeaders sets the headers every answer carries, and HSTS when
+// secure (the app's one HTTPS decision, auth.Auth.Secure) says the request
+// came over HTTPS.
+func securityHeaders(secure func(*http.Request) bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
@@ -275,7 +278,7 @@ func securityHeaders(cfg config, next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if r.TLS != nil || cfg.secureCookie || (cfg.trustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")) {
+		if secure(r) {
 			h.Set("Strict-Transport-Security", "max-age=63072000")
 		}
 		next.ServeHTTP(w, r)

@@ -87,6 +87,6 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *flashMessage
 	return nil
 }
 
-func (s *Server) secure(r *http.Request) bool {
-	return s.cfg.SecureCookies || r.TLS != nil
-}
+// secure is the app's one decision whether r came over HTTPS (see
+// [auth.Auth.Secure]).
+func (s *Server) secure(r *http.Request) bool { return s.cfg.Auth.Secure(r) }

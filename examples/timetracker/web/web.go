@@ -92,9 +92,6 @@ type Config struct {
 	// MetricsOpen says that /metrics answers anyone on a non-loopback
 	// address (no METRICS_TOKEN, no METRICS_ADDR): the admin page warns.
 	MetricsOpen bool
-	// SecureCookies marks the flash cookie Secure even on plain-HTTP
-	// requests (behind a TLS proxy), like the session cookie.
-	SecureCookies bool
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
