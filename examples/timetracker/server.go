@@ -17,6 +17,7 @@ import (
 	"github.com/discreet-dev/discreet"
 	"github.com/discreet-dev/discreet/analytics"
 	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/logging"
@@ -226,22 +227,17 @@ func beside(path string, special, next http.Handler) http.Handler {
 }
 
 // authError answers a request the auth layer (or the cross-origin check)
-// refused: in the API's JSON shape under /api/, as plain text elsewhere.
+// refused, in the request's kind: the API's JSON under /api/, a page
+// elsewhere (app.Errors).
 func (d *deps) authError(w http.ResponseWriter, r *http.Request, err error) {
-	if strings.HasPrefix(r.URL.Path, api.Prefix+"/") && d.api != nil {
-		d.api.Error(w, r, err)
-		return
+	var e app.Errors
+	if d.api != nil {
+		e.JSON = d.api.Error
 	}
 	if d.web != nil {
-		d.web.Error(w, r, err)
-		return
+		e.HTML = d.web.Error
 	}
-	status := api.Status(err)
-	if status >= 500 {
-		d.log.ErrorContext(r.Context(), "request failed", logging.Err(err))
-		d.errors.Capture(r.Context(), err)
-	}
-	http.Error(w, domain.ErrorMessage(err), status)
+	e.Error(w, r, err)
 }
 
 func writeStatus(w http.ResponseWriter, code int, status string) {

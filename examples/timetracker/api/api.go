@@ -15,13 +15,15 @@ import (
 
 	"github.com/discreet-dev/discreet/analytics"
 	"github.com/discreet-dev/discreet/errortrack"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/logging"
 )
 
-// Prefix is where the API lives.
-const Prefix = "/api/v1"
+// Prefix is where the API lives (app.APIPrefix, which tells API requests
+// from pages).
+const Prefix = app.APIPrefix
 
 // MaxBodyBytes is the largest request body the API reads; a larger one is
 // answered with 413.
@@ -255,57 +257,6 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-// statusOf is the one mapping from domain error codes to HTTP statuses.
-var statusOf = map[string]int{
-	domain.EINVALID:      http.StatusBadRequest,
-	domain.EUNAUTHORIZED: http.StatusUnauthorized,
-	domain.EFORBIDDEN:    http.StatusForbidden,
-	domain.ENOTFOUND:     http.StatusNotFound,
-	domain.ECONFLICT:     http.StatusConflict,
-	domain.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	domain.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
-	domain.ETOOMANY:      http.StatusTooManyRequests,
-	domain.EINTERNAL:     http.StatusInternalServerError,
-	domain.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	domain.ECANCELED:     StatusClientClosedRequest,
-}
-
-// StatusClientClosedRequest is the status recorded (in the request log and
-// the metrics) for a request whose client hung up before the answer:
-// nginx's convention, 499. The client never sees it; it keeps a hang-up
-// from counting as a server failure.
-const StatusClientClosedRequest = 499
-
-// RetryAfter is the Retry-After, in seconds, of a 503 answer.
-const RetryAfter = 5
-
-// Classify returns err as it is to be answered: a failure caused by the
-// request's context being cancelled (the client hung up) becomes
-// ECANCELED; otherwise classify, when not nil, may recognise it (an
-// unreachable database: EUNAVAILABLE). Errors that already carry a domain
-// code other than EINTERNAL are left alone. The API and the pages both use
-// it, so both answer the same error the same way.
-func Classify(r *http.Request, err error, classify func(ctx context.Context, err error) error) error {
-	if err == nil || domain.ErrorCode(err) != domain.EINTERNAL {
-		return err
-	}
-	if errors.Is(r.Context().Err(), context.Canceled) && errors.Is(err, context.Canceled) {
-		return fmt.Errorf("%w: %w", domain.Errorf(domain.ECANCELED, "The request was cancelled by the client."), err)
-	}
-	if classify != nil {
-		return classify(r.Context(), err)
-	}
-	return err
-}
-
-// Status returns the HTTP status for err's domain code.
-func Status(err error) int {
-	if s, ok := statusOf[domain.ErrorCode(err)]; ok {
-		return s
-	}
-	return http.StatusInternalServerError
-}
-
 // Error answers err in the API's JSON shape with the status of its code.
 // An internal error is logged and reported to error tracking, and the
 // caller sees a generic message only.
@@ -316,10 +267,10 @@ func Status(err error) int {
 // with Retry-After and the error shape, not logged here either (see
 // Options.Classify).
 func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
-	err = Classify(r, err, a.classify)
-	status := Status(err)
+	err = app.Classify(r, err, a.classify)
+	status := app.Status(err)
 	if status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
+		w.Header().Set("Retry-After", strconv.Itoa(app.RetryAfter))
 	}
 	if status >= 500 && status != http.StatusServiceUnavailable {
 		a.log.LogAttrs(r.Context(), slog.LevelError, "request failed", logging.Err(err))

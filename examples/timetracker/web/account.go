@@ -6,6 +6,7 @@ import (
 
 	"github.com/discreet-dev/discreet/analytics"
 	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/logging"
@@ -96,7 +97,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 		} else if !f.Fail(err, "") {
 			return internalf(err, "register")
 		}
-		s.render(w, r, statusFor(err), "signup", &page{Title: "Create your account", Form: f})
+		s.render(w, r, app.FormStatus(err), "signup", &page{Title: "Create your account", Form: f})
 		return nil
 	}
 	logging.SetUserID(r.Context(), u.ID)
@@ -115,14 +116,4 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 		return internalf(err, "end session")
 	}
 	return s.redirect(w, r, "/signin", "signed-out")
-}
-
-// statusFor is the status of a page shown again because of err: 422 for
-// input the user can fix, the code's own status otherwise.
-func statusFor(err error) int {
-	switch domain.ErrorCode(err) {
-	case domain.EINVALID, domain.ECONFLICT:
-		return http.StatusUnprocessableEntity
-	}
-	return api.Status(err)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/discreet-dev/discreet/analytics"
 	"github.com/discreet-dev/discreet/consent"
 	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
@@ -84,7 +85,7 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	} else if !f.Fail(err, "") {
 		return internalf(err, "update profile")
 	}
-	return s.showProfile(w, r, statusFor(err), f)
+	return s.showProfile(w, r, app.FormStatus(err), f)
 }
 
 type tokensData struct {
@@ -213,7 +214,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 		if !f.Fail(err, "password") {
 			return internalf(err, "confirm password")
 		}
-		s.render(w, r, statusFor(err), "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f, Data: deleteData{LogCopy: s.cfg.LogCopyElsewhere}})
+		s.render(w, r, app.FormStatus(err), "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f, Data: deleteData{LogCopy: s.cfg.LogCopyElsewhere}})
 		return nil
 	}
 	if err := api.EraseAccount(r.Context(), api.AccountEraser{

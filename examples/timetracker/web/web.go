@@ -18,6 +18,7 @@ import (
 	"github.com/discreet-dev/discreet/analytics"
 	"github.com/discreet-dev/discreet/consent"
 	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/logging"
@@ -262,16 +263,16 @@ func (s *Server) handler(h func(http.ResponseWriter, *http.Request) error, acces
 // logged or reported, and an unreachable database is a 503 page with
 // Retry-After.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
-	err = api.Classify(r, err, s.cfg.Classify)
-	status := api.Status(err)
+	err = app.Classify(r, err, s.cfg.Classify)
+	status := app.Status(err)
 	msg := domain.ErrorMessage(err)
 	switch status {
-	case api.StatusClientClosedRequest:
+	case app.StatusClientClosedRequest:
 		// Nobody is reading: record the status, skip the page.
 		w.WriteHeader(status)
 		return
 	case http.StatusServiceUnavailable:
-		w.Header().Set("Retry-After", strconv.Itoa(api.RetryAfter))
+		w.Header().Set("Retry-After", strconv.Itoa(app.RetryAfter))
 		s.render(w, r, status, "error", &page{Title: "Briefly unavailable", Data: errorData{Status: status,
 			Message: "The server cannot reach its database right now. Nothing was changed by this request; please try again in a few seconds."}})
 		return
