@@ -35,6 +35,7 @@ import (
 	"github.com/discreet-dev/discreet/consent"
 	"github.com/discreet-dev/discreet/errortrack"
 	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/examples/timetracker/store"
@@ -470,7 +471,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		return d, err
 	}
 	if d.analytics, err = analytics.New(cfg.consent, analytics.Options{
-		Schema: api.Schema,
+		Schema: app.Schema,
 		Preferences: consent.PreferencesFunc(func(ctx context.Context, userID int64) (bool, error) {
 			u, err := d.db.FindUserByID(ctx, userID)
 			if err != nil {

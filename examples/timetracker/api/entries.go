@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
@@ -17,11 +18,6 @@ type timerResponse struct {
 	Notice string `json:"notice,omitempty"`
 }
 
-// TimerCappedNotice is what users are told, by the API and the pages,
-// when a running timer outlived the longest entry allowed: it was stopped
-// at that length and kept as an entry.
-const TimerCappedNotice = "The timer ran longer than the longest entry allowed and was stopped at that length. Check the entry's end."
-
 // GET /timer. A timer that has outlived the entry limit is stopped at it,
 // and the answer says so.
 func (a *API) getTimer(w http.ResponseWriter, r *http.Request) error {
@@ -30,7 +26,7 @@ func (a *API) getTimer(w http.ResponseWriter, r *http.Request) error {
 		return internal(err, "stop overlong timer")
 	}
 	if stopped != nil {
-		writeJSON(w, http.StatusOK, timerResponse{Running: false, Entry: stopped, Notice: TimerCappedNotice})
+		writeJSON(w, http.StatusOK, timerResponse{Running: false, Entry: stopped, Notice: app.TimerCappedNotice})
 		return nil
 	}
 	e, err := a.store.RunningTimer(r.Context(), user(r).ID)
@@ -78,12 +74,12 @@ func (a *API) startTimer(w http.ResponseWriter, r *http.Request) error {
 	if err := a.store.StartTimer(r.Context(), e); err != nil {
 		return internal(err, "start timer")
 	}
-	a.capture(r, EventTimerStarted, analytics.Properties{
+	a.capture(r, app.EventTimerStarted, analytics.Properties{
 		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable, "source": "api",
 	})
 	res := timerResponse{Running: true, Entry: e}
 	if stopped != nil {
-		res.Notice = TimerCappedNotice
+		res.Notice = app.TimerCappedNotice
 	}
 	writeJSON(w, http.StatusCreated, res)
 	return nil
@@ -112,10 +108,10 @@ func (a *API) stopTimer(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return internal(err, "stop timer")
 	}
-	a.capture(r, EventTimerStopped, analytics.Properties{"duration": e.Duration(a.now()), "source": "api"})
+	a.capture(r, app.EventTimerStopped, analytics.Properties{"duration": e.Duration(a.now()), "source": "api"})
 	res := timerResponse{Running: false, Entry: e}
 	if e.End != nil && e.End.Before(end.Truncate(time.Microsecond)) {
-		res.Notice = TimerCappedNotice
+		res.Notice = app.TimerCappedNotice
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
@@ -197,7 +193,7 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 	if err := a.store.CreateEntry(r.Context(), e); err != nil {
 		return internal(err, "create entry")
 	}
-	a.capture(r, EventEntryCreated, analytics.Properties{
+	a.capture(r, app.EventEntryCreated, analytics.Properties{
 		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
 		"duration": e.Duration(a.now()), "source": "api",
 	})

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
@@ -29,7 +30,7 @@ func (a *API) createClient(w http.ResponseWriter, r *http.Request) error {
 	if err := a.store.CreateClient(r.Context(), c); err != nil {
 		return internal(err, "create client")
 	}
-	a.capture(r, EventClientCreated, analytics.Properties{"source": "api"})
+	a.capture(r, app.EventClientCreated, analytics.Properties{"source": "api"})
 	writeJSON(w, http.StatusCreated, c)
 	return nil
 }
@@ -118,7 +119,7 @@ func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
 	if err := a.store.CreateProject(r.Context(), p); err != nil {
 		return internal(err, "create project")
 	}
-	a.capture(r, EventProjectCreated, analytics.Properties{"billable": p.Billable, "has_client": p.ClientID != nil, "source": "api"})
+	a.capture(r, app.EventProjectCreated, analytics.Properties{"billable": p.Billable, "has_client": p.ClientID != nil, "source": "api"})
 	writeJSON(w, http.StatusCreated, p)
 	return nil
 }

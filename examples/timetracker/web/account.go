@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/discreet-dev/discreet/analytics"
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
 	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
@@ -102,7 +101,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 	}
 	logging.SetUserID(r.Context(), u.ID)
 	if s.cfg.Analytics != nil {
-		s.cfg.Analytics.Capture(r.Context(), u.ID, api.EventSignedUp, analytics.Properties{"first_user": u.Role == domain.RoleAdmin})
+		s.cfg.Analytics.Capture(r.Context(), u.ID, app.EventSignedUp, analytics.Properties{"first_user": u.Role == domain.RoleAdmin})
 	}
 	if _, err := s.auth.StartSession(r.Context(), w, r, u); err != nil {
 		return internalf(err, "start session")

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/discreet-dev/discreet/analytics"
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
@@ -302,7 +302,7 @@ func (s *Server) startTimer(w http.ResponseWriter, r *http.Request) error {
 				return internalf(err, "start timer")
 			}
 		default:
-			s.capture(r, api.EventTimerStarted, analytics.Properties{
+			s.capture(r, app.EventTimerStarted, analytics.Properties{
 				"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
 			})
 			return s.redirect(w, r, "/", "timer-started")
@@ -326,7 +326,7 @@ func (s *Server) stopTimer(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return internalf(err, "stop timer")
 	}
-	s.capture(r, api.EventTimerStopped, analytics.Properties{"duration": e.Duration(s.now())})
+	s.capture(r, app.EventTimerStopped, analytics.Properties{"duration": e.Duration(s.now())})
 	if e.End != nil && e.End.Before(end.Truncate(time.Microsecond)) {
 		return s.redirect(w, r, "/", "timer-capped")
 	}
@@ -543,7 +543,7 @@ func (s *Server) createEntry(w http.ResponseWriter, r *http.Request) error {
 				return internalf(err, "create entry")
 			}
 		} else {
-			s.capture(r, api.EventEntryCreated, analytics.Properties{
+			s.capture(r, app.EventEntryCreated, analytics.Properties{
 				"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
 				"duration": e.Duration(s.now()),
 			})

@@ -19,7 +19,7 @@ import (
 
 	"github.com/discreet-dev/discreet/analytics"
 	"github.com/discreet-dev/discreet/consent"
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/store"
 	"github.com/discreet-dev/discreet/examples/timetracker/web"
@@ -88,7 +88,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 		settings.PostHogAPIKey = "phc_test"
 		settings.PostHogHost = e.posthog.srv.URL
 		ac, err = analytics.New(settings, analytics.Options{
-			Schema: api.Schema,
+			Schema: app.Schema,
 			Preferences: consent.PreferencesFunc(func(ctx context.Context, id int64) (bool, error) {
 				u, err := db.FindUserByID(ctx, id)
 				if err != nil {

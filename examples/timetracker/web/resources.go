@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/discreet-dev/discreet/analytics"
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
@@ -68,7 +68,7 @@ func (s *Server) createClient(w http.ResponseWriter, r *http.Request) error {
 	if !f.HasErrors() {
 		err := s.store.CreateClient(r.Context(), c)
 		if err == nil {
-			s.capture(r, api.EventClientCreated, nil)
+			s.capture(r, app.EventClientCreated, nil)
 			return s.redirect(w, r, "/clients", "client-created")
 		}
 		if !f.Fail(err, "name") {
@@ -204,7 +204,7 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 	if !f.HasErrors() {
 		err := s.store.CreateProject(r.Context(), p)
 		if err == nil {
-			s.capture(r, api.EventProjectCreated, analytics.Properties{"billable": p.Billable, "has_client": p.ClientID != nil})
+			s.capture(r, app.EventProjectCreated, analytics.Properties{"billable": p.Billable, "has_client": p.ClientID != nil})
 			return s.redirect(w, r, "/projects/"+strconv.FormatInt(p.ID, 10), "project-created")
 		}
 		if !f.Fail(err, "name") {
