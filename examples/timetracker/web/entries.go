@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -387,7 +388,11 @@ type entriesData struct {
 type entriesFilter struct {
 	From, To            string // as typed, 2006-01-02
 	ProjectID, ClientID int64
-	Query               string // the filter as a query string, for links
+	// Query is the filter as an encoded query string. It is typed as a
+	// URL so that html/template normalizes rather than re-escapes it after
+	// the "?" of an href or action (re-escaping turned "&" into "%26" and
+	// lost the filter when an entry was added).
+	Query template.URL
 }
 
 // entriesLimit bounds one page of the entries list.
@@ -435,7 +440,7 @@ func (s *Server) showEntries(w http.ResponseWriter, r *http.Request, status int,
 	if ef.ClientID > 0 {
 		fq.Set("client_id", strconv.FormatInt(ef.ClientID, 10))
 	}
-	d.Filter.Query = fq.Encode()
+	d.Filter.Query = template.URL(fq.Encode()) // Encode escapes every value
 
 	cat, err := s.catalog(ctx, uid)
 	if err != nil {
