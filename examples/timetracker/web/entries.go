@@ -199,11 +199,14 @@ type dashboardData struct {
 	Catalog    *catalog
 	Running    *entryRow
 	Today      []entryRow
-	TodayTotal time.Duration
-	Week       []weekDay
-	WeekTotal  time.Duration
-	WeekStart  time.Time
-	Now        time.Time
+	TodayTotal time.Duration // the running timer included
+	// RunningToday is whether a timer started today runs: today's total
+	// then includes it.
+	RunningToday bool
+	Week         []weekDay
+	WeekTotal    time.Duration
+	WeekStart    time.Time
+	Now          time.Time
 }
 
 // GET /
@@ -238,6 +241,9 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 		rows := cat.rows([]domain.Entry{*run}, now, s.loc)
 		d.Running = &rows[0]
 	}
+	// The running timer counts in today's total and in the week, up to
+	// now, on the day it started (as every entry counts on its start day);
+	// the Today list shows it in the timer card rather than twice.
 	var finished []domain.Entry
 	for _, e := range es {
 		if !e.Running() {
@@ -245,25 +251,32 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	rows := cat.rows(finished, now, s.loc)
+	counted := rows
+	if d.Running != nil {
+		counted = append(counted[:len(counted):len(counted)], *d.Running)
+	}
 	today := startOfDay(now, s.loc)
 	for _, row := range rows {
 		if row.DayStart.Equal(today) {
 			d.Today = append(d.Today, row)
 		}
 	}
-	d.TodayTotal, _ = total(d.Today)
 	for i := range 7 {
 		day := weekStart.AddDate(0, 0, i)
 		wd := weekDay{Day: day, IsToday: day.Equal(today)}
-		for _, row := range rows {
+		for _, row := range counted {
 			if row.DayStart.Equal(day) {
 				wd.Count++
 				wd.Total += row.Length
+				d.WeekTotal += row.Length
+				if wd.IsToday {
+					d.TodayTotal += row.Length
+				}
 			}
 		}
 		d.Week = append(d.Week, wd)
 	}
-	d.WeekTotal, _ = total(rows)
+	d.RunningToday = d.Running != nil && d.Running.DayStart.Equal(today)
 	if f == nil {
 		f = newForm(nil)
 	}

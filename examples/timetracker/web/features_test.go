@@ -5,7 +5,10 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 var entryFormActionRE = regexp.MustCompile(`<form method="post" action="([^"]*)" class="entry-form"`)
@@ -41,5 +44,38 @@ func TestAddingAnEntryKeepsTheFilter(t *testing.T) {
 	}
 	if m := regexp.MustCompile(`href="/reports/entries\.csv\?([^"]*)"`).FindStringSubmatch(b.follow(r).body); m == nil || html.UnescapeString(m[1]) != want.Encode() {
 		t.Errorf("CSV link %v, want the filter %s", m, want.Encode())
+	}
+}
+
+// The dashboard's today and week include the running timer, up to now.
+// The clock is near the real one (the store stops timers older than the
+// entry limit by the real clock), 45 minutes kept within one UTC day.
+func TestDashboardCountsTheRunningTimer(t *testing.T) {
+	var mu sync.Mutex
+	real := time.Now().UTC().Truncate(time.Minute)
+	now := real.Add(-45 * time.Minute)
+	if now.Day() != real.Day() {
+		now = real.Truncate(24 * time.Hour)
+	}
+	e := newEnv(t, envOptions{now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
+	b := e.signUp("Ada", "ada@example.com")
+	s := e.seed(b, e.userID("ada@example.com"))
+	b.get("/").mustContain(t, "Nothing recorded today yet", "Total <strong>0:00</strong>")
+	b.follow(b.post("/timer/start", url.Values{"project_id": {strconv.FormatInt(s.billable, 10)}}))
+	mu.Lock()
+	now = now.Add(45 * time.Minute)
+	mu.Unlock()
+	p := b.get("/")
+	p.mustContain(t, `Total <strong>0:45</strong> <span class="muted small">with the running timer</span>`,
+		"The timer is running; nothing else recorded today yet.")
+	if n := strings.Count(p.body, "Total <strong>0:45</strong>"); n != 2 {
+		t.Errorf("%d totals of 0:45, want today's and the week's", n)
+	}
+	if strings.Contains(p.body, "Nothing recorded today yet") {
+		t.Error("the dashboard says nothing is recorded while a timer runs")
+	}
+	today := regexp.MustCompile(`(?s)<tr class="is-today">.*?</tr>`).FindString(p.body)
+	if !strings.Contains(today, `<td class="num">1</td>`) || !strings.Contains(today, `<td class="num">0:45</td>`) {
+		t.Errorf("today's row of the week: %s", today)
 	}
 }
