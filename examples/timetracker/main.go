@@ -226,8 +226,11 @@ type config struct {
 	appEnv       string        // APP_ENV
 	registration string        // REGISTRATION: open or closed
 	maxEntry     time.Duration // MAX_ENTRY_HOURS: the longest an entry may be
-	trustProxy   bool          // TRUST_PROXY
-	secureCookie bool          // SECURE_COOKIES
+	// refuseOverlaps is OVERLAPS=refuse: an entry overlapping another of
+	// the user's is refused rather than accepted with a warning.
+	refuseOverlaps bool
+	trustProxy     bool // TRUST_PROXY
+	secureCookie   bool // SECURE_COOKIES
 
 	posthogPersonalKey string // POSTHOG_PERSONAL_API_KEY, for deletions (A4)
 	posthogProjectID   string // POSTHOG_PROJECT_ID
@@ -307,6 +310,13 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		errs = append(errs, fmt.Errorf("REGISTRATION: %q is neither open nor closed", c.registration))
 	}
 	c.maxEntry = time.Duration(intVar("MAX_ENTRY_HOURS", int(domain.DefaultMaxEntry/time.Hour))) * time.Hour
+	switch v := strings.ToLower(get("OVERLAPS", "warn")); v {
+	case "warn":
+	case "refuse":
+		c.refuseOverlaps = true
+	default:
+		errs = append(errs, fmt.Errorf("OVERLAPS: %q is neither warn nor refuse", v))
+	}
 	c.trustProxy = boolVar("TRUST_PROXY", false)
 	c.secureCookie = boolVar("SECURE_COOKIES", false)
 	c.posthogPersonalKey = get("POSTHOG_PERSONAL_API_KEY", "")
@@ -436,6 +446,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		return d, err
 	}
 	d.db.MaxEntry = cfg.maxEntry
+	d.db.RefuseOverlaps = cfg.refuseOverlaps
 	if err = d.db.Migrate(ctx); err != nil {
 		return d, err
 	}

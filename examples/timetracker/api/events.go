@@ -40,6 +40,7 @@ var Schema = analytics.Schema{
 		"billable":  analytics.Bool,
 		"duration":  analytics.Duration,
 		"source":    analytics.Enum("api", "web"),
+		"overlaps":  analytics.Bool, // it overlaps another entry (accepted with a warning)
 	},
 	EventProjectCreated: {
 		"billable":   analytics.Bool,

@@ -349,6 +349,10 @@ type EntryService interface {
 	StopOverlongTimer(ctx context.Context, userID int64) (*Entry, error)
 	// RunningTimer returns the running entry, or nil and no error.
 	RunningTimer(ctx context.Context, userID int64) (*Entry, error)
+	// Overlapping returns the IDs of the user's entries other than
+	// exceptID whose span overlaps [start, end); a zero end, and a running
+	// timer's, is now.
+	Overlapping(ctx context.Context, userID int64, start, end time.Time, exceptID int64) ([]int64, error)
 	// CountRunningTimers counts running timers of all users (a metric).
 	CountRunningTimers(ctx context.Context) (int64, error)
 }

@@ -93,6 +93,9 @@ func (db *DB) CreateEntry(ctx context.Context, e *domain.Entry) error {
 		if _, err := checkEntryRefs(ctx, x, &in); err != nil {
 			return err
 		}
+		if err := db.refuseOverlap(ctx, x, &in, now); err != nil {
+			return err
+		}
 		return insertEntry(ctx, x, &in, now)
 	})
 	if err != nil {
@@ -187,6 +190,9 @@ func (db *DB) UpdateEntry(ctx context.Context, e *domain.Entry) error {
 			return err
 		}
 		if _, err := checkEntryRefs(ctx, x, &in); err != nil {
+			return err
+		}
+		if err := db.refuseOverlap(ctx, x, &in, now); err != nil {
 			return err
 		}
 		return x.row(ctx, `UPDATE entries SET project_id = ?, task_id = ?, start_at = ?, end_at = ?, notes = ?, billable = ?, updated_at = ?

@@ -558,11 +558,19 @@ func (s *Server) createEntry(w http.ResponseWriter, r *http.Request) error {
 				return internalf(err, "create entry")
 			}
 		} else {
+			ws, err := api.OverlapWarnings(r, s.store, e)
+			if err != nil {
+				return internalf(err, "overlapping entries")
+			}
 			s.capture(r, api.EventEntryCreated, analytics.Properties{
 				"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
-				"duration": e.Duration(s.now()),
+				"duration": e.Duration(s.now()), "overlaps": len(ws) > 0,
 			})
-			return s.redirect(w, r, "/entries?"+r.URL.RawQuery, "entry-created")
+			flash := "entry-created"
+			if len(ws) > 0 {
+				flash = "entry-created-overlap"
+			}
+			return s.redirect(w, r, "/entries?"+r.URL.RawQuery, flash)
 		}
 	}
 	return s.showEntries(w, r, http.StatusUnprocessableEntity, f)
@@ -653,7 +661,15 @@ func (s *Server) updateEntry(w http.ResponseWriter, r *http.Request) error {
 				return internalf(err, "update entry")
 			}
 		} else {
-			return s.redirect(w, r, backTo(r, "/entries"), "entry-updated")
+			ws, err := api.OverlapWarnings(r, s.store, &upd)
+			if err != nil {
+				return internalf(err, "overlapping entries")
+			}
+			flash := "entry-updated"
+			if len(ws) > 0 {
+				flash = "entry-updated-overlap"
+			}
+			return s.redirect(w, r, backTo(r, "/entries"), flash)
 		}
 	}
 	return s.showEditEntry(w, r, http.StatusUnprocessableEntity, e, f)

@@ -79,3 +79,28 @@ func TestDashboardCountsTheRunningTimer(t *testing.T) {
 		t.Errorf("today's row of the week: %s", today)
 	}
 }
+
+// An overlapping entry added or edited on the pages is saved, and the page
+// after the redirect says it overlaps.
+func TestOverlapNotice(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	b := e.signUp("Ada", "ada@example.com")
+	s := e.seed(b, e.userID("ada@example.com")) // 9:00-11:00 and 13:00-14:30 on 2 March
+	pid := strconv.FormatInt(s.billable, 10)
+	b.get("/entries")
+	add := func(start, end string) *page {
+		t.Helper()
+		r := b.post("/entries", url.Values{"project_id": {pid}, "date": {"2026-03-02"}, "start": {start}, "end": {end}})
+		if r.status != 303 {
+			t.Fatalf("add %s-%s: %d %s", start, end, r.status, excerpt(r.body))
+		}
+		return b.follow(r)
+	}
+	add("10:00", "11:00").mustContain(t, `class="flash flash-warning" role="status">Entry added, but it overlaps another of your entries`)
+	if p := add("11:00", "12:00"); !strings.Contains(p.body, "Entry added.") || strings.Contains(p.body, "overlaps") {
+		t.Errorf("an entry that only touches others is flagged:\n%s", excerpt(p.body))
+	}
+	b.get("/entries/" + strconv.FormatInt(s.entry2, 10) + "/edit")
+	r := b.post("/entries/"+strconv.FormatInt(s.entry2, 10), url.Values{"project_id": {strconv.FormatInt(s.internal, 10)}, "date": {"2026-03-02"}, "start": {"10:30"}, "end": {"14:30"}})
+	b.follow(r).mustContain(t, "Entry saved, but it overlaps another of your entries")
+}
