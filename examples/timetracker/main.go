@@ -229,8 +229,9 @@ type config struct {
 	// refuseOverlaps is OVERLAPS=refuse: an entry overlapping another of
 	// the user's is refused rather than accepted with a warning.
 	refuseOverlaps bool
-	trustProxy     bool // TRUST_PROXY
-	secureCookie   bool // SECURE_COOKIES
+	currency       string // CURRENCY: ISO 4217 code of rates and amounts
+	trustProxy     bool   // TRUST_PROXY
+	secureCookie   bool   // SECURE_COOKIES
 
 	posthogPersonalKey string // POSTHOG_PERSONAL_API_KEY, for deletions (A4)
 	posthogProjectID   string // POSTHOG_PROJECT_ID
@@ -310,6 +311,9 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		errs = append(errs, fmt.Errorf("REGISTRATION: %q is neither open nor closed", c.registration))
 	}
 	c.maxEntry = time.Duration(intVar("MAX_ENTRY_HOURS", int(domain.DefaultMaxEntry/time.Hour))) * time.Hour
+	if c.currency, err = api.CheckCurrency(get("CURRENCY", api.DefaultCurrency)); err != nil {
+		errs = append(errs, fmt.Errorf("CURRENCY: %w", err))
+	}
 	switch v := strings.ToLower(get("OVERLAPS", "warn")); v {
 	case "warn":
 	case "refuse":
@@ -531,6 +535,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		Logger:    d.log,
 		EraseLogs: eraseLogs,
 		Classify:  d.health.classify,
+		Currency:  cfg.currency,
 	}); err != nil {
 		return d, err
 	}

@@ -169,6 +169,8 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 		{map[string]string{"LISTEN_ADDR": "8080"}, "LISTEN_ADDR"},
 		{map[string]string{"TRUST_PROXY": "perhaps"}, "TRUST_PROXY"},
 		{map[string]string{"OVERLAPS": "sometimes"}, "OVERLAPS"},
+		{map[string]string{"CURRENCY": "EURO"}, "CURRENCY"},
+		{map[string]string{"CURRENCY": "ZZZ"}, "CURRENCY"},
 		{map[string]string{"POSTHOG_PROJECT_ID": "42"}, "POSTHOG_PERSONAL_API_KEY"},
 		{map[string]string{"LOG_MAX_SIZE_MB": "lots"}, "LOG_MAX_SIZE_MB"},
 		{map[string]string{"LOG_MAX_BACKUPS": "0"}, "LOG_MAX_BACKUPS"},

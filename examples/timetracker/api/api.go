@@ -18,6 +18,7 @@ import (
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/logging"
+	"golang.org/x/text/currency"
 )
 
 // Prefix is where the API lives.
@@ -66,6 +67,30 @@ type Options struct {
 	Classify func(ctx context.Context, err error) error
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Currency is the ISO 4217 code of every rate and amount, as the
+	// summary reports it; empty means EUR. See [CheckCurrency].
+	Currency string
+}
+
+// DefaultCurrency is the currency of rates and amounts unless CURRENCY
+// names another.
+const DefaultCurrency = "EUR"
+
+// CheckCurrency returns code, upper-cased, if it is an ISO 4217 currency
+// code, else an error saying so.
+func CheckCurrency(code string) (string, error) {
+	u, err := currency.ParseISO(strings.TrimSpace(code))
+	if err != nil {
+		return "", fmt.Errorf("%q is not an ISO 4217 currency code (such as EUR, USD or GBP)", code)
+	}
+	return u.String(), nil
+}
+
+func (a *API) currency() string {
+	if a.cur == "" {
+		return DefaultCurrency
+	}
+	return a.cur
 }
 
 // API serves the JSON API.
@@ -79,6 +104,7 @@ type API struct {
 	classify  func(ctx context.Context, err error) error
 	now       func() time.Time
 	clockSet  bool // Options.Now was given
+	cur       string
 }
 
 // New returns the API over opts.
@@ -96,6 +122,7 @@ func New(opts Options) (*API, error) {
 		classify:  opts.Classify,
 		now:       opts.Now,
 		clockSet:  opts.Now != nil,
+		cur:       opts.Currency,
 	}
 	if a.log == nil {
 		a.log = slog.Default()
@@ -393,6 +420,9 @@ func decodeError(err error) error {
 		field := ute.Field
 		if field == "" {
 			return domain.Errorf(domain.EINVALID, "The body must be a JSON object.")
+		}
+		if ute.Type == centsType {
+			return domain.FieldError(field, "Expected an amount like 85.50: at most two decimal places, from 0 to %d.", domain.MaxRate/100)
 		}
 		if ute.Type == timeType {
 			return domain.FieldError(field, "Expected an RFC 3339 time such as 2026-03-01T09:00:00Z.")

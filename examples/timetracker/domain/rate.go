@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -42,7 +43,8 @@ func (c *Cents) UnmarshalJSON(b []byte) error {
 	}
 	v, err := ParseCents(s)
 	if err != nil {
-		return err
+		// A type error, so that a JSON decoder names the field.
+		return &json.UnmarshalTypeError{Value: "amount", Type: reflect.TypeFor[Cents]()}
 	}
 	*c = v
 	return nil
