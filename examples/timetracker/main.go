@@ -540,6 +540,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		return d, err
 	}
 	if d.web, err = web.New(web.Config{
+		Currency:      cfg.currency,
 		Store:         d.db,
 		Auth:          d.auth,
 		Analytics:     d.analytics,

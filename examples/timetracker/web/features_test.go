@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"net/url"
 	"regexp"
@@ -9,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
 var entryFormActionRE = regexp.MustCompile(`<form method="post" action="([^"]*)" class="entry-form"`)
@@ -103,4 +106,19 @@ func TestOverlapNotice(t *testing.T) {
 	b.get("/entries/" + strconv.FormatInt(s.entry2, 10) + "/edit")
 	r := b.post("/entries/"+strconv.FormatInt(s.entry2, 10), url.Values{"project_id": {strconv.FormatInt(s.internal, 10)}, "date": {"2026-03-02"}, "start": {"10:30"}, "end": {"14:30"}})
 	b.follow(r).mustContain(t, "Entry saved, but it overlaps another of your entries")
+}
+
+// The report shows the billable amount per row and in total, in the
+// installation's currency.
+func TestReportShowsAmounts(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	b := e.signUp("Ada", "ada@example.com")
+	uid := e.userID("ada@example.com")
+	rate := domain.Cents(4550)
+	if _, err := e.db.UpdateUser(context.Background(), uid, domain.UserUpdate{SetHourlyRate: true, HourlyRate: &rate}); err != nil {
+		t.Fatal(err)
+	}
+	e.seed(b, uid) // Website: 2:00 billable at 45.50 = 91.00; Internal: 1:30 not billable
+	p := b.get("/reports?from=2026-03-01&to=2026-03-07&group_by=project")
+	p.mustContain(t, "<dt>Billable amount</dt><dd>91.00 EUR</dd>", `Amount (EUR)</th>`, `<td class="num">2.00</td><td class="num">91.00</td>`, `<td class="num">0.00</td></tr>`)
 }

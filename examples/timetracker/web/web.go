@@ -97,6 +97,9 @@ type Config struct {
 	SecureCookies bool
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Currency is the ISO 4217 code shown with amounts; empty means
+	// api.DefaultCurrency.
+	Currency string
 }
 
 // Server serves the HTML pages. Create it with [New] and add its routes to
