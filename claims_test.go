@@ -2,12 +2,6 @@ package discreet
 
 import (
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -29,10 +23,7 @@ var contractIDs = func() []string {
 	return ids
 }()
 
-var (
-	policyID = regexp.MustCompile(`(?m)^- \*\*([CLMSATR][0-9]+)\*\*`)
-	claimTag = regexp.MustCompile(`claim:\s*([CLMSATR][0-9]+(?:\s*,\s*[CLMSATR][0-9]+)*)`)
-)
+var policyID = regexp.MustCompile(`(?m)^- \*\*([CLMSATR][0-9]+)\*\*`)
 
 // TestClaims is the traceability check of the privacy contract: every promise
 // in PRIVACY.md is carried by at least one test marked "// claim: ID", and no
@@ -55,26 +46,17 @@ func TestClaims(t *testing.T) {
 	}
 
 	tests := map[string][]string{} // claim ID -> "path: TestName"
-	root := "."
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" || d.Name() == "node_modules") {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		for id, fn := range claimsIn(t, path) {
-			for _, f := range fn {
-				tests[id] = append(tests[id], path+": "+f)
-			}
-		}
-		return nil
-	})
+	tagged, problems, err := claimtest.Tagged(".")
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+	for id, ts := range tagged {
+		for _, tt := range ts {
+			tests[id] = append(tests[id], tt.File+": "+tt.Func)
+		}
 	}
 
 	for id := range tests {
@@ -98,63 +80,6 @@ func TestClaims(t *testing.T) {
 		}
 		t.Logf("%-3s %-11s %s", id, muts[id], strings.Join(fns, "\n                "))
 	}
-}
-
-// claimsIn parses a test file and returns, per claim ID, the names of the
-// functions that carry it: the function whose body or doc comment holds the
-// tag, or the first function after a free-standing tag.
-func claimsIn(t *testing.T, path string) map[string][]string {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(src), "claim:") {
-		return nil
-	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, src, parser.ParseComments)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	var funcs []*ast.FuncDecl
-	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok {
-			funcs = append(funcs, fd)
-		}
-	}
-	out := map[string][]string{}
-	for _, cg := range f.Comments {
-		for _, c := range cg.List {
-			m := claimTag.FindStringSubmatch(c.Text)
-			if m == nil {
-				continue
-			}
-			owner := ""
-			for _, fd := range funcs {
-				start := fd.Pos()
-				if fd.Doc != nil {
-					start = fd.Doc.Pos()
-				}
-				if c.Pos() >= start && c.Pos() < fd.End() {
-					owner = fd.Name.Name
-					break
-				}
-				if c.Pos() < start { // a tag standing just above a function
-					owner = fd.Name.Name
-					break
-				}
-			}
-			if owner == "" {
-				t.Errorf("%s: %s tags no function", fset.Position(c.Pos()), c.Text)
-				continue
-			}
-			for _, id := range strings.Split(m[1], ",") {
-				id = strings.TrimSpace(id)
-				out[id] = append(out[id], owner)
-			}
-		}
-	}
-	return out
 }
 
 // mutationColumn returns, per claim, "mut k/n" from the results of the

@@ -47,8 +47,9 @@ func (s Service) String() string {
 // DefaultPostHogHost is where product analytics go when POSTHOG_HOST is unset.
 const DefaultPostHogHost = "https://us.i.posthog.com"
 
-// DefaultLogDir is the log directory when LOG_DIR is unset.
-const DefaultLogDir = "logs"
+// DefaultLogDir is the log directory when LOG_DIR is unset: the logging
+// package's [logging.DefaultDir], so that the two cannot disagree.
+const DefaultLogDir = logging.DefaultDir
 
 // Settings is what the operator chose, as read from the environment. The
 // zero value has every optional service off.

@@ -106,7 +106,7 @@ func Middleware(l *slog.Logger, opts *MiddlewareOptions) func(http.Handler) http
 						attrs = append(attrs, slog.Int64(UserIDKey, uid))
 					}
 					if o.ClientIP {
-						if ip := clientIP(r, o.TrustProxy); ip != "" {
+						if ip := ClientIP(r, o.TrustProxy); ip != "" {
 							attrs = append(attrs, slog.String(ClientIPKey, ip))
 						}
 					}
@@ -125,8 +125,15 @@ func Middleware(l *slog.Logger, opts *MiddlewareOptions) func(http.Handler) http
 	}
 }
 
-// clientIP returns the client address without its port, or "".
-func clientIP(r *http.Request, trustProxy bool) string {
+// ClientIP returns the address of the client that sent r, without its
+// port, or "" when there is none to be read. It is the connection's peer;
+// with trustProxy it is the last X-Forwarded-For entry instead, the one
+// the reverse proxy in front added, which the client cannot choose
+// (entries before it can be forged). Pass trustProxy only when every
+// request comes through such a proxy. The request log's client_ip
+// ([MiddlewareOptions.TrustProxy]) is this address; an application that
+// counts or limits by client uses the same function, so that both agree.
+func ClientIP(r *http.Request, trustProxy bool) string {
 	if trustProxy {
 		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
 			last := xff[len(xff)-1]

@@ -290,3 +290,33 @@ func TestContextHelpers(t *testing.T) {
 		t.Error("helpers invent values outside a request")
 	}
 }
+
+func TestClientIPFunction(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		remote string
+		xff    []string
+		trust  bool
+		want   string
+	}{
+		{"the peer", "192.0.2.1:5555", nil, false, "192.0.2.1"},
+		{"header ignored without trust", "192.0.2.1:5555", []string{"203.0.113.9"}, false, "192.0.2.1"},
+		{"the proxy's entry", "192.0.2.1:5555", []string{"198.51.100.1, 203.0.113.9"}, true, "203.0.113.9"},
+		{"the last header line", "192.0.2.1:5555", []string{"198.51.100.1", "203.0.113.9"}, true, "203.0.113.9"},
+		{"garbage falls back to the peer", "192.0.2.1:5555", []string{"garbage"}, true, "192.0.2.1"},
+		{"zone dropped", "192.0.2.1:5555", []string{"fe80::1%eth0"}, true, "fe80::1"},
+		{"IPv4-mapped unmapped", "[::ffff:192.0.2.7]:80", nil, false, "192.0.2.7"},
+		{"no address", "pipe", nil, false, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RemoteAddr = tt.remote
+			for _, v := range tt.xff {
+				r.Header.Add("X-Forwarded-For", v)
+			}
+			if got := ClientIP(r, tt.trust); got != tt.want {
+				t.Errorf("ClientIP = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

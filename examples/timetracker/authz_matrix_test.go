@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	shared "github.com/discreet-dev/discreet/examples/timetracker/app"
 )
 
 // TestAuthorizationMatrix is generated from the route tables the API and
@@ -40,7 +41,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			anon.hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 			r := anon.do(method, p, nil)
 			switch {
-			case rt.Access == api.Public:
+			case rt.Access == shared.Public:
 				if r.status >= 500 {
 					t.Fatalf("anonymous: %d", r.status)
 				}
@@ -53,7 +54,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 					t.Fatalf("anonymous: %d to %q, want a redirect to /signin", r.status, r.header.Get("Location"))
 				}
 			}
-			if rt.Access == api.Public {
+			if rt.Access == shared.Public {
 				return
 			}
 			// Signed in: with a token for the API, with a session cookie
@@ -69,7 +70,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				return c.post(p, map[string][]string{})
 			}
 			r = as(plain, "plain@example.org", "plain-password")
-			if rt.Access == api.Admin {
+			if rt.Access == shared.Admin {
 				if r.status != http.StatusForbidden {
 					t.Fatalf("plain user on an admin route: %d, want 403", r.status)
 				}

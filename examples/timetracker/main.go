@@ -35,6 +35,7 @@ import (
 	"github.com/discreet-dev/discreet/consent"
 	"github.com/discreet-dev/discreet/errortrack"
 	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/examples/timetracker/store"
@@ -311,7 +312,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		errs = append(errs, fmt.Errorf("REGISTRATION: %q is neither open nor closed", c.registration))
 	}
 	c.maxEntry = time.Duration(intVar("MAX_ENTRY_HOURS", int(domain.DefaultMaxEntry/time.Hour))) * time.Hour
-	if c.currency, err = api.CheckCurrency(get("CURRENCY", api.DefaultCurrency)); err != nil {
+	if c.currency, err = app.CheckCurrency(get("CURRENCY", app.DefaultCurrency)); err != nil {
 		errs = append(errs, fmt.Errorf("CURRENCY: %w", err))
 	}
 	switch v := strings.ToLower(get("OVERLAPS", "warn")); v {
@@ -485,7 +486,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		return d, err
 	}
 	if d.analytics, err = analytics.New(cfg.consent, analytics.Options{
-		Schema: api.Schema,
+		Schema: app.Schema,
 		Preferences: consent.PreferencesFunc(func(ctx context.Context, userID int64) (bool, error) {
 			u, err := d.db.FindUserByID(ctx, userID)
 			if err != nil {
@@ -540,18 +541,17 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		return d, err
 	}
 	if d.web, err = web.New(web.Config{
-		Currency:      cfg.currency,
-		Store:         d.db,
-		Auth:          d.auth,
-		Analytics:     d.analytics,
-		Logger:        d.log,
-		Consent:       cfg.consent,
-		Telemetry:     d.telemetry,
-		Version:       version,
-		Errors:        d.errors,
-		EraseLogs:     eraseLogs,
-		SecureCookies: cfg.secureCookie,
-		MetricsOpen:   cfg.metricsOpen(),
+		Currency:    cfg.currency,
+		Store:       d.db,
+		Auth:        d.auth,
+		Analytics:   d.analytics,
+		Logger:      d.log,
+		Consent:     cfg.consent,
+		Telemetry:   d.telemetry,
+		Version:     version,
+		Errors:      d.errors,
+		EraseLogs:   eraseLogs,
+		MetricsOpen: cfg.metricsOpen(),
 		// LOG_STDERR=true copies every line where erasure cannot reach.
 		LogCopyElsewhere: cfg.logStderr,
 		Classify:         d.health.classify,

@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/discreet-dev/discreet/analytics"
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 )
 
 // The end-to-end privacy tests run the real program (runWith, exactly as
@@ -935,8 +935,8 @@ func checkPostHog(t *testing.T, s *session, reqs []captured, projectID, personal
 
 	// A1: the declared events arrived, by internal ID, with a session
 	// marker for the cookie session.
-	for _, name := range []string{api.EventSignedUp, api.EventClientCreated, api.EventProjectCreated, api.EventTimerStarted,
-		api.EventTimerStopped, api.EventEntryCreated, api.EventReportViewed, api.EventCSVExported, api.EventDataExported} {
+	for _, name := range []string{app.EventSignedUp, app.EventClientCreated, app.EventProjectCreated, app.EventTimerStarted,
+		app.EventTimerStopped, app.EventEntryCreated, app.EventReportViewed, app.EventCSVExported, app.EventDataExported} {
 		if !has(s.admin, name) {
 			t.Errorf("A1: PostHog received no %s of the admin (%d events in all)", name, len(events))
 		}
@@ -949,7 +949,7 @@ func checkPostHog(t *testing.T, s *session, reqs []captured, projectID, personal
 	// A2: only declared events and declared properties (the SDK's own
 	// $-properties aside), GeoIP off in every event.
 	for _, e := range events {
-		decl, ok := api.Schema[e.Event]
+		decl, ok := app.Schema[e.Event]
 		if !ok && e.Event != analytics.PageViewEvent {
 			t.Errorf("A2: an undeclared event %q was sent", e.Event)
 		}
@@ -989,16 +989,16 @@ func checkPostHog(t *testing.T, s *session, reqs []captured, projectID, personal
 	// A3: the opted-out user sent nothing after opting out; only the
 	// sign-up before it.
 	for _, e := range events {
-		if e.DistinctID == id(s.optedOut) && e.Event != api.EventSignedUp {
+		if e.DistinctID == id(s.optedOut) && e.Event != app.EventSignedUp {
 			t.Errorf("A3: the opted-out user still produced %s", e.Event)
 		}
 	}
 	// C6: the request with Sec-GPC: 1 sent nothing; the same user's next
 	// request, without it, did.
-	if has(s.gpc, api.EventClientCreated) {
+	if has(s.gpc, app.EventClientCreated) {
 		t.Error("C6: the client created with Sec-GPC: 1 was reported to PostHog")
 	}
-	if !has(s.gpc, api.EventProjectCreated) {
+	if !has(s.gpc, app.EventProjectCreated) {
 		t.Error("C6: the GPC user's project, created without the header, was not reported, so the GPC check proves nothing")
 	}
 	// A4: deleting the account asked PostHog to delete the person.

@@ -17,6 +17,7 @@ import (
 	"github.com/discreet-dev/discreet"
 	"github.com/discreet-dev/discreet/analytics"
 	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/logging"
@@ -202,7 +203,7 @@ func newHandler(d *deps, draining *atomic.Bool) http.Handler {
 		mm.Handle("GET /metrics", d.metrics.Handler(metrics.HandlerOptions{Token: d.cfg.metricsToken}))
 		h = beside("/metrics", mm, h)
 	}
-	h = securityHeaders(d.cfg, h)
+	h = securityHeaders(d.auth.Secure, h)
 	return discreet.Pipeline{
 		Logger:  d.log,
 		Log:     logging.MiddlewareOptions{ClientIP: d.cfg.consent.LogClientIP, TrustProxy: d.cfg.trustProxy},
@@ -226,22 +227,17 @@ func beside(path string, special, next http.Handler) http.Handler {
 }
 
 // authError answers a request the auth layer (or the cross-origin check)
-// refused: in the API's JSON shape under /api/, as plain text elsewhere.
+// refused, in the request's kind: the API's JSON under /api/, a page
+// elsewhere (app.Errors).
 func (d *deps) authError(w http.ResponseWriter, r *http.Request, err error) {
-	if strings.HasPrefix(r.URL.Path, api.Prefix+"/") && d.api != nil {
-		d.api.Error(w, r, err)
-		return
+	var e app.Errors
+	if d.api != nil {
+		e.JSON = d.api.Error
 	}
 	if d.web != nil {
-		d.web.Error(w, r, err)
-		return
+		e.HTML = d.web.Error
 	}
-	status := api.Status(err)
-	if status >= 500 {
-		d.log.ErrorContext(r.Context(), "request failed", logging.Err(err))
-		d.errors.Capture(r.Context(), err)
-	}
-	http.Error(w, domain.ErrorMessage(err), status)
+	e.Error(w, r, err)
 }
 
 func writeStatus(w http.ResponseWriter, code int, status string) {
@@ -267,7 +263,10 @@ func limitBody(next http.Handler) http.Handler {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-func securityHeaders(cfg config, next http.Handler) http.Handler {
+// securityHeaders sets the headers every answer carries, and HSTS when
+// secure (the app's one HTTPS decision, auth.Auth.Secure) says the request
+// came over HTTPS.
+func securityHeaders(secure func(*http.Request) bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
@@ -275,7 +274,7 @@ func securityHeaders(cfg config, next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if r.TLS != nil || cfg.secureCookie || (cfg.trustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")) {
+		if secure(r) {
 			h.Set("Strict-Transport-Security", "max-age=63072000")
 		}
 		next.ServeHTTP(w, r)

@@ -1,16 +1,13 @@
 package api
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/logging"
 )
-
-// ErrTest is the error POST /admin/test-error reports.
-var ErrTest = errors.New("timetracker: test error requested by an administrator")
 
 // testErrorResponse says what happened to the test error.
 type testErrorResponse struct {
@@ -27,10 +24,10 @@ func (a *API) testError(w http.ResponseWriter, r *http.Request) error {
 	if user(r).Role != domain.RoleAdmin {
 		return domain.Errorf(domain.EFORBIDDEN, "Only an administrator may send a test error.")
 	}
-	a.log.LogAttrs(r.Context(), slog.LevelError, "sending a test error to error tracking", logging.Err(ErrTest))
-	res := testErrorResponse{Message: ErrTest.Error()}
+	a.log.LogAttrs(r.Context(), slog.LevelError, "sending a test error to error tracking", logging.Err(app.ErrTest))
+	res := testErrorResponse{Message: app.ErrTest.Error()}
 	if a.errors != nil {
-		res.EventID = a.errors.Capture(r.Context(), ErrTest)
+		res.EventID = a.errors.Capture(r.Context(), app.ErrTest)
 	}
 	res.Reported = res.EventID != ""
 	if !res.Reported {

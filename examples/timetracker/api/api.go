@@ -15,14 +15,15 @@ import (
 
 	"github.com/discreet-dev/discreet/analytics"
 	"github.com/discreet-dev/discreet/errortrack"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/logging"
-	"golang.org/x/text/currency"
 )
 
-// Prefix is where the API lives.
-const Prefix = "/api/v1"
+// Prefix is where the API lives (app.APIPrefix, which tells API requests
+// from pages).
+const Prefix = app.APIPrefix
 
 // MaxBodyBytes is the largest request body the API reads; a larger one is
 // answered with 413.
@@ -68,27 +69,13 @@ type Options struct {
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 	// Currency is the ISO 4217 code of every rate and amount, as the
-	// summary reports it; empty means EUR. See [CheckCurrency].
+	// summary reports it; empty means EUR. See [app.CheckCurrency].
 	Currency string
-}
-
-// DefaultCurrency is the currency of rates and amounts unless CURRENCY
-// names another.
-const DefaultCurrency = "EUR"
-
-// CheckCurrency returns code, upper-cased, if it is an ISO 4217 currency
-// code, else an error saying so.
-func CheckCurrency(code string) (string, error) {
-	u, err := currency.ParseISO(strings.TrimSpace(code))
-	if err != nil {
-		return "", fmt.Errorf("%q is not an ISO 4217 currency code (such as EUR, USD or GBP)", code)
-	}
-	return u.String(), nil
 }
 
 func (a *API) currency() string {
 	if a.cur == "" {
-		return DefaultCurrency
+		return app.DefaultCurrency
 	}
 	return a.cur
 }
@@ -133,92 +120,73 @@ func New(opts Options) (*API, error) {
 	return a, nil
 }
 
-// Access is who may use a route: the one rule every route of the API and
-// the pages is checked by, and what the authorization tests are generated
-// from.
-type Access int
-
-// The kinds of access.
-const (
-	Public   Access = iota // anyone
-	SignedIn               // a signed-in user (session or token)
-	Admin                  // a signed-in administrator
-)
-
-// Route is one row of a route table: a ServeMux pattern and who may use
-// it.
-type Route struct {
-	Pattern string
-	Access  Access
-}
-
 type route struct {
-	Route
+	app.Route
 	h func(http.ResponseWriter, *http.Request) error
 }
 
 // routes is the API's route table, patterns relative to [Prefix].
 func (a *API) routes() []route {
-	r := func(pattern string, access Access, h func(http.ResponseWriter, *http.Request) error) route {
-		return route{Route{pattern, access}, h}
+	r := func(pattern string, access app.Access, h func(http.ResponseWriter, *http.Request) error) route {
+		return route{app.Route{Pattern: pattern, Access: access}, h}
 	}
 	return []route{
-		r("POST /users", Public, a.register),
-		r("POST /sessions", Public, a.signIn),
-		r("DELETE /sessions/current", SignedIn, a.signOut),
+		r("POST /users", app.Public, a.register),
+		r("POST /sessions", app.Public, a.signIn),
+		r("DELETE /sessions/current", app.SignedIn, a.signOut),
 
-		r("GET /tokens", SignedIn, a.listTokens),
-		r("POST /tokens", SignedIn, a.createToken),
-		r("DELETE /tokens/{id}", SignedIn, a.deleteToken),
+		r("GET /tokens", app.SignedIn, a.listTokens),
+		r("POST /tokens", app.SignedIn, a.createToken),
+		r("DELETE /tokens/{id}", app.SignedIn, a.deleteToken),
 
-		r("GET /me", SignedIn, a.getMe),
-		r("PATCH /me", SignedIn, a.patchMe),
-		r("DELETE /me", SignedIn, a.deleteMe),
-		r("GET /me/export", SignedIn, a.exportMe),
-		r("GET /me/privacy", SignedIn, a.getPrivacy),
-		r("PUT /me/privacy", SignedIn, a.putPrivacy),
+		r("GET /me", app.SignedIn, a.getMe),
+		r("PATCH /me", app.SignedIn, a.patchMe),
+		r("DELETE /me", app.SignedIn, a.deleteMe),
+		r("GET /me/export", app.SignedIn, a.exportMe),
+		r("GET /me/privacy", app.SignedIn, a.getPrivacy),
+		r("PUT /me/privacy", app.SignedIn, a.putPrivacy),
 
-		r("GET /clients", SignedIn, a.listClients),
-		r("POST /clients", SignedIn, a.createClient),
-		r("GET /clients/{id}", SignedIn, a.getClient),
-		r("PATCH /clients/{id}", SignedIn, a.patchClient),
-		r("DELETE /clients/{id}", SignedIn, a.deleteClient),
+		r("GET /clients", app.SignedIn, a.listClients),
+		r("POST /clients", app.SignedIn, a.createClient),
+		r("GET /clients/{id}", app.SignedIn, a.getClient),
+		r("PATCH /clients/{id}", app.SignedIn, a.patchClient),
+		r("DELETE /clients/{id}", app.SignedIn, a.deleteClient),
 
-		r("GET /projects", SignedIn, a.listProjects),
-		r("POST /projects", SignedIn, a.createProject),
-		r("GET /projects/{id}", SignedIn, a.getProject),
-		r("PATCH /projects/{id}", SignedIn, a.patchProject),
-		r("DELETE /projects/{id}", SignedIn, a.deleteProject),
+		r("GET /projects", app.SignedIn, a.listProjects),
+		r("POST /projects", app.SignedIn, a.createProject),
+		r("GET /projects/{id}", app.SignedIn, a.getProject),
+		r("PATCH /projects/{id}", app.SignedIn, a.patchProject),
+		r("DELETE /projects/{id}", app.SignedIn, a.deleteProject),
 
-		r("GET /tasks", SignedIn, a.listTasks),
-		r("POST /tasks", SignedIn, a.createTask),
-		r("GET /tasks/{id}", SignedIn, a.getTask),
-		r("PATCH /tasks/{id}", SignedIn, a.patchTask),
-		r("DELETE /tasks/{id}", SignedIn, a.deleteTask),
+		r("GET /tasks", app.SignedIn, a.listTasks),
+		r("POST /tasks", app.SignedIn, a.createTask),
+		r("GET /tasks/{id}", app.SignedIn, a.getTask),
+		r("PATCH /tasks/{id}", app.SignedIn, a.patchTask),
+		r("DELETE /tasks/{id}", app.SignedIn, a.deleteTask),
 
-		r("GET /timer", SignedIn, a.getTimer),
-		r("POST /timer/start", SignedIn, a.startTimer),
-		r("POST /timer/stop", SignedIn, a.stopTimer),
+		r("GET /timer", app.SignedIn, a.getTimer),
+		r("POST /timer/start", app.SignedIn, a.startTimer),
+		r("POST /timer/stop", app.SignedIn, a.stopTimer),
 
-		r("GET /entries", SignedIn, a.listEntries),
-		r("POST /entries", SignedIn, a.createEntry),
-		r("GET /entries/{id}", SignedIn, a.getEntry),
-		r("PATCH /entries/{id}", SignedIn, a.patchEntry),
-		r("DELETE /entries/{id}", SignedIn, a.deleteEntry),
+		r("GET /entries", app.SignedIn, a.listEntries),
+		r("POST /entries", app.SignedIn, a.createEntry),
+		r("GET /entries/{id}", app.SignedIn, a.getEntry),
+		r("PATCH /entries/{id}", app.SignedIn, a.patchEntry),
+		r("DELETE /entries/{id}", app.SignedIn, a.deleteEntry),
 
-		r("GET /reports/summary", SignedIn, a.summary),
-		r("GET /reports/entries.csv", SignedIn, a.entriesCSV),
+		r("GET /reports/summary", app.SignedIn, a.summary),
+		r("GET /reports/entries.csv", app.SignedIn, a.entriesCSV),
 
-		r("POST /admin/test-error", Admin, a.testError),
+		r("POST /admin/test-error", app.Admin, a.testError),
 	}
 }
 
 // Routes returns the API's route table, with full patterns.
-func (a *API) Routes() []Route {
-	var out []Route
+func (a *API) Routes() []app.Route {
+	var out []app.Route
 	for _, rt := range a.routes() {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
-		out = append(out, Route{method + " " + Prefix + path, rt.Access})
+		out = append(out, app.Route{Pattern: method + " " + Prefix + path, Access: rt.Access})
 	}
 	return out
 }
@@ -235,14 +203,14 @@ func (a *API) Register(mux *http.ServeMux) {
 	// Anything else under the prefix answers in the API's error shape.
 	mux.Handle(Prefix+"/", a.handler(func(http.ResponseWriter, *http.Request) error {
 		return domain.Errorf(domain.ENOTFOUND, "No such API route.")
-	}, Public))
+	}, app.Public))
 }
 
 // handler adapts an error-returning handler: a returned error is answered
 // by [Error], and routes for users or admins refuse others first.
-func (a *API) handler(h func(http.ResponseWriter, *http.Request) error, access Access) http.Handler {
+func (a *API) handler(h func(http.ResponseWriter, *http.Request) error, access app.Access) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := Allowed(r, access); err != nil {
+		if err := app.Allowed(r, access); err != nil {
 			if domain.ErrorCode(err) == domain.EUNAUTHORIZED {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="timetracker"`)
 			}
@@ -253,21 +221,6 @@ func (a *API) handler(h func(http.ResponseWriter, *http.Request) error, access A
 			a.Error(w, r, err)
 		}
 	})
-}
-
-// Allowed checks the request's user against access: EUNAUTHORIZED when
-// nobody is signed in, EFORBIDDEN when an admin route has a plain user.
-func Allowed(r *http.Request, access Access) error {
-	u := auth.UserFrom(r.Context())
-	switch {
-	case access == Public:
-		return nil
-	case u == nil:
-		return domain.Errorf(domain.EUNAUTHORIZED, "Sign in or send a personal API token.")
-	case access == Admin && u.Role != domain.RoleAdmin:
-		return domain.Errorf(domain.EFORBIDDEN, "Only an administrator may do this.")
-	}
-	return nil
 }
 
 // user returns the signed-in user; handler has checked there is one.
@@ -282,57 +235,6 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-// statusOf is the one mapping from domain error codes to HTTP statuses.
-var statusOf = map[string]int{
-	domain.EINVALID:      http.StatusBadRequest,
-	domain.EUNAUTHORIZED: http.StatusUnauthorized,
-	domain.EFORBIDDEN:    http.StatusForbidden,
-	domain.ENOTFOUND:     http.StatusNotFound,
-	domain.ECONFLICT:     http.StatusConflict,
-	domain.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	domain.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
-	domain.ETOOMANY:      http.StatusTooManyRequests,
-	domain.EINTERNAL:     http.StatusInternalServerError,
-	domain.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	domain.ECANCELED:     StatusClientClosedRequest,
-}
-
-// StatusClientClosedRequest is the status recorded (in the request log and
-// the metrics) for a request whose client hung up before the answer:
-// nginx's convention, 499. The client never sees it; it keeps a hang-up
-// from counting as a server failure.
-const StatusClientClosedRequest = 499
-
-// RetryAfter is the Retry-After, in seconds, of a 503 answer.
-const RetryAfter = 5
-
-// Classify returns err as it is to be answered: a failure caused by the
-// request's context being cancelled (the client hung up) becomes
-// ECANCELED; otherwise classify, when not nil, may recognise it (an
-// unreachable database: EUNAVAILABLE). Errors that already carry a domain
-// code other than EINTERNAL are left alone. The API and the pages both use
-// it, so both answer the same error the same way.
-func Classify(r *http.Request, err error, classify func(ctx context.Context, err error) error) error {
-	if err == nil || domain.ErrorCode(err) != domain.EINTERNAL {
-		return err
-	}
-	if errors.Is(r.Context().Err(), context.Canceled) && errors.Is(err, context.Canceled) {
-		return fmt.Errorf("%w: %w", domain.Errorf(domain.ECANCELED, "The request was cancelled by the client."), err)
-	}
-	if classify != nil {
-		return classify(r.Context(), err)
-	}
-	return err
-}
-
-// Status returns the HTTP status for err's domain code.
-func Status(err error) int {
-	if s, ok := statusOf[domain.ErrorCode(err)]; ok {
-		return s
-	}
-	return http.StatusInternalServerError
-}
-
 // Error answers err in the API's JSON shape with the status of its code.
 // An internal error is logged and reported to error tracking, and the
 // caller sees a generic message only.
@@ -343,10 +245,10 @@ func Status(err error) int {
 // with Retry-After and the error shape, not logged here either (see
 // Options.Classify).
 func (a *API) Error(w http.ResponseWriter, r *http.Request, err error) {
-	err = Classify(r, err, a.classify)
-	status := Status(err)
+	err = app.Classify(r, err, a.classify)
+	status := app.Status(err)
 	if status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
+		w.Header().Set("Retry-After", strconv.Itoa(app.RetryAfter))
 	}
 	if status >= 500 && status != http.StatusServiceUnavailable {
 		a.log.LogAttrs(r.Context(), slog.LevelError, "request failed", logging.Err(err))

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/logging"
 )
@@ -130,7 +131,7 @@ func TestWriteCSV(t *testing.T) {
 	end := start.Add(90 * time.Minute)
 	rate := domain.Cents(3333) // 1.5 h at 33.33: 49.995, rounded up to 50.00
 	var buf bytes.Buffer
-	err := WriteCSV(&buf,
+	err := app.WriteCSV(&buf,
 		[]domain.Entry{
 			{ID: 1, ProjectID: 2, TaskID: &tid, Start: start, End: &end, Notes: "+SUM(A1:A9)", Billable: true, HourlyRate: &rate},
 			{ID: 2, ProjectID: 2, Start: end, Notes: "still running"},
@@ -147,7 +148,7 @@ func TestWriteCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		CSVHeader,
+		app.CSVHeader,
 		{"2026-03-02", "2026-03-02T09:00:00Z", "2026-03-02T10:30:00Z", "5400", "Client, Inc.", "'@Project", "Task", "'+SUM(A1:A9)", "true", "1.50", "33.33", "50.00"},
 		{"2026-03-02", "2026-03-02T10:30:00Z", "", "1800", "Client, Inc.", "'@Project", "", "still running", "false", "0.50", "", "0.00"},
 	}

@@ -4,21 +4,11 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
-
-// maxNotes bounds an entry's notes, in characters.
-const maxNotes = 10_000
-
-func checkNotes(s string) error {
-	if utf8.RuneCountInString(s) > maxNotes {
-		return domain.FieldError("notes", "Notes are longer than %d characters.", maxNotes)
-	}
-	return nil
-}
 
 // timerResponse is the state of the caller's timer.
 type timerResponse struct {
@@ -28,11 +18,6 @@ type timerResponse struct {
 	Notice string `json:"notice,omitempty"`
 }
 
-// TimerCappedNotice is what users are told, by the API and the pages,
-// when a running timer outlived the longest entry allowed: it was stopped
-// at that length and kept as an entry.
-const TimerCappedNotice = "The timer ran longer than the longest entry allowed and was stopped at that length. Check the entry's end."
-
 // GET /timer. A timer that has outlived the entry limit is stopped at it,
 // and the answer says so.
 func (a *API) getTimer(w http.ResponseWriter, r *http.Request) error {
@@ -41,7 +26,7 @@ func (a *API) getTimer(w http.ResponseWriter, r *http.Request) error {
 		return internal(err, "stop overlong timer")
 	}
 	if stopped != nil {
-		writeJSON(w, http.StatusOK, timerResponse{Running: false, Entry: stopped, Notice: TimerCappedNotice})
+		writeJSON(w, http.StatusOK, timerResponse{Running: false, Entry: stopped, Notice: app.TimerCappedNotice})
 		return nil
 	}
 	e, err := a.store.RunningTimer(r.Context(), user(r).ID)
@@ -63,16 +48,11 @@ func (a *API) startTimer(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	p, err := a.checkProject(r, in.ProjectID)
+	p, err := domain.CheckEntryRefs(r.Context(), a.store, user(r).ID, in.ProjectID, in.TaskID)
 	if err != nil {
 		return err
 	}
-	if in.TaskID != nil {
-		if err := a.checkTask(r, *in.TaskID, p.ID); err != nil {
-			return err
-		}
-	}
-	if err := checkNotes(in.Notes); err != nil {
+	if err := domain.CheckNotes(in.Notes); err != nil {
 		return err
 	}
 	// A forgotten timer past the limit does not block a new one.
@@ -94,12 +74,12 @@ func (a *API) startTimer(w http.ResponseWriter, r *http.Request) error {
 	if err := a.store.StartTimer(r.Context(), e); err != nil {
 		return internal(err, "start timer")
 	}
-	a.capture(r, EventTimerStarted, analytics.Properties{
+	a.capture(r, app.EventTimerStarted, analytics.Properties{
 		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable, "source": "api",
 	})
 	res := timerResponse{Running: true, Entry: e}
 	if stopped != nil {
-		res.Notice = TimerCappedNotice
+		res.Notice = app.TimerCappedNotice
 	}
 	writeJSON(w, http.StatusCreated, res)
 	return nil
@@ -128,10 +108,10 @@ func (a *API) stopTimer(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return internal(err, "stop timer")
 	}
-	a.capture(r, EventTimerStopped, analytics.Properties{"duration": e.Duration(a.now()), "source": "api"})
+	a.capture(r, app.EventTimerStopped, analytics.Properties{"duration": e.Duration(a.now()), "source": "api"})
 	res := timerResponse{Running: false, Entry: e}
 	if e.End != nil && e.End.Before(end.Truncate(time.Microsecond)) {
-		res.Notice = TimerCappedNotice
+		res.Notice = app.TimerCappedNotice
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
@@ -181,14 +161,9 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	p, err := a.checkProject(r, in.ProjectID)
+	p, err := domain.CheckEntryRefs(r.Context(), a.store, user(r).ID, in.ProjectID, in.TaskID)
 	if err != nil {
 		return err
-	}
-	if in.TaskID != nil {
-		if err := a.checkTask(r, *in.TaskID, p.ID); err != nil {
-			return err
-		}
 	}
 	if in.Start == nil {
 		return domain.FieldError("start", "Start is required (RFC 3339).")
@@ -199,7 +174,7 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 	if !in.End.After(in.Start.Time) {
 		return domain.FieldError("end", "End must be after start.")
 	}
-	if err := checkNotes(in.Notes); err != nil {
+	if err := domain.CheckNotes(in.Notes); err != nil {
 		return err
 	}
 	end := in.End.UTC()
@@ -222,7 +197,7 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.capture(r, EventEntryCreated, analytics.Properties{
+	a.capture(r, app.EventEntryCreated, analytics.Properties{
 		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
 		"duration": e.Duration(a.now()), "source": "api", "overlaps": len(res.Warnings) > 0,
 	})
@@ -266,9 +241,6 @@ func (a *API) patchEntry(w http.ResponseWriter, r *http.Request) error {
 		return internal(err, "find entry")
 	}
 	if in.ProjectID != nil {
-		if _, err := a.checkProject(r, *in.ProjectID); err != nil {
-			return err
-		}
 		if *in.ProjectID != e.ProjectID && !in.TaskID.Set {
 			e.TaskID = nil // the old task belongs to the old project
 		}
@@ -277,8 +249,8 @@ func (a *API) patchEntry(w http.ResponseWriter, r *http.Request) error {
 	if in.TaskID.Set {
 		e.TaskID = in.TaskID.Value
 	}
-	if e.TaskID != nil && (in.TaskID.Set || in.ProjectID != nil) {
-		if err := a.checkTask(r, *e.TaskID, e.ProjectID); err != nil {
+	if in.ProjectID != nil || (in.TaskID.Set && e.TaskID != nil) {
+		if _, err := domain.CheckEntryRefs(r.Context(), a.store, user(r).ID, e.ProjectID, e.TaskID); err != nil {
 			return err
 		}
 	}
@@ -296,7 +268,7 @@ func (a *API) patchEntry(w http.ResponseWriter, r *http.Request) error {
 		return domain.FieldError("end", "End must be after start.")
 	}
 	if in.Notes != nil {
-		if err := checkNotes(*in.Notes); err != nil {
+		if err := domain.CheckNotes(*in.Notes); err != nil {
 			return err
 		}
 		e.Notes = *in.Notes

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
@@ -30,7 +31,7 @@ func (a *API) createClient(w http.ResponseWriter, r *http.Request) error {
 	if err := a.store.CreateClient(r.Context(), c); err != nil {
 		return internal(err, "create client")
 	}
-	a.capture(r, EventClientCreated, analytics.Properties{"source": "api"})
+	a.capture(r, app.EventClientCreated, analytics.Properties{"source": "api"})
 	writeJSON(w, http.StatusCreated, c)
 	return nil
 }
@@ -92,40 +93,6 @@ func (a *API) deleteClient(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// checkClient makes sure a client ID given in a body is the caller's; the
-// answer for someone else's is the same as for a missing one.
-func (a *API) checkClient(r *http.Request, id int64) error {
-	_, err := a.store.FindClient(r.Context(), user(r).ID, id)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return domain.FieldError("client_id", "No such client.")
-	}
-	return internal(err, "find client")
-}
-
-func (a *API) checkProject(r *http.Request, id int64) (*domain.Project, error) {
-	if id <= 0 {
-		return nil, domain.FieldError("project_id", "Project is required.")
-	}
-	p, err := a.store.FindProject(r.Context(), user(r).ID, id)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return nil, domain.FieldError("project_id", "No such project.")
-	}
-	return p, internal(err, "find project")
-}
-
-func (a *API) checkTask(r *http.Request, id, projectID int64) error {
-	t, err := a.store.FindTask(r.Context(), user(r).ID, id)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
-		return domain.FieldError("task_id", "No such task.")
-	} else if err != nil {
-		return internal(err, "find task")
-	}
-	if t.ProjectID != projectID {
-		return domain.FieldError("task_id", "The task belongs to another project.")
-	}
-	return nil
-}
-
 // GET /projects?archived=true
 func (a *API) listProjects(w http.ResponseWriter, r *http.Request) error {
 	archived := r.URL.Query().Get("archived")
@@ -151,16 +118,14 @@ func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	if in.ClientID != nil {
-		if err := a.checkClient(r, *in.ClientID); err != nil {
-			return err
-		}
+	if err := domain.CheckClientRef(r.Context(), a.store, user(r).ID, in.ClientID); err != nil {
+		return err
 	}
 	p := &domain.Project{UserID: user(r).ID, Name: in.Name, ClientID: in.ClientID, Billable: in.Billable, HourlyRate: in.HourlyRate}
 	if err := a.store.CreateProject(r.Context(), p); err != nil {
 		return internal(err, "create project")
 	}
-	a.capture(r, EventProjectCreated, analytics.Properties{"billable": p.Billable, "has_client": p.ClientID != nil, "source": "api"})
+	a.capture(r, app.EventProjectCreated, analytics.Properties{"billable": p.Billable, "has_client": p.ClientID != nil, "source": "api"})
 	writeJSON(w, http.StatusCreated, p)
 	return nil
 }
@@ -205,10 +170,8 @@ func (a *API) patchProject(w http.ResponseWriter, r *http.Request) error {
 		p.Name = *in.Name
 	}
 	if in.ClientID.Set {
-		if in.ClientID.Value != nil {
-			if err := a.checkClient(r, *in.ClientID.Value); err != nil {
-				return err
-			}
+		if err := domain.CheckClientRef(r.Context(), a.store, user(r).ID, in.ClientID.Value); err != nil {
+			return err
 		}
 		p.ClientID = in.ClientID.Value
 	}
@@ -264,7 +227,7 @@ func (a *API) createTask(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	if _, err := a.checkProject(r, in.ProjectID); err != nil {
+	if _, err := domain.CheckEntryRefs(r.Context(), a.store, user(r).ID, in.ProjectID, nil); err != nil {
 		return err
 	}
 	t := &domain.Task{UserID: user(r).ID, ProjectID: in.ProjectID, Name: in.Name}
@@ -308,7 +271,7 @@ func (a *API) patchTask(w http.ResponseWriter, r *http.Request) error {
 		return internal(err, "find task")
 	}
 	if in.ProjectID != nil {
-		if _, err := a.checkProject(r, *in.ProjectID); err != nil {
+		if _, err := domain.CheckEntryRefs(r.Context(), a.store, user(r).ID, *in.ProjectID, nil); err != nil {
 			return err
 		}
 		t.ProjectID = *in.ProjectID

@@ -1,12 +1,11 @@
 package api
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/logging"
@@ -28,7 +27,7 @@ func (a *API) register(w http.ResponseWriter, r *http.Request) error {
 	}
 	logging.SetUserID(r.Context(), u.ID)
 	if a.analytics != nil {
-		a.analytics.Capture(r.Context(), u.ID, EventSignedUp, analytics.Properties{"first_user": u.Role == domain.RoleAdmin})
+		a.analytics.Capture(r.Context(), u.ID, app.EventSignedUp, analytics.Properties{"first_user": u.Role == domain.RoleAdmin})
 	}
 	writeJSON(w, http.StatusCreated, u)
 	return nil
@@ -182,7 +181,7 @@ func (a *API) deleteMe(w http.ResponseWriter, r *http.Request) error {
 	if err := a.auth.ConfirmPassword(r.Context(), u, "password", in.Password, a.auth.ClientAddr(r)); err != nil {
 		return internal(err, "confirm password")
 	}
-	if err := EraseAccount(r.Context(), AccountEraser{
+	if err := app.EraseAccount(r.Context(), app.AccountEraser{
 		Store: a.store, Analytics: a.analytics, EraseLogs: a.eraseLogs, Logger: a.log,
 	}, u.ID); err != nil {
 		return err
@@ -192,51 +191,13 @@ func (a *API) deleteMe(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// AccountEraser is what [EraseAccount] needs; the web pages use it too.
-type AccountEraser struct {
-	Store     domain.UserService
-	Analytics *analytics.Client
-	EraseLogs func(ctx context.Context, userID int64) error
-	Logger    *slog.Logger
-}
-
-// EraseAccount deletes the user and everything that belongs to them
-// (claim R2): their rows, then their product-analytics person (A4), then
-// their lines in the log files (L8). Only the database step can fail the
-// call; the other two are logged when they fail, since the account is gone
-// by then and the operator has to finish by hand. The request's own log
-// record is made anonymous, so it does not bring the user ID back.
-func EraseAccount(ctx context.Context, e AccountEraser, userID int64) error {
-	if err := e.Store.DeleteUser(ctx, userID); err != nil {
-		return internal(err, "delete user")
-	}
-	log := e.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	if e.Analytics != nil {
-		if err := e.Analytics.DeleteUser(ctx, userID); err != nil {
-			log.LogAttrs(ctx, slog.LevelWarn, "account erased, but product analytics did not confirm the deletion",
-				slog.Int64("erased_user_id", userID), logging.Err(err))
-		}
-	}
-	if e.EraseLogs != nil {
-		if err := e.EraseLogs(ctx, userID); err != nil {
-			log.LogAttrs(ctx, slog.LevelError, "account erased, but its log lines could not be removed",
-				slog.Int64("erased_user_id", userID), logging.Err(err))
-		}
-	}
-	logging.SetUserID(ctx, 0)
-	return nil
-}
-
 // GET /me/export (claim R1)
 func (a *API) exportMe(w http.ResponseWriter, r *http.Request) error {
 	ex, err := a.store.Export(r.Context(), user(r).ID)
 	if err != nil {
 		return internal(err, "export")
 	}
-	a.capture(r, EventDataExported, analytics.Properties{"entries": len(ex.Entries), "source": "api"})
+	a.capture(r, app.EventDataExported, analytics.Properties{"entries": len(ex.Entries), "source": "api"})
 	w.Header().Set("Content-Disposition", `attachment; filename="timetracker-export.json"`)
 	writeJSON(w, http.StatusOK, ex)
 	return nil

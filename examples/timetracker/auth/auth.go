@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/mail"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+	"github.com/discreet-dev/discreet/logging"
 )
 
 // Store is the storage auth needs: accounts, sessions, tokens and the
@@ -417,30 +417,43 @@ func (a *Auth) UpdateProfile(ctx context.Context, u *domain.User, upd ProfileUpd
 }
 
 // ClientAddr returns the address rate limits are counted against: the
-// connection's peer, or with TrustProxy the last X-Forwarded-For entry.
+// connection's peer, or with TrustProxy the last X-Forwarded-For entry. It
+// is [logging.ClientIP], so that the limits and the request log's
+// client_ip name the same client.
 func (a *Auth) ClientAddr(r *http.Request) string {
-	if a.opts.TrustProxy {
-		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			last := xff[len(xff)-1]
-			if i := strings.LastIndexByte(last, ','); i >= 0 {
-				last = last[i+1:]
-			}
-			if ip := net.ParseIP(strings.TrimSpace(last)); ip != nil {
-				return ip.String()
-			}
-		}
+	if ip := logging.ClientIP(r, a.opts.TrustProxy); ip != "" {
+		return ip
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return r.RemoteAddr
 }
 
-// secure reports whether cookies set in reply to r should be Secure.
-func (a *Auth) secure(r *http.Request) bool {
+// Secure reports whether the request reached the app over HTTPS, and so
+// whether the cookies set in reply are marked Secure and the reply carries
+// Strict-Transport-Security. It is the app's one answer to that question,
+// used by the session cookie, the pages' flash cookie and the HSTS header:
+//
+//   - with SecureCookies, always (a TLS proxy that sends no
+//     X-Forwarded-Proto);
+//   - when the connection itself is TLS;
+//   - with TrustProxy, when the last X-Forwarded-Proto value (the one the
+//     proxy in front set or appended) is https.
+//
+// Without TrustProxy the header is ignored: any client can send it, and
+// a cookie marked Secure on plain HTTP would never come back.
+func (a *Auth) Secure(r *http.Request) bool {
 	if a.opts.SecureCookies || r.TLS != nil {
 		return true
 	}
-	return a.opts.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+	if !a.opts.TrustProxy {
+		return false
+	}
+	vs := r.Header.Values("X-Forwarded-Proto")
+	if len(vs) == 0 {
+		return false
+	}
+	last := vs[len(vs)-1]
+	if i := strings.LastIndexByte(last, ','); i >= 0 {
+		last = last[i+1:]
+	}
+	return strings.EqualFold(strings.TrimSpace(last), "https")
 }

@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net/http"
@@ -252,5 +253,44 @@ func TestClientAddr(t *testing.T) {
 		if got := a.ClientAddr(r); got != tt.want {
 			t.Errorf("trust=%v xff=%q: %q, want %q", tt.trust, tt.xff, got, tt.want)
 		}
+	}
+}
+
+// Secure is the one HTTPS decision behind the session cookie, the flash
+// cookie and HSTS: X-Forwarded-Proto counts only with TrustProxy, and then
+// only the value the proxy added last.
+func TestSecure(t *testing.T) {
+	for _, tt := range []struct {
+		name          string
+		secureCookies bool
+		trust         bool
+		tls           bool
+		xfp           []string
+		want          bool
+	}{
+		{"plain HTTP", false, false, false, nil, false},
+		{"TLS connection", false, false, true, nil, true},
+		{"SECURE_COOKIES", true, false, false, nil, true},
+		{"header from an untrusted client", false, false, false, []string{"https"}, false},
+		{"header from the trusted proxy", false, true, false, []string{"HTTPS"}, true},
+		{"trusted proxy says http", false, true, false, []string{"http"}, false},
+		{"trusted proxy without the header", false, true, false, nil, false},
+		{"client's https before the proxy's http", false, true, false, []string{"https, http"}, false},
+		{"client's header line before the proxy's", false, true, false, []string{"https", "http"}, false},
+		{"proxy appended https", false, true, false, []string{"http, https"}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, _ := newAuth(t, auth.Options{SecureCookies: tt.secureCookies, TrustProxy: tt.trust})
+			r := httptest.NewRequest("GET", "/", nil)
+			if tt.tls {
+				r.TLS = &tls.ConnectionState{}
+			}
+			for _, v := range tt.xfp {
+				r.Header.Add("X-Forwarded-Proto", v)
+			}
+			if got := a.Secure(r); got != tt.want {
+				t.Errorf("Secure = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

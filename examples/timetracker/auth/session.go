@@ -59,7 +59,7 @@ func (a *Auth) cookie(r *http.Request, value string, maxAge int) *http.Cookie {
 		Path:     "/",
 		MaxAge:   maxAge,
 		HttpOnly: true,
-		Secure:   a.secure(r),
+		Secure:   a.Secure(r),
 		SameSite: http.SameSiteLaxMode,
 	}
 }

@@ -135,7 +135,7 @@ func (db *DB) CountAttempts(ctx context.Context, key string) (int, error) {
 // SetAttempts sets the counter to hits until resetAt, creating it if need
 // be.
 func (db *DB) SetAttempts(ctx context.Context, key string, hits int, resetAt time.Time) error {
-	if err := validTime(resetAt, "reset_at"); err != nil {
+	if err := domain.CheckTime("reset_at", resetAt); err != nil {
 		return err
 	}
 	x := db.q()

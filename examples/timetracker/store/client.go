@@ -21,17 +21,18 @@ func scanClient(row interface{ Scan(...any) error }) (*domain.Client, error) {
 
 // CreateClient stores c for c.UserID and sets its ID and stamps.
 func (db *DB) CreateClient(ctx context.Context, c *domain.Client) error {
-	name, err := cleanName(c.Name, "name")
-	if err != nil {
+	valid := *c
+	if err := valid.Validate(); err != nil {
 		return err
 	}
+	name := valid.Name
 	if err := checkRate(c.HourlyRate, "hourly_rate"); err != nil {
 		return err
 	}
 	now := norm(db.now())
 	x := db.q()
 	var id int64
-	err = x.row(ctx, "INSERT INTO clients (user_id, name, hourly_rate, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+	err := x.row(ctx, "INSERT INTO clients (user_id, name, hourly_rate, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
 		c.UserID, name, rateArg(c.HourlyRate), x.ts(now), x.ts(now)).Scan(&id)
 	if err != nil {
 		return mapErr(err, "create client", "user_id")
@@ -79,17 +80,18 @@ func findClients(ctx context.Context, x q, userID int64) ([]domain.Client, error
 // UpdateClient saves c's name and hourly rate; c must be one of c.UserID's clients, else
 // ENOTFOUND. It sets c's stamps to what is stored.
 func (db *DB) UpdateClient(ctx context.Context, c *domain.Client) error {
-	name, err := cleanName(c.Name, "name")
-	if err != nil {
+	valid := *c
+	if err := valid.Validate(); err != nil {
 		return err
 	}
+	name := valid.Name
 	if err := checkRate(c.HourlyRate, "hourly_rate"); err != nil {
 		return err
 	}
 	now := norm(db.now())
 	x := db.q()
 	var created domain.Client
-	err = x.row(ctx, "UPDATE clients SET name = ?, hourly_rate = ?, updated_at = ? WHERE id = ? AND user_id = ? RETURNING created_at",
+	err := x.row(ctx, "UPDATE clients SET name = ?, hourly_rate = ?, updated_at = ? WHERE id = ? AND user_id = ? RETURNING created_at",
 		name, rateArg(c.HourlyRate), x.ts(now), c.ID, c.UserID).Scan(timeCol{&created.CreatedAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound("client")
@@ -110,15 +112,32 @@ func (db *DB) DeleteClient(ctx context.Context, userID, id int64) error {
 	return mustAffect(res, "client")
 }
 
-// ownClient checks, inside a transaction, that clientID is one of the
-// user's clients, and keeps it from being deleted until the transaction
-// ends. A missing or foreign client is EINVALID on field client_id: the
-// caller named something that, for them, does not exist.
-func ownClient(ctx context.Context, x q, userID, clientID int64) error {
-	var one int
-	err := x.row(ctx, "SELECT 1 FROM clients WHERE id = ? AND user_id = ?"+x.forShare(), clientID, userID).Scan(&one)
+// refs looks up, inside a transaction, the objects a write refers to,
+// locking the rows it reads (see forShare), so that the domain's ownership
+// checks (domain.CheckEntryRefs, domain.CheckClientRef) hold until the write
+// that relies on them commits.
+type refs struct{ x q }
+
+func (r refs) FindClient(ctx context.Context, userID, id int64) (*domain.Client, error) {
+	c, err := scanClient(r.x.row(ctx, "SELECT "+clientColumns+" FROM clients WHERE id = ? AND user_id = ?"+r.x.forShare(), id, userID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return domain.FieldError("client_id", "no such client")
+		return nil, notFound("client")
 	}
-	return err
+	return c, err
+}
+
+func (r refs) FindProject(ctx context.Context, userID, id int64) (*domain.Project, error) {
+	p, err := scanProject(r.x.row(ctx, "SELECT "+projectColumns+" FROM projects WHERE id = ? AND user_id = ?"+r.x.forShare(), id, userID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("project")
+	}
+	return p, err
+}
+
+func (r refs) FindTask(ctx context.Context, userID, id int64) (*domain.Task, error) {
+	t, err := scanTask(r.x.row(ctx, "SELECT "+taskColumns+" FROM tasks WHERE id = ? AND user_id = ?"+r.x.forShare(), id, userID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("task")
+	}
+	return t, err
 }

@@ -15,7 +15,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -364,17 +363,6 @@ func (x q) tsPtr(t *time.Time) any {
 	return x.ts(*t)
 }
 
-// validTime rejects times the fixed-width layout cannot hold.
-func validTime(t time.Time, field string) error {
-	if t.IsZero() {
-		return domain.FieldError(field, "is required")
-	}
-	if y := t.UTC().Year(); y < 1 || y > 9999 {
-		return domain.FieldError(field, "is out of range")
-	}
-	return nil
-}
-
 // timeCol scans a NOT NULL time column from either dialect.
 type timeCol struct{ t *time.Time }
 
@@ -589,35 +577,4 @@ func mustAffect(res sql.Result, what string) error {
 		return notFound(what)
 	}
 	return nil
-}
-
-// Input limits the database does not enforce.
-const (
-	maxName  = 200
-	maxNotes = 10000
-)
-
-// checkText refuses text PostgreSQL cannot store (invalid UTF-8, NUL
-// bytes), so that it is a 400 naming the field rather than a 500, and
-// SQLite holds the same text as PostgreSQL would.
-func checkText(s, field string) error {
-	if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
-		return domain.FieldError(field, "must be valid UTF-8 text without NUL characters")
-	}
-	return nil
-}
-
-// cleanName trims a name and checks it is present, storable and not too long.
-func cleanName(s, field string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", domain.FieldError(field, "is required")
-	}
-	if err := checkText(s, field); err != nil {
-		return "", err
-	}
-	if len([]rune(s)) > maxName {
-		return "", domain.FieldError(field, "must be at most %d characters", maxName)
-	}
-	return s, nil
 }

@@ -35,41 +35,27 @@ func (db *DB) checkEntry(e *domain.Entry) error {
 	return e.CheckLength(db.maxEntry())
 }
 
+// checkEntryFields normalises e's times and checks its own fields.
 func checkEntryFields(e *domain.Entry) error {
-	if err := validTime(e.Start, "start"); err != nil {
-		return err
+	if !e.Start.IsZero() {
+		e.Start = norm(e.Start)
 	}
-	e.Start = norm(e.Start)
-	if e.End != nil {
-		if err := validTime(*e.End, "end"); err != nil {
-			return err
-		}
+	if e.End != nil && !e.End.IsZero() {
 		end := norm(*e.End)
-		if end.Before(e.Start) {
-			return domain.FieldError("end", "must not be before start")
-		}
 		e.End = &end
 	}
-	if len([]rune(e.Notes)) > maxNotes {
-		return domain.FieldError("notes", "must be at most %d characters", maxNotes)
-	}
-	return checkText(e.Notes, "notes")
+	return e.Validate()
 }
 
 // checkEntryRefs checks, inside a transaction, that e's project is the
 // user's and its task, if any, is in that project. It reports whether the
 // project is archived.
 func checkEntryRefs(ctx context.Context, x q, e *domain.Entry) (archived bool, err error) {
-	archived, err = ownProject(ctx, x, e.UserID, e.ProjectID)
+	p, err := domain.CheckEntryRefs(ctx, refs{x}, e.UserID, e.ProjectID, e.TaskID)
 	if err != nil {
 		return false, err
 	}
-	if e.TaskID != nil {
-		if err := taskInProject(ctx, x, e.UserID, *e.TaskID, e.ProjectID); err != nil {
-			return false, err
-		}
-	}
-	return archived, nil
+	return p.Archived, nil
 }
 
 func insertEntry(ctx context.Context, x q, e *domain.Entry, now time.Time) error {
@@ -275,7 +261,7 @@ func (db *DB) StartTimer(ctx context.Context, e *domain.Entry) error {
 func (db *DB) StopTimer(ctx context.Context, userID int64, end time.Time) (*domain.Entry, error) {
 	atNow := end.IsZero()
 	if !atNow {
-		if err := validTime(end, "end"); err != nil {
+		if err := domain.CheckTime("end", end); err != nil {
 			return nil, err
 		}
 		end = norm(end)

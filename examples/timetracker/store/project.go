@@ -35,18 +35,19 @@ func nullID(id *int64) any {
 // CreateProject stores p for p.UserID and sets its ID and stamps. Its
 // client, if any, must be one of the user's (else EINVALID on client_id).
 func (db *DB) CreateProject(ctx context.Context, p *domain.Project) error {
-	name, err := cleanName(p.Name, "name")
-	if err != nil {
+	valid := *p
+	if err := valid.Validate(); err != nil {
 		return err
 	}
+	name := valid.Name
 	if err := checkRate(p.HourlyRate, "hourly_rate"); err != nil {
 		return err
 	}
 	now := norm(db.now())
 	var id int64
-	err = db.inTx(ctx, func(x q) error {
+	err := db.inTx(ctx, func(x q) error {
 		if p.ClientID != nil {
-			if err := ownClient(ctx, x, p.UserID, *p.ClientID); err != nil {
+			if err := domain.CheckClientRef(ctx, refs{x}, p.UserID, p.ClientID); err != nil {
 				return err
 			}
 		}
@@ -108,16 +109,17 @@ func findProjects(ctx context.Context, x q, userID int64, includeArchived bool) 
 // be one of p.UserID's projects, else ENOTFOUND, and its client one of the
 // user's, else EINVALID on client_id.
 func (db *DB) UpdateProject(ctx context.Context, p *domain.Project) error {
-	name, err := cleanName(p.Name, "name")
-	if err != nil {
+	valid := *p
+	if err := valid.Validate(); err != nil {
 		return err
 	}
+	name := valid.Name
 	if err := checkRate(p.HourlyRate, "hourly_rate"); err != nil {
 		return err
 	}
 	now := norm(db.now())
 	var created domain.Project
-	err = db.inTx(ctx, func(x q) error {
+	err := db.inTx(ctx, func(x q) error {
 		var one int
 		err := x.row(ctx, "SELECT 1 FROM projects WHERE id = ? AND user_id = ?"+x.forUpdate(), p.ID, p.UserID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -126,7 +128,7 @@ func (db *DB) UpdateProject(ctx context.Context, p *domain.Project) error {
 			return err
 		}
 		if p.ClientID != nil {
-			if err := ownClient(ctx, x, p.UserID, *p.ClientID); err != nil {
+			if err := domain.CheckClientRef(ctx, refs{x}, p.UserID, p.ClientID); err != nil {
 				return err
 			}
 		}
@@ -150,16 +152,4 @@ func (db *DB) DeleteProject(ctx context.Context, userID, id int64) error {
 		return fmt.Errorf("store: delete project: %w", err)
 	}
 	return mustAffect(res, "project")
-}
-
-// ownProject checks, inside a transaction, that projectID is one of the
-// user's projects, returns whether it is archived, and keeps it from being
-// deleted until the transaction ends. A missing or foreign project is
-// EINVALID on field project_id.
-func ownProject(ctx context.Context, x q, userID, projectID int64) (archived bool, err error) {
-	err = x.row(ctx, "SELECT archived FROM projects WHERE id = ? AND user_id = ?"+x.forShare(), projectID, userID).Scan(&archived)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, domain.FieldError("project_id", "no such project")
-	}
-	return archived, err
 }

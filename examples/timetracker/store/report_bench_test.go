@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/examples/timetracker/store"
 )
@@ -166,7 +166,7 @@ func BenchmarkCSVYear(b *testing.B) {
 		b.Run("csv", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				n, err := api.StreamCSV(ctx, io.Discard, db, u.ID, from, to, false, now)
+				n, err := app.StreamCSV(ctx, io.Discard, db, u.ID, from, to, false, now)
 				if err != nil || n == 0 {
 					b.Fatalf("csv: %v, %d rows", err, n)
 				}

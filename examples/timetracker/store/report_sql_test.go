@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/examples/timetracker/store"
 )
@@ -253,8 +253,8 @@ func TestStreamedCSVMatchesWriteCSV(t *testing.T) {
 					slices.Reverse(list)
 				}
 				var want, got bytes.Buffer
-				must(t, api.WriteCSV(&want, list, ps, cs, ts, now))
-				n, err := api.StreamCSV(ctx, &got, db, u.ID, rng[0], rng[1], oldestFirst, now)
+				must(t, app.WriteCSV(&want, list, ps, cs, ts, now))
+				n, err := app.StreamCSV(ctx, &got, db, u.ID, rng[0], rng[1], oldestFirst, now)
 				must(t, err)
 				if n != len(es) || got.String() != want.String() {
 					t.Fatalf("range %v oldest first %v: %d rows, want %d; streamed CSV differs:\n%.600s\nwant\n%.600s",

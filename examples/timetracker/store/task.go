@@ -23,14 +23,15 @@ func scanTask(row interface{ Scan(...any) error }) (*domain.Task, error) {
 // CreateTask stores t for t.UserID and sets its ID and stamps. Its project
 // must be one of the user's, else EINVALID on project_id.
 func (db *DB) CreateTask(ctx context.Context, t *domain.Task) error {
-	name, err := cleanName(t.Name, "name")
-	if err != nil {
+	valid := *t
+	if err := valid.Validate(); err != nil {
 		return err
 	}
+	name := valid.Name
 	now := norm(db.now())
 	var id int64
-	err = db.inTx(ctx, func(x q) error {
-		if _, err := ownProject(ctx, x, t.UserID, t.ProjectID); err != nil {
+	err := db.inTx(ctx, func(x q) error {
+		if _, err := domain.CheckEntryRefs(ctx, refs{x}, t.UserID, t.ProjectID, nil); err != nil {
 			return err
 		}
 		return x.row(ctx, `INSERT INTO tasks (user_id, project_id, name, done, created_at, updated_at)
@@ -92,13 +93,14 @@ func findTasks(ctx context.Context, x q, userID, projectID int64) ([]domain.Task
 // projects takes its time entries with it, so that an entry's task always
 // belongs to the entry's project.
 func (db *DB) UpdateTask(ctx context.Context, t *domain.Task) error {
-	name, err := cleanName(t.Name, "name")
-	if err != nil {
+	valid := *t
+	if err := valid.Validate(); err != nil {
 		return err
 	}
+	name := valid.Name
 	now := norm(db.now())
 	var created domain.Task
-	err = db.inTx(ctx, func(x q) error {
+	err := db.inTx(ctx, func(x q) error {
 		var oldProject int64
 		err := x.row(ctx, "SELECT project_id FROM tasks WHERE id = ? AND user_id = ?"+x.forUpdate(), t.ID, t.UserID).Scan(&oldProject)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -107,7 +109,7 @@ func (db *DB) UpdateTask(ctx context.Context, t *domain.Task) error {
 			return err
 		}
 		if t.ProjectID != oldProject {
-			if _, err := ownProject(ctx, x, t.UserID, t.ProjectID); err != nil {
+			if _, err := domain.CheckEntryRefs(ctx, refs{x}, t.UserID, t.ProjectID, nil); err != nil {
 				return err
 			}
 		}
@@ -138,21 +140,4 @@ func (db *DB) DeleteTask(ctx context.Context, userID, id int64) error {
 		return fmt.Errorf("store: delete task: %w", err)
 	}
 	return mustAffect(res, "task")
-}
-
-// taskInProject checks, inside a transaction, that taskID is one of the
-// user's tasks and belongs to projectID, and keeps it from moving until
-// the transaction ends.
-func taskInProject(ctx context.Context, x q, userID, taskID, projectID int64) error {
-	var p int64
-	err := x.row(ctx, "SELECT project_id FROM tasks WHERE id = ? AND user_id = ?"+x.forShare(), taskID, userID).Scan(&p)
-	if errors.Is(err, sql.ErrNoRows) {
-		return domain.FieldError("task_id", "no such task")
-	} else if err != nil {
-		return err
-	}
-	if p != projectID {
-		return domain.FieldError("task_id", "the task belongs to another project")
-	}
-	return nil
 }

@@ -29,7 +29,7 @@ func scanToken(row interface{ Scan(...any) error }) (*domain.Token, error) {
 // CreateToken stores t (its hash, never the secret) and sets its ID and
 // creation time.
 func (db *DB) CreateToken(ctx context.Context, t *domain.Token) error {
-	name, err := cleanName(t.Name, "name")
+	name, err := domain.CleanName("name", "token", t.Name)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func (db *DB) CreateSession(ctx context.Context, s *domain.Session) error {
 	if len(s.IDHash) == 0 {
 		return domain.FieldError("id_hash", "is required")
 	}
-	if err := validTime(s.ExpiresAt, "expires_at"); err != nil {
+	if err := domain.CheckTime("expires_at", s.ExpiresAt); err != nil {
 		return err
 	}
 	if s.CreatedAt.IsZero() {

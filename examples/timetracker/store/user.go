@@ -27,7 +27,7 @@ func cleanEmail(email string) (string, error) {
 	if e == "" {
 		return "", domain.FieldError("email", "is required")
 	}
-	if len(e) > 254 || !strings.Contains(e, "@") || strings.ContainsAny(e, " \t\r\n") || checkText(e, "email") != nil {
+	if len(e) > 254 || !strings.Contains(e, "@") || strings.ContainsAny(e, " \t\r\n") || domain.CheckText("email", e) != nil {
 		return "", domain.FieldError("email", "is not a valid email address")
 	}
 	return e, nil
@@ -56,11 +56,8 @@ func (db *DB) CreateUser(ctx context.Context, u *domain.User) error {
 	if err != nil {
 		return err
 	}
-	name := strings.TrimSpace(u.Name)
-	if len([]rune(name)) > maxName {
-		return domain.FieldError("name", "must be at most %d characters", maxName)
-	}
-	if err := checkText(name, "name"); err != nil {
+	name, err := domain.CleanOptionalName("name", u.Name)
+	if err != nil {
 		return err
 	}
 	role := domain.RoleUser
@@ -110,7 +107,7 @@ func (db *DB) FindUserByID(ctx context.Context, id int64) (*domain.User, error) 
 // FindUserByEmail returns the user with the given email, compared after
 // normalising it, or ENOTFOUND.
 func (db *DB) FindUserByEmail(ctx context.Context, email string) (*domain.User, error) {
-	if checkText(email, "email") != nil {
+	if domain.CheckText("email", email) != nil {
 		return nil, notFound("user") // no stored email holds such text
 	}
 	u, err := scanUser(db.q().row(ctx, "SELECT "+userColumns+" FROM users WHERE email = ?", NormalizeEmail(email)))
@@ -137,11 +134,8 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd domain.UserUpdate) (
 		sets, args = append(sets, "email = ?"), append(args, email)
 	}
 	if upd.Name != nil {
-		name := strings.TrimSpace(*upd.Name)
-		if len([]rune(name)) > maxName {
-			return nil, domain.FieldError("name", "must be at most %d characters", maxName)
-		}
-		if err := checkText(name, "name"); err != nil {
+		name, err := domain.CleanOptionalName("name", *upd.Name)
+		if err != nil {
 			return nil, err
 		}
 		sets, args = append(sets, "name = ?"), append(args, name)

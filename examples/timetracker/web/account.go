@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/discreet-dev/discreet/analytics"
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/logging"
@@ -96,12 +96,12 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 		} else if !f.Fail(err, "") {
 			return internalf(err, "register")
 		}
-		s.render(w, r, statusFor(err), "signup", &page{Title: "Create your account", Form: f})
+		s.render(w, r, app.FormStatus(err), "signup", &page{Title: "Create your account", Form: f})
 		return nil
 	}
 	logging.SetUserID(r.Context(), u.ID)
 	if s.cfg.Analytics != nil {
-		s.cfg.Analytics.Capture(r.Context(), u.ID, api.EventSignedUp, analytics.Properties{"first_user": u.Role == domain.RoleAdmin})
+		s.cfg.Analytics.Capture(r.Context(), u.ID, app.EventSignedUp, analytics.Properties{"first_user": u.Role == domain.RoleAdmin})
 	}
 	if _, err := s.auth.StartSession(r.Context(), w, r, u); err != nil {
 		return internalf(err, "start session")
@@ -115,14 +115,4 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 		return internalf(err, "end session")
 	}
 	return s.redirect(w, r, "/signin", "signed-out")
-}
-
-// statusFor is the status of a page shown again because of err: 422 for
-// input the user can fix, the code's own status otherwise.
-func statusFor(err error) int {
-	switch domain.ErrorCode(err) {
-	case domain.EINVALID, domain.ECONFLICT:
-		return http.StatusUnprocessableEntity
-	}
-	return api.Status(err)
 }

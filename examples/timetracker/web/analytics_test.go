@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 )
 
 // Actions done through the pages send the same declared events as the
@@ -30,15 +30,15 @@ func TestWebActionsSendDeclaredEvents(t *testing.T) {
 	b.get("/reports/entries.csv")
 	b.get("/settings/export")
 
-	for _, ev := range []string{api.EventSignedUp, api.EventClientCreated, api.EventProjectCreated, api.EventTimerStarted,
-		api.EventTimerStopped, api.EventEntryCreated, api.EventReportViewed, api.EventCSVExported, api.EventDataExported} {
+	for _, ev := range []string{app.EventSignedUp, app.EventClientCreated, app.EventProjectCreated, app.EventTimerStarted,
+		app.EventTimerStopped, app.EventEntryCreated, app.EventReportViewed, app.EventCSVExported, app.EventDataExported} {
 		got := e.posthog.waitFor(t, ev, 1)
 		props, _ := got[0]["properties"].(map[string]any)
-		if ev != api.EventSignedUp && props["source"] != "web" {
+		if ev != app.EventSignedUp && props["source"] != "web" {
 			t.Errorf("%s: source %v, want web", ev, props["source"])
 		}
 		for k := range props {
-			if _, declared := api.Schema[ev][k]; !declared && !strings.HasPrefix(k, "$") && k != "session" {
+			if _, declared := app.Schema[ev][k]; !declared && !strings.HasPrefix(k, "$") && k != "session" {
 				t.Errorf("%s carries undeclared property %q", ev, k)
 			}
 		}
@@ -49,7 +49,7 @@ func TestWebActionsSendDeclaredEvents(t *testing.T) {
 			t.Errorf("PostHog received %q", secret)
 		}
 	}
-	if rv := e.posthog.waitFor(t, api.EventReportViewed, 1)[0]["properties"].(map[string]any); rv["group_by"] != "client" {
+	if rv := e.posthog.waitFor(t, app.EventReportViewed, 1)[0]["properties"].(map[string]any); rv["group_by"] != "client" {
 		t.Errorf("report.viewed group_by = %v", rv["group_by"])
 	}
 }
@@ -61,7 +61,7 @@ func TestOptOutStopsEvents(t *testing.T) {
 	e := newEnv(t, envOptions{analytics: true})
 	b := e.signUp("Ada", "ada@example.com")
 	b.post("/clients", url.Values{"name": {"Before"}})
-	e.posthog.waitFor(t, api.EventClientCreated, 1)
+	e.posthog.waitFor(t, app.EventClientCreated, 1)
 	b.get("/settings/privacy")
 	if p := b.post("/settings/privacy", url.Values{"analytics_opt_out": {"on"}}); p.status != http.StatusSeeOther {
 		t.Fatalf("opt out: %d", p.status)
@@ -73,8 +73,8 @@ func TestOptOutStopsEvents(t *testing.T) {
 	// anything the first user's actions queued before it has arrived too.
 	other := e.signUp("Bob", "bob@example.com")
 	other.post("/clients", url.Values{"name": {"Marker"}})
-	e.posthog.waitFor(t, api.EventClientCreated, 2)
-	got := e.posthog.waitFor(t, api.EventClientCreated, 0)
+	e.posthog.waitFor(t, app.EventClientCreated, 2)
+	got := e.posthog.waitFor(t, app.EventClientCreated, 0)
 	if len(got) != 2 {
 		t.Errorf("client.created events: %d, want 2 (Ada's first and Bob's)", len(got))
 	}

@@ -28,9 +28,9 @@
 // ([discreet.PrivacyPolicy]) with a small Markdown renderer that escapes
 // everything it does not know, so users read the promise the tests check.
 // Product events of actions done here use the API's declared schema
-// ([api.Schema]) with source "web"; page views are sent by the server's
+// ([app.Schema]) with source "web"; page views are sent by the server's
 // middleware, by route pattern. Deleting an account runs
-// [api.EraseAccount], the same erasure as the API's DELETE /me.
+// [app.EraseAccount], the same erasure as the API's DELETE /me.
 //
 // # Use
 //

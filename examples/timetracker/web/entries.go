@@ -8,10 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/discreet-dev/discreet/analytics"
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
@@ -297,7 +296,10 @@ func (s *Server) startTimer(w http.ResponseWriter, r *http.Request) error {
 	f := newForm(r.PostForm)
 	ctx, u := r.Context(), userOf(r)
 	e := &domain.Entry{UserID: u.ID, Start: s.now().UTC(), Notes: strings.TrimSpace(r.PostForm.Get("notes"))}
-	p := s.formProject(r, f, e)
+	p, err := s.formProject(r, f, e)
+	if err != nil {
+		return err
+	}
 	if p != nil && p.Archived {
 		f.Errors["project_id"] = "This project is archived. Restore it first, or pick another."
 	}
@@ -314,7 +316,7 @@ func (s *Server) startTimer(w http.ResponseWriter, r *http.Request) error {
 				return internalf(err, "start timer")
 			}
 		default:
-			s.capture(r, api.EventTimerStarted, analytics.Properties{
+			s.capture(r, app.EventTimerStarted, analytics.Properties{
 				"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
 			})
 			return s.redirect(w, r, "/", "timer-started")
@@ -338,7 +340,7 @@ func (s *Server) stopTimer(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return internalf(err, "stop timer")
 	}
-	s.capture(r, api.EventTimerStopped, analytics.Properties{"duration": e.Duration(s.now())})
+	s.capture(r, app.EventTimerStopped, analytics.Properties{"duration": e.Duration(s.now())})
 	if e.End != nil && e.End.Before(end.Truncate(time.Microsecond)) {
 		return s.redirect(w, r, "/", "timer-capped")
 	}
@@ -346,21 +348,34 @@ func (s *Server) stopTimer(w http.ResponseWriter, r *http.Request) error {
 }
 
 // formProject reads project_id, task_id, billable and notes into e,
-// recording problems in f. It returns the project, or nil.
-func (s *Server) formProject(r *http.Request, f *form, e *domain.Entry) *domain.Project {
+// recording problems with the input in f. It returns the project, or nil
+// when the input names none of the user's. An error is a failure to check
+// (the database down), never a problem with the input: the caller answers
+// it as the 500 or 503 it is.
+func (s *Server) formProject(r *http.Request, f *form, e *domain.Entry) (*domain.Project, error) {
 	ctx, uid := r.Context(), userOf(r).ID
-	if n := utf8.RuneCountInString(e.Notes); n > maxNotes {
-		f.Errors["notes"] = "Notes are too long: at most 10,000 characters."
+	if err := domain.CheckNotes(e.Notes); err != nil {
+		f.Fail(err, "notes")
 	}
 	pid, _ := strconv.ParseInt(r.PostForm.Get("project_id"), 10, 64)
-	if pid <= 0 {
-		f.Errors["project_id"] = "Choose a project."
-		return nil
+	var tid *int64
+	if v := r.PostForm.Get("task_id"); v != "" {
+		id, _ := strconv.ParseInt(v, 10, 64)
+		tid = &id
 	}
-	p, err := s.store.FindProject(ctx, uid, pid)
-	if err != nil {
-		f.Errors["project_id"] = "Choose one of your projects."
-		return nil
+	p, err := domain.CheckEntryRefs(ctx, s.store, uid, pid, tid)
+	if domain.ErrorField(err) == "task_id" {
+		// The project is fine; only the task is not: keep the project.
+		f.Fail(err, "task_id")
+		if p, err = domain.CheckEntryRefs(ctx, s.store, uid, pid, nil); err != nil {
+			return nil, err
+		}
+		tid = nil
+	} else if domain.ErrorCode(err) == domain.EINVALID {
+		f.Fail(err, "project_id")
+		return nil, nil
+	} else if err != nil {
+		return nil, err
 	}
 	e.ProjectID = p.ID
 	e.Billable = p.Billable
@@ -369,23 +384,9 @@ func (s *Server) formProject(r *http.Request, f *form, e *domain.Entry) *domain.
 	} else if r.PostForm.Has("billable_shown") {
 		e.Billable = false // the checkbox was on the form and left unticked
 	}
-	e.TaskID = nil
-	if v := r.PostForm.Get("task_id"); v != "" {
-		tid, _ := strconv.ParseInt(v, 10, 64)
-		t, err := s.store.FindTask(ctx, uid, tid)
-		switch {
-		case err != nil:
-			f.Errors["task_id"] = "Choose one of your tasks, or none."
-		case t.ProjectID != p.ID:
-			f.Errors["task_id"] = "This task belongs to another project."
-		default:
-			e.TaskID = &t.ID
-		}
-	}
-	return p
+	e.TaskID = tid
+	return p, nil
 }
-
-const maxNotes = 10_000
 
 type entriesData struct {
 	Catalog   *catalog
@@ -547,7 +548,9 @@ func (s *Server) createEntry(w http.ResponseWriter, r *http.Request) error {
 	f := newForm(r.PostForm)
 	u := userOf(r)
 	e := &domain.Entry{UserID: u.ID, Notes: strings.TrimSpace(r.PostForm.Get("notes"))}
-	s.formProject(r, f, e)
+	if _, err := s.formProject(r, f, e); err != nil {
+		return err
+	}
 	start, end, ok := s.parseSpan(f, r.PostForm)
 	if ok {
 		e.Start, e.End = start, &end
@@ -558,11 +561,11 @@ func (s *Server) createEntry(w http.ResponseWriter, r *http.Request) error {
 				return internalf(err, "create entry")
 			}
 		} else {
-			ws, err := api.OverlapWarnings(r, s.store, e)
+			ws, err := app.OverlapWarnings(r, s.store, e)
 			if err != nil {
 				return internalf(err, "overlapping entries")
 			}
-			s.capture(r, api.EventEntryCreated, analytics.Properties{
+			s.capture(r, app.EventEntryCreated, analytics.Properties{
 				"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
 				"duration": e.Duration(s.now()), "overlaps": len(ws) > 0,
 			})
@@ -636,7 +639,9 @@ func (s *Server) updateEntry(w http.ResponseWriter, r *http.Request) error {
 	f := newForm(r.PostForm)
 	upd := *e
 	upd.Notes = strings.TrimSpace(r.PostForm.Get("notes"))
-	s.formProject(r, f, &upd)
+	if _, err := s.formProject(r, f, &upd); err != nil {
+		return err
+	}
 	if e.Running() {
 		// A running timer has no end yet: only its start can move.
 		day, dok := s.parseDate(r.PostForm.Get("date"))
@@ -661,7 +666,7 @@ func (s *Server) updateEntry(w http.ResponseWriter, r *http.Request) error {
 				return internalf(err, "update entry")
 			}
 		} else {
-			ws, err := api.OverlapWarnings(r, s.store, &upd)
+			ws, err := app.OverlapWarnings(r, s.store, &upd)
 			if err != nil {
 				return internalf(err, "overlapping entries")
 			}

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 )
 
 // flashCookie carries the code of a one-time success message across the
@@ -60,7 +60,7 @@ var flashes = map[string]flashMessage{
 	"user-reactivated":         {"success", "The account is active again."},
 	"last-admin":               {"error", "This is the only administrator. Make another user an administrator first."},
 	"not-yourself":             {"error", "You cannot deactivate your own account."},
-	"timer-capped":             {"error", api.TimerCappedNotice},
+	"timer-capped":             {"error", app.TimerCappedNotice},
 }
 
 func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, code string) {
@@ -89,6 +89,6 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *flashMessage
 	return nil
 }
 
-func (s *Server) secure(r *http.Request) bool {
-	return s.cfg.SecureCookies || r.TLS != nil
-}
+// secure is the app's one decision whether r came over HTTPS (see
+// [auth.Auth.Secure]).
+func (s *Server) secure(r *http.Request) bool { return s.cfg.Auth.Secure(r) }

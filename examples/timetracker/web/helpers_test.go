@@ -19,7 +19,7 @@ import (
 
 	"github.com/discreet-dev/discreet/analytics"
 	"github.com/discreet-dev/discreet/consent"
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/store"
 	"github.com/discreet-dev/discreet/examples/timetracker/web"
@@ -56,6 +56,9 @@ type envOptions struct {
 	now       func() time.Time
 	csp       bool // send the server's Content-Security-Policy
 	logCopy   bool // LOG_STDERR=true
+	// store, when set, wraps the database the pages use (not the one
+	// sessions are read from), to inject faults.
+	store func(web.Store) web.Store
 }
 
 // contentSecurityPolicy is the policy server.go sends; the browser test
@@ -85,7 +88,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 		settings.PostHogAPIKey = "phc_test"
 		settings.PostHogHost = e.posthog.srv.URL
 		ac, err = analytics.New(settings, analytics.Options{
-			Schema: api.Schema,
+			Schema: app.Schema,
 			Preferences: consent.PreferencesFunc(func(ctx context.Context, id int64) (bool, error) {
 				u, err := db.FindUserByID(ctx, id)
 				if err != nil {
@@ -126,8 +129,12 @@ func newEnv(t *testing.T, o envOptions) *env {
 		}
 		o.telemetry = rep
 	}
+	var pages web.Store = db
+	if o.store != nil {
+		pages = o.store(db)
+	}
 	ws, err = web.New(web.Config{
-		Store:            db,
+		Store:            pages,
 		Auth:             a,
 		Analytics:        ac,
 		Logger:           log,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"net/http"
@@ -11,12 +12,14 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	discreet "github.com/discreet-dev/discreet"
 	"github.com/discreet-dev/discreet/consent"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+	"github.com/discreet-dev/discreet/examples/timetracker/web"
 )
 
 // seed gives a signed-in user a client, two projects (one billable, for
@@ -798,5 +801,75 @@ func TestDeletionPagesNameTheLogCopy(t *testing.T) {
 				t.Errorf("log copy %v, page %d mentions it: %v", on, i, got)
 			}
 		}
+	}
+}
+
+// lookupFailing is the pages' store with the lookups behind the ownership
+// checks failing, as they do when the database goes away: the lookup
+// named in fail ("project", "task" or "client").
+type lookupFailing struct {
+	web.Store
+	fail *atomic.Value
+}
+
+var errDown = errors.New("dial tcp 127.0.0.1:5432: connect: connection refused")
+
+func (s lookupFailing) failing(what string) bool { v, _ := s.fail.Load().(string); return v == what }
+
+func (s lookupFailing) FindProject(ctx context.Context, userID, id int64) (*domain.Project, error) {
+	if s.failing("project") {
+		return nil, errDown
+	}
+	return s.Store.FindProject(ctx, userID, id)
+}
+
+func (s lookupFailing) FindClient(ctx context.Context, userID, id int64) (*domain.Client, error) {
+	if s.failing("client") {
+		return nil, errDown
+	}
+	return s.Store.FindClient(ctx, userID, id)
+}
+
+func (s lookupFailing) FindTask(ctx context.Context, userID, id int64) (*domain.Task, error) {
+	if s.failing("task") {
+		return nil, errDown
+	}
+	return s.Store.FindTask(ctx, userID, id)
+}
+
+// A database failure while checking that a project, task or client is the
+// user's is a server error, not "Choose one of your projects.": the input
+// was fine, and the user must not be told to change it.
+func TestOwnershipCheckFailureIsNotAValidationError(t *testing.T) {
+	fail := new(atomic.Value)
+	fail.Store("")
+	e := newEnv(t, envOptions{store: func(s web.Store) web.Store { return lookupFailing{s, fail} }})
+	b := e.signUp("Ada", "ada@example.com")
+	s := e.seed(b, e.userID("ada@example.com"))
+	tests := []struct {
+		name, fail, path string
+		form             url.Values
+	}{
+		{"entry", "project", "/entries", url.Values{"project_id": {fmt.Sprint(s.billable)}, "date": {"2026-03-05"}, "start": {"09:00"}, "end": {"10:00"}}},
+		{"entry with a task", "task", "/entries", url.Values{"project_id": {fmt.Sprint(s.billable)}, "task_id": {fmt.Sprint(s.task)}, "date": {"2026-03-05"}, "start": {"09:00"}, "end": {"10:00"}}},
+		{"entry update", "project", fmt.Sprintf("/entries/%d", s.entry2), url.Values{"project_id": {fmt.Sprint(s.internal)}, "date": {"2026-03-02"}, "start": {"13:00"}, "end": {"14:00"}}},
+		{"timer", "project", "/timer/start", url.Values{"project_id": {fmt.Sprint(s.billable)}}},
+		{"project with a client", "client", "/projects", url.Values{"name": {"Mine"}, "client_id": {fmt.Sprint(s.client)}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b.get("/") // a fresh CSRF token while the database works
+			fail.Store(tt.fail)
+			defer fail.Store("")
+			p := b.post(tt.path, tt.form)
+			if p.status < 500 {
+				t.Fatalf("status %d, want a 5xx; page: %s", p.status, excerpt(p.body))
+			}
+			for _, msg := range []string{"Choose one of your", "belongs to another project", "connection refused"} {
+				if strings.Contains(p.body, msg) {
+					t.Errorf("the page says %q", msg)
+				}
+			}
+		})
 	}
 }

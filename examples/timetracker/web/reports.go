@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/discreet-dev/discreet/analytics"
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
@@ -76,7 +76,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 	f.Values.Set("from", fromS)
 	f.Values.Set("to", toS)
 	f.Values.Set("group_by", string(by))
-	d := reportData{From: fromS, To: toS, GroupBy: by, Ranges: s.quickRanges(by), Currency: cmp.Or(s.cfg.Currency, api.DefaultCurrency)}
+	d := reportData{From: fromS, To: toS, GroupBy: by, Ranges: s.quickRanges(by), Currency: cmp.Or(s.cfg.Currency, app.DefaultCurrency)}
 	d.GroupLabel = map[domain.GroupBy]string{domain.GroupByProject: "Project", domain.GroupByClient: "Client", domain.GroupByDay: "Day"}[by]
 	status := http.StatusOK
 	if f.HasErrors() {
@@ -96,7 +96,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 		d.NonBill = rep.Seconds - rep.BillableSeconds
 		d.Chart = newChart(rep, by)
 		d.CSVURL = "/reports/entries.csv?" + url.Values{"from": {fromS}, "to": {toS}}.Encode()
-		s.capture(r, api.EventReportViewed, analytics.Properties{"group_by": string(by), "rows": len(rep.Rows)})
+		s.capture(r, app.EventReportViewed, analytics.Properties{"group_by": string(by), "rows": len(rep.Rows)})
 	}
 	s.render(w, r, status, "reports", &page{Title: "Reports", Nav: "reports", Form: f, Data: d})
 	return nil
@@ -180,7 +180,7 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 	// Oldest first reads naturally in a spreadsheet.
-	n, err := api.StreamCSV(ctx, w, s.store, uid, from, to, true, s.now())
+	n, err := app.StreamCSV(ctx, w, s.store, uid, from, to, true, s.now())
 	if err != nil {
 		if n < 0 {
 			for _, h := range []string{"Content-Type", "Content-Disposition"} {
@@ -191,6 +191,6 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) error {
 		s.log.WarnContext(ctx, "writing the CSV report failed", "error", err)
 		return nil
 	}
-	s.capture(r, api.EventCSVExported, analytics.Properties{"entries": n})
+	s.capture(r, app.EventCSVExported, analytics.Properties{"entries": n})
 	return nil
 }

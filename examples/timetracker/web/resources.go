@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/discreet-dev/discreet/analytics"
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
@@ -48,14 +48,12 @@ func (s *Server) showClients(w http.ResponseWriter, r *http.Request, status int,
 	return nil
 }
 
-// checkName trims a name field and records a problem in f.
+// checkName trims a name field and records a problem with it in f.
 func checkName(f *form, field, what string) string {
-	v := strings.TrimSpace(f.Get(field))
-	switch n := len([]rune(v)); {
-	case n == 0:
-		f.Errors[field] = "Enter a name for the " + what + "."
-	case n > 200:
-		f.Errors[field] = "The name is too long: at most 200 characters."
+	v, err := domain.CleanName(field, what, f.Get(field))
+	if err != nil {
+		f.Errors[field] = domain.ErrorMessage(err)
+		return strings.TrimSpace(f.Get(field))
 	}
 	return v
 }
@@ -70,7 +68,7 @@ func (s *Server) createClient(w http.ResponseWriter, r *http.Request) error {
 	if !f.HasErrors() {
 		err := s.store.CreateClient(r.Context(), c)
 		if err == nil {
-			s.capture(r, api.EventClientCreated, nil)
+			s.capture(r, app.EventClientCreated, nil)
 			return s.redirect(w, r, "/clients", "client-created")
 		}
 		if !f.Fail(err, "name") {
@@ -171,19 +169,26 @@ func (s *Server) showProjects(w http.ResponseWriter, r *http.Request, status int
 	return nil
 }
 
-// readProject reads the project form (name, client_id, billable) into p.
-func (s *Server) readProject(r *http.Request, f *form, p *domain.Project) {
+// readProject reads the project form (name, client_id, billable) into p,
+// recording problems with the input in f. An error is a failure to check
+// the client (the database down), not a problem with the input.
+func (s *Server) readProject(r *http.Request, f *form, p *domain.Project) error {
 	p.Name = checkName(f, "name", "project")
 	p.Billable = f.Get("billable") != ""
 	p.ClientID = nil
 	if v := f.Get("client_id"); v != "" {
 		cid, _ := strconv.ParseInt(v, 10, 64)
-		if _, err := s.store.FindClient(r.Context(), p.UserID, cid); err != nil {
-			f.Errors["client_id"] = "Choose one of your clients, or none."
-		} else {
+		err := domain.CheckClientRef(r.Context(), s.store, p.UserID, &cid)
+		switch {
+		case domain.ErrorCode(err) == domain.EINVALID:
+			f.Fail(err, "client_id")
+		case err != nil:
+			return err
+		default:
 			p.ClientID = &cid
 		}
 	}
+	return nil
 }
 
 // POST /projects
@@ -193,11 +198,13 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := newForm(r.PostForm)
 	p := &domain.Project{UserID: userOf(r).ID}
-	s.readProject(r, f, p)
+	if err := s.readProject(r, f, p); err != nil {
+		return err
+	}
 	if !f.HasErrors() {
 		err := s.store.CreateProject(r.Context(), p)
 		if err == nil {
-			s.capture(r, api.EventProjectCreated, analytics.Properties{"billable": p.Billable, "has_client": p.ClientID != nil})
+			s.capture(r, app.EventProjectCreated, analytics.Properties{"billable": p.Billable, "has_client": p.ClientID != nil})
 			return s.redirect(w, r, "/projects/"+strconv.FormatInt(p.ID, 10), "project-created")
 		}
 		if !f.Fail(err, "name") {
@@ -282,7 +289,9 @@ func (s *Server) updateProject(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := newForm(r.PostForm)
 	upd := *p
-	s.readProject(r, f, &upd)
+	if err := s.readProject(r, f, &upd); err != nil {
+		return err
+	}
 	if !f.HasErrors() {
 		err := s.store.UpdateProject(r.Context(), &upd)
 		if err == nil {

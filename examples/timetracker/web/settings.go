@@ -9,7 +9,7 @@ import (
 
 	"github.com/discreet-dev/discreet/analytics"
 	"github.com/discreet-dev/discreet/consent"
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
@@ -84,7 +84,7 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	} else if !f.Fail(err, "") {
 		return internalf(err, "update profile")
 	}
-	return s.showProfile(w, r, statusFor(err), f)
+	return s.showProfile(w, r, app.FormStatus(err), f)
 }
 
 type tokensData struct {
@@ -182,7 +182,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return internalf(err, "export")
 	}
-	s.capture(r, api.EventDataExported, analytics.Properties{"entries": len(ex.Entries)})
+	s.capture(r, app.EventDataExported, analytics.Properties{"entries": len(ex.Entries)})
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="timetracker-export.json"`)
 	w.Header().Set("Cache-Control", "no-store")
@@ -213,10 +213,10 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 		if !f.Fail(err, "password") {
 			return internalf(err, "confirm password")
 		}
-		s.render(w, r, statusFor(err), "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f, Data: deleteData{LogCopy: s.cfg.LogCopyElsewhere}})
+		s.render(w, r, app.FormStatus(err), "delete-account", &page{Title: "Delete your account", Nav: "settings", Form: f, Data: deleteData{LogCopy: s.cfg.LogCopyElsewhere}})
 		return nil
 	}
-	if err := api.EraseAccount(r.Context(), api.AccountEraser{
+	if err := app.EraseAccount(r.Context(), app.AccountEraser{
 		Store: s.store, Analytics: s.cfg.Analytics, EraseLogs: s.cfg.EraseLogs, Logger: s.log,
 	}, u.ID); domain.ErrorCode(err) == domain.ECONFLICT {
 		// The only administrator: say what to do instead.
@@ -377,16 +377,16 @@ func (s *Server) setUserActive(w http.ResponseWriter, r *http.Request) error {
 	return s.redirect(w, r, "/admin", "user-deactivated")
 }
 
-// POST /admin/test-error: reports api.ErrTest, as the API's
+// POST /admin/test-error: reports app.ErrTest, as the API's
 // POST /api/v1/admin/test-error does, and says whether it went out.
 func (s *Server) testError(w http.ResponseWriter, r *http.Request) error {
 	if userOf(r).Role != domain.RoleAdmin {
 		return domain.Errorf(domain.EFORBIDDEN, "Only an administrator may send a test error.")
 	}
-	s.log.ErrorContext(r.Context(), "sending a test error to error tracking", "error", api.ErrTest)
+	s.log.ErrorContext(r.Context(), "sending a test error to error tracking", "error", app.ErrTest)
 	id := ""
 	if s.cfg.Errors != nil {
-		id = s.cfg.Errors.Capture(r.Context(), api.ErrTest)
+		id = s.cfg.Errors.Capture(r.Context(), app.ErrTest)
 	}
 	if id == "" {
 		return s.redirect(w, r, "/admin", "test-error-off")

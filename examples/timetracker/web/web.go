@@ -17,7 +17,7 @@ import (
 
 	"github.com/discreet-dev/discreet/analytics"
 	"github.com/discreet-dev/discreet/consent"
-	"github.com/discreet-dev/discreet/examples/timetracker/api"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/auth"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 	"github.com/discreet-dev/discreet/logging"
@@ -58,7 +58,7 @@ type Config struct {
 	Auth  *auth.Auth
 
 	// Analytics receives the product events of actions done through the
-	// pages, from the schema the API declares ([api.Schema]). Nil sends
+	// pages, from the schema the API declares ([app.Schema]). Nil sends
 	// none. Page views are sent by the server's middleware, not here.
 	Analytics *analytics.Client
 	// Logger receives errors behind 500 pages; default slog.Default().
@@ -92,13 +92,10 @@ type Config struct {
 	// MetricsOpen says that /metrics answers anyone on a non-loopback
 	// address (no METRICS_TOKEN, no METRICS_ADDR): the admin page warns.
 	MetricsOpen bool
-	// SecureCookies marks the flash cookie Secure even on plain-HTTP
-	// requests (behind a TLS proxy), like the session cookie.
-	SecureCookies bool
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 	// Currency is the ISO 4217 code shown with amounts; empty means
-	// api.DefaultCurrency.
+	// app.DefaultCurrency.
 	Currency string
 }
 
@@ -138,7 +135,7 @@ func New(cfg Config) (*Server, error) {
 
 // pageRoute is one row of the pages' route table.
 type pageRoute struct {
-	api.Route
+	app.Route
 	h func(http.ResponseWriter, *http.Request) error
 }
 
@@ -146,68 +143,68 @@ type pageRoute struct {
 // /healthz, /readyz and /metrics; "/" catches unknown paths with an HTML
 // 404 page.
 func (s *Server) routes() []pageRoute {
-	r := func(pattern string, access api.Access, h func(http.ResponseWriter, *http.Request) error) pageRoute {
-		return pageRoute{api.Route{Pattern: pattern, Access: access}, h}
+	r := func(pattern string, access app.Access, h func(http.ResponseWriter, *http.Request) error) pageRoute {
+		return pageRoute{app.Route{Pattern: pattern, Access: access}, h}
 	}
 	return []pageRoute{
-		r("GET /privacy", api.Public, s.privacyPage),
-		r("GET /signin", api.Public, s.signInPage),
-		r("POST /signin", api.Public, s.signIn),
-		r("GET /signup", api.Public, s.signUpPage),
-		r("POST /signup", api.Public, s.signUp),
-		r("POST /signout", api.Public, s.signOut),
-		r("/", api.Public, s.notFound),
+		r("GET /privacy", app.Public, s.privacyPage),
+		r("GET /signin", app.Public, s.signInPage),
+		r("POST /signin", app.Public, s.signIn),
+		r("GET /signup", app.Public, s.signUpPage),
+		r("POST /signup", app.Public, s.signUp),
+		r("POST /signout", app.Public, s.signOut),
+		r("/", app.Public, s.notFound),
 
-		r("GET /{$}", api.SignedIn, s.dashboard),
-		r("POST /timer/start", api.SignedIn, s.startTimer),
-		r("POST /timer/stop", api.SignedIn, s.stopTimer),
+		r("GET /{$}", app.SignedIn, s.dashboard),
+		r("POST /timer/start", app.SignedIn, s.startTimer),
+		r("POST /timer/stop", app.SignedIn, s.stopTimer),
 
-		r("GET /entries", api.SignedIn, s.entriesPage),
-		r("POST /entries", api.SignedIn, s.createEntry),
-		r("GET /entries/{id}/edit", api.SignedIn, s.editEntryPage),
-		r("POST /entries/{id}", api.SignedIn, s.updateEntry),
-		r("POST /entries/{id}/delete", api.SignedIn, s.deleteEntry),
+		r("GET /entries", app.SignedIn, s.entriesPage),
+		r("POST /entries", app.SignedIn, s.createEntry),
+		r("GET /entries/{id}/edit", app.SignedIn, s.editEntryPage),
+		r("POST /entries/{id}", app.SignedIn, s.updateEntry),
+		r("POST /entries/{id}/delete", app.SignedIn, s.deleteEntry),
 
-		r("GET /clients", api.SignedIn, s.clientsPage),
-		r("POST /clients", api.SignedIn, s.createClient),
-		r("POST /clients/{id}", api.SignedIn, s.updateClient),
-		r("POST /clients/{id}/delete", api.SignedIn, s.deleteClient),
+		r("GET /clients", app.SignedIn, s.clientsPage),
+		r("POST /clients", app.SignedIn, s.createClient),
+		r("POST /clients/{id}", app.SignedIn, s.updateClient),
+		r("POST /clients/{id}/delete", app.SignedIn, s.deleteClient),
 
-		r("GET /projects", api.SignedIn, s.projectsPage),
-		r("POST /projects", api.SignedIn, s.createProject),
-		r("GET /projects/{id}", api.SignedIn, s.projectPage),
-		r("POST /projects/{id}", api.SignedIn, s.updateProject),
-		r("POST /projects/{id}/archive", api.SignedIn, s.archiveProject),
-		r("POST /projects/{id}/delete", api.SignedIn, s.deleteProject),
-		r("POST /projects/{id}/tasks", api.SignedIn, s.createTask),
-		r("POST /tasks/{id}", api.SignedIn, s.updateTask),
-		r("POST /tasks/{id}/delete", api.SignedIn, s.deleteTask),
+		r("GET /projects", app.SignedIn, s.projectsPage),
+		r("POST /projects", app.SignedIn, s.createProject),
+		r("GET /projects/{id}", app.SignedIn, s.projectPage),
+		r("POST /projects/{id}", app.SignedIn, s.updateProject),
+		r("POST /projects/{id}/archive", app.SignedIn, s.archiveProject),
+		r("POST /projects/{id}/delete", app.SignedIn, s.deleteProject),
+		r("POST /projects/{id}/tasks", app.SignedIn, s.createTask),
+		r("POST /tasks/{id}", app.SignedIn, s.updateTask),
+		r("POST /tasks/{id}/delete", app.SignedIn, s.deleteTask),
 
-		r("GET /reports", api.SignedIn, s.reportsPage),
-		r("GET /reports/entries.csv", api.SignedIn, s.reportCSV),
+		r("GET /reports", app.SignedIn, s.reportsPage),
+		r("GET /reports/entries.csv", app.SignedIn, s.reportCSV),
 
-		r("GET /settings", api.SignedIn, s.settingsPage),
-		r("GET /settings/profile", api.SignedIn, s.profilePage),
-		r("POST /settings/profile", api.SignedIn, s.updateProfile),
-		r("GET /settings/tokens", api.SignedIn, s.tokensPage),
-		r("POST /settings/tokens", api.SignedIn, s.createToken),
-		r("POST /settings/tokens/{id}/delete", api.SignedIn, s.deleteToken),
-		r("GET /settings/privacy", api.SignedIn, s.privacySettingsPage),
-		r("POST /settings/privacy", api.SignedIn, s.updatePrivacy),
-		r("GET /settings/export", api.SignedIn, s.export),
-		r("GET /settings/delete", api.SignedIn, s.deleteAccountPage),
-		r("POST /settings/delete", api.SignedIn, s.deleteAccount),
+		r("GET /settings", app.SignedIn, s.settingsPage),
+		r("GET /settings/profile", app.SignedIn, s.profilePage),
+		r("POST /settings/profile", app.SignedIn, s.updateProfile),
+		r("GET /settings/tokens", app.SignedIn, s.tokensPage),
+		r("POST /settings/tokens", app.SignedIn, s.createToken),
+		r("POST /settings/tokens/{id}/delete", app.SignedIn, s.deleteToken),
+		r("GET /settings/privacy", app.SignedIn, s.privacySettingsPage),
+		r("POST /settings/privacy", app.SignedIn, s.updatePrivacy),
+		r("GET /settings/export", app.SignedIn, s.export),
+		r("GET /settings/delete", app.SignedIn, s.deleteAccountPage),
+		r("POST /settings/delete", app.SignedIn, s.deleteAccount),
 
-		r("GET /admin", api.Admin, s.adminPage),
-		r("POST /admin/test-error", api.Admin, s.testError),
-		r("POST /admin/users/{id}/role", api.Admin, s.setUserRole),
-		r("POST /admin/users/{id}/active", api.Admin, s.setUserActive),
+		r("GET /admin", app.Admin, s.adminPage),
+		r("POST /admin/test-error", app.Admin, s.testError),
+		r("POST /admin/users/{id}/role", app.Admin, s.setUserRole),
+		r("POST /admin/users/{id}/active", app.Admin, s.setUserActive),
 	}
 }
 
 // Routes returns the pages' route table, the static files included.
-func (s *Server) Routes() []api.Route {
-	out := []api.Route{{Pattern: "GET /static/{file}", Access: api.Public}}
+func (s *Server) Routes() []app.Route {
+	out := []app.Route{{Pattern: "GET /static/{file}", Access: app.Public}}
 	for _, rt := range s.routes() {
 		out = append(out, rt.Route)
 	}
@@ -231,9 +228,9 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) error {
 // handler adapts a page handler: pages for signed-in users send everyone
 // else to the sign-in page, admin pages refuse other users, and a
 // returned error becomes an error page.
-func (s *Server) handler(h func(http.ResponseWriter, *http.Request) error, access api.Access) http.Handler {
+func (s *Server) handler(h func(http.ResponseWriter, *http.Request) error, access app.Access) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if access != api.Public && auth.UserFrom(r.Context()) == nil {
+		if access != app.Public && auth.UserFrom(r.Context()) == nil {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
 				next := r.URL.Path
 				if r.URL.RawQuery != "" {
@@ -249,7 +246,7 @@ func (s *Server) handler(h func(http.ResponseWriter, *http.Request) error, acces
 			s.Error(w, r, domain.Errorf(domain.EUNAUTHORIZED, "Your session has ended. Sign in again and repeat what you were doing."))
 			return
 		}
-		if err := api.Allowed(r, access); err != nil {
+		if err := app.Allowed(r, access); err != nil {
 			s.Error(w, r, domain.Errorf(domain.EFORBIDDEN, "This page is for administrators."))
 			return
 		}
@@ -268,16 +265,16 @@ func (s *Server) handler(h func(http.ResponseWriter, *http.Request) error, acces
 // logged or reported, and an unreachable database is a 503 page with
 // Retry-After.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
-	err = api.Classify(r, err, s.cfg.Classify)
-	status := api.Status(err)
+	err = app.Classify(r, err, s.cfg.Classify)
+	status := app.Status(err)
 	msg := domain.ErrorMessage(err)
 	switch status {
-	case api.StatusClientClosedRequest:
+	case app.StatusClientClosedRequest:
 		// Nobody is reading: record the status, skip the page.
 		w.WriteHeader(status)
 		return
 	case http.StatusServiceUnavailable:
-		w.Header().Set("Retry-After", strconv.Itoa(api.RetryAfter))
+		w.Header().Set("Retry-After", strconv.Itoa(app.RetryAfter))
 		s.render(w, r, status, "error", &page{Title: "Briefly unavailable", Data: errorData{Status: status,
 			Message: "The server cannot reach its database right now. Nothing was changed by this request; please try again in a few seconds."}})
 		return

@@ -1,0 +1,42 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/auth"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+)
+
+// Access is who may use a route: the one rule every route of the API and
+// the pages is checked by, and what the authorization tests are generated
+// from.
+type Access int
+
+// The kinds of access.
+const (
+	Public   Access = iota // anyone
+	SignedIn               // a signed-in user (session or token)
+	Admin                  // a signed-in administrator
+)
+
+// Route is one row of a route table: a ServeMux pattern and who may use
+// it.
+type Route struct {
+	Pattern string
+	Access  Access
+}
+
+// Allowed checks the request's user against access: EUNAUTHORIZED when
+// nobody is signed in, EFORBIDDEN when an admin route has a plain user.
+func Allowed(r *http.Request, access Access) error {
+	u := auth.UserFrom(r.Context())
+	switch {
+	case access == Public:
+		return nil
+	case u == nil:
+		return domain.Errorf(domain.EUNAUTHORIZED, "Sign in or send a personal API token.")
+	case access == Admin && u.Role != domain.RoleAdmin:
+		return domain.Errorf(domain.EFORBIDDEN, "Only an administrator may do this.")
+	}
+	return nil
+}
