@@ -171,6 +171,7 @@ func (a *API) routes() []route {
 		r("GET /entries", app.SignedIn, a.listEntries),
 		r("POST /entries", app.SignedIn, a.createEntry),
 		r("GET /entries/{id}", app.SignedIn, a.getEntry),
+		r("POST /entries/{id}/continue", app.SignedIn, a.continueEntry),
 		r("PATCH /entries/{id}", app.SignedIn, a.patchEntry),
 		r("DELETE /entries/{id}", app.SignedIn, a.deleteEntry),
 

@@ -29,6 +29,7 @@ var Schema = analytics.Schema{
 		"has_notes": analytics.Bool,
 		"billable":  analytics.Bool,
 		"source":    analytics.Enum("api", "web"),
+		"continued": analytics.Bool, // started from an entry with "continue"
 	},
 	EventTimerStopped: {
 		"duration": analytics.Duration,

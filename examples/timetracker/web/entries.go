@@ -712,3 +712,29 @@ func pathID(r *http.Request) (int64, error) {
 	}
 	return id, nil
 }
+
+// POST /entries/{id}/continue starts the timer with the entry's project,
+// task, notes and billable flag, and shows the dashboard.
+func (s *Server) continueEntry(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	e, err := app.ContinueEntry(r.Context(), s.store, userOf(r).ID, id, s.now())
+	switch {
+	case domain.ErrorCode(err) == domain.ECONFLICT:
+		f := newForm(nil)
+		f.Errors[""] = "A timer is running already. Stop it before starting another."
+		return s.showDashboard(w, r, http.StatusConflict, f)
+	case domain.ErrorCode(err) == domain.EINVALID:
+		f := newForm(nil)
+		f.Errors[""] = "This entry's project is archived. Restore it first to continue its work."
+		return s.showDashboard(w, r, http.StatusUnprocessableEntity, f)
+	case err != nil:
+		return err
+	}
+	s.capture(r, app.EventTimerStarted, analytics.Properties{
+		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable, "continued": true,
+	})
+	return s.redirect(w, r, "/", "timer-started")
+}

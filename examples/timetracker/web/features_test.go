@@ -122,3 +122,25 @@ func TestReportShowsAmounts(t *testing.T) {
 	p := b.get("/reports?from=2026-03-01&to=2026-03-07&group_by=project")
 	p.mustContain(t, "<dt>Billable amount</dt><dd>91.00 EUR</dd>", `Amount (EUR)</th>`, `<td class="num">2.00</td><td class="num">91.00</td>`, `<td class="num">0.00</td></tr>`)
 }
+
+// "Continue" on an entry starts the timer with its project, task and notes.
+func TestContinueOnThePages(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	b := e.signUp("Ada", "ada@example.com")
+	uid := e.userID("ada@example.com")
+	s := e.seed(b, uid)
+	p := b.get("/entries?from=2026-03-01&to=2026-03-07")
+	p.mustContain(t, `action="/entries/`+strconv.FormatInt(s.entry1, 10)+`/continue"`)
+	r := b.post("/entries/"+strconv.FormatInt(s.entry1, 10)+"/continue", nil)
+	if r.status != 303 || r.location() != "/" {
+		t.Fatalf("continue: %d %q", r.status, r.location())
+	}
+	b.follow(r).mustContain(t, "Timer started.", "Homepage layout", "Design", "Stop timer")
+	run, err := e.db.RunningTimer(context.Background(), uid)
+	if err != nil || run == nil || run.ProjectID != s.billable || run.TaskID == nil || *run.TaskID != s.task {
+		t.Fatalf("running timer %+v, %v", run, err)
+	}
+	if r := b.post("/entries/"+strconv.FormatInt(s.entry2, 10)+"/continue", nil); r.status != 409 || !strings.Contains(r.body, "A timer is running already.") {
+		t.Errorf("second continue: %d", r.status)
+	}
+}

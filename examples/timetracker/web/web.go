@@ -164,6 +164,7 @@ func (s *Server) routes() []pageRoute {
 		r("GET /entries/{id}/edit", app.SignedIn, s.editEntryPage),
 		r("POST /entries/{id}", app.SignedIn, s.updateEntry),
 		r("POST /entries/{id}/delete", app.SignedIn, s.deleteEntry),
+		r("POST /entries/{id}/continue", app.SignedIn, s.continueEntry),
 
 		r("GET /clients", app.SignedIn, s.clientsPage),
 		r("POST /clients", app.SignedIn, s.createClient),
