@@ -120,17 +120,10 @@ func New(opts Options) (*API, error) {
 	return a, nil
 }
 
-type route struct {
-	app.Route
-	h func(http.ResponseWriter, *http.Request) error
-}
-
 // routes is the API's route table, patterns relative to [Prefix].
-func (a *API) routes() []route {
-	r := func(pattern string, access app.Access, h func(http.ResponseWriter, *http.Request) error) route {
-		return route{app.Route{Pattern: pattern, Access: access}, h}
-	}
-	return []route{
+func (a *API) routes() []app.Handled {
+	r := app.Handle
+	return []app.Handled{
 		r("POST /users", app.Public, a.register),
 		r("POST /sessions", app.Public, a.signIn),
 		r("DELETE /sessions/current", app.SignedIn, a.signOut),
@@ -199,7 +192,7 @@ func (a *API) Routes() []app.Route {
 func (a *API) Register(mux *http.ServeMux) {
 	for _, rt := range a.routes() {
 		method, path, _ := strings.Cut(rt.Pattern, " ")
-		mux.Handle(method+" "+Prefix+path, a.handler(rt.h, rt.Access))
+		mux.Handle(method+" "+Prefix+path, a.handler(rt.Handle, rt.Access))
 	}
 	// Anything else under the prefix answers in the API's error shape.
 	mux.Handle(Prefix+"/", a.handler(func(http.ResponseWriter, *http.Request) error {

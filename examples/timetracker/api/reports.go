@@ -68,22 +68,11 @@ func (a *API) entriesCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	uid := user(r).ID
-	ctx := r.Context()
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="entries-`+from.Format(time.DateOnly)+`-`+to.AddDate(0, 0, -1).Format(time.DateOnly)+`.csv"`)
-	w.Header().Set("Cache-Control", "no-store")
-	n, err := app.StreamCSV(ctx, w, a.store, uid, from, to, false, a.now())
+	name := "entries-" + from.Format(time.DateOnly) + "-" + to.AddDate(0, 0, -1).Format(time.DateOnly) + ".csv"
+	n, err := app.ServeCSV(w, r, a.store, user(r).ID, from, to, false, a.now(), name, a.log)
 	if err != nil {
-		if n < 0 {
-			// Nothing was written: the headers can still change.
-			for _, h := range []string{"Content-Type", "Content-Disposition"} {
-				w.Header().Del(h)
-			}
-			return internal(err, "csv entries")
-		}
-		// The status is out; all that is left is to log it.
-		a.log.WarnContext(ctx, "writing the CSV report failed", "error", err)
+		return internal(err, "csv entries")
+	} else if n < 0 {
 		return nil
 	}
 	a.capture(r, app.EventCSVExported, analytics.Properties{"entries": n, "source": "api"})

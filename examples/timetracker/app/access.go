@@ -40,3 +40,16 @@ func Allowed(r *http.Request, access Access) error {
 	}
 	return nil
 }
+
+// Handled is a route with the handler that serves it: the row type of the
+// API's and the pages' route tables. The handler returns an error for the
+// table's own error answer ([Errors]) to give.
+type Handled struct {
+	Route
+	Handle func(http.ResponseWriter, *http.Request) error
+}
+
+// Handle returns the row for pattern, served by h to whom access allows.
+func Handle(pattern string, access Access, h func(http.ResponseWriter, *http.Request) error) Handled {
+	return Handled{Route{Pattern: pattern, Access: access}, h}
+}

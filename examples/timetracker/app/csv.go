@@ -5,12 +5,42 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
+	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
+
+// ServeCSV answers r with the CSV of the user's entries in [from, to)
+// (see [StreamCSV]) as a download named filename, and returns how many
+// entries it wrote. A query that fails before anything is written returns
+// the error with the response untouched, for the caller to answer. A
+// failure after the status is out can only be logged: ServeCSV logs it to
+// log (nil: slog.Default()) and returns -1 and no error.
+func ServeCSV(w http.ResponseWriter, r *http.Request, s domain.ReportService, userID int64, from, to time.Time, oldestFirst bool, now time.Time, filename string, log *slog.Logger) (int, error) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	n, err := StreamCSV(r.Context(), w, s, userID, from, to, oldestFirst, now)
+	if err == nil {
+		return n, nil
+	}
+	if n < 0 {
+		// Nothing was written: the headers can still change.
+		for _, h := range []string{"Content-Type", "Content-Disposition"} {
+			w.Header().Del(h)
+		}
+		return 0, err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	log.WarnContext(r.Context(), "writing the CSV report failed", "error", err)
+	return -1, nil
+}
 
 // CSVHeader is the first line of the entries CSV.
 // hours is the duration in decimal hours to two places; hourly_rate is the

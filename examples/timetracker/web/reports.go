@@ -167,7 +167,7 @@ func (s *Server) quickRanges(by domain.GroupBy) []quickRange {
 
 // GET /reports/entries.csv?from&to: the same CSV as the API's.
 func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) error {
-	ctx, uid := r.Context(), userOf(r).ID
+	uid := userOf(r).ID
 	f := newForm(r.URL.Query())
 	from, to, fromS, toS := s.reportRange(f)
 	if f.HasErrors() {
@@ -176,19 +176,11 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	name := fmt.Sprintf("timetracker-%s-to-%s.csv", strings.ReplaceAll(fromS, "/", "-"), strings.ReplaceAll(toS, "/", "-"))
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
 	// Oldest first reads naturally in a spreadsheet.
-	n, err := app.StreamCSV(ctx, w, s.store, uid, from, to, true, s.now())
+	n, err := app.ServeCSV(w, r, s.store, uid, from, to, true, s.now(), name, s.log)
 	if err != nil {
-		if n < 0 {
-			for _, h := range []string{"Content-Type", "Content-Disposition"} {
-				w.Header().Del(h)
-			}
-			return internalf(err, "csv entries")
-		}
-		s.log.WarnContext(ctx, "writing the CSV report failed", "error", err)
+		return internalf(err, "csv entries")
+	} else if n < 0 {
 		return nil
 	}
 	s.capture(r, app.EventCSVExported, analytics.Properties{"entries": n})

@@ -133,20 +133,12 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// pageRoute is one row of the pages' route table.
-type pageRoute struct {
-	app.Route
-	h func(http.ResponseWriter, *http.Request) error
-}
-
 // routes is the pages' route table. The patterns are all outside /api/,
 // /healthz, /readyz and /metrics; "/" catches unknown paths with an HTML
 // 404 page.
-func (s *Server) routes() []pageRoute {
-	r := func(pattern string, access app.Access, h func(http.ResponseWriter, *http.Request) error) pageRoute {
-		return pageRoute{app.Route{Pattern: pattern, Access: access}, h}
-	}
-	return []pageRoute{
+func (s *Server) routes() []app.Handled {
+	r := app.Handle
+	return []app.Handled{
 		r("GET /privacy", app.Public, s.privacyPage),
 		r("GET /signin", app.Public, s.signInPage),
 		r("POST /signin", app.Public, s.signIn),
@@ -216,7 +208,7 @@ func (s *Server) Routes() []app.Route {
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/{file}", http.HandlerFunc(serveStatic))
 	for _, rt := range s.routes() {
-		mux.Handle(rt.Pattern, s.handler(rt.h, rt.Access))
+		mux.Handle(rt.Pattern, s.handler(rt.Handle, rt.Access))
 	}
 }
 
