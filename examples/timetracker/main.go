@@ -228,8 +228,12 @@ type config struct {
 	appEnv       string        // APP_ENV
 	registration string        // REGISTRATION: open or closed
 	maxEntry     time.Duration // MAX_ENTRY_HOURS: the longest an entry may be
-	trustProxy   bool          // TRUST_PROXY
-	secureCookie bool          // SECURE_COOKIES
+	// refuseOverlaps is OVERLAPS=refuse: an entry overlapping another of
+	// the user's is refused rather than accepted with a warning.
+	refuseOverlaps bool
+	currency       string // CURRENCY: ISO 4217 code of rates and amounts
+	trustProxy     bool   // TRUST_PROXY
+	secureCookie   bool   // SECURE_COOKIES
 
 	posthogPersonalKey string // POSTHOG_PERSONAL_API_KEY, for deletions (A4)
 	posthogProjectID   string // POSTHOG_PROJECT_ID
@@ -309,6 +313,16 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		errs = append(errs, fmt.Errorf("REGISTRATION: %q is neither open nor closed", c.registration))
 	}
 	c.maxEntry = time.Duration(intVar("MAX_ENTRY_HOURS", int(domain.DefaultMaxEntry/time.Hour))) * time.Hour
+	if c.currency, err = app.CheckCurrency(get("CURRENCY", app.DefaultCurrency)); err != nil {
+		errs = append(errs, fmt.Errorf("CURRENCY: %w", err))
+	}
+	switch v := strings.ToLower(get("OVERLAPS", "warn")); v {
+	case "warn":
+	case "refuse":
+		c.refuseOverlaps = true
+	default:
+		errs = append(errs, fmt.Errorf("OVERLAPS: %q is neither warn nor refuse", v))
+	}
 	c.trustProxy = boolVar("TRUST_PROXY", false)
 	c.secureCookie = boolVar("SECURE_COOKIES", false)
 	c.posthogPersonalKey = get("POSTHOG_PERSONAL_API_KEY", "")
@@ -439,6 +453,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		return d, err
 	}
 	d.db.MaxEntry = cfg.maxEntry
+	d.db.RefuseOverlaps = cfg.refuseOverlaps
 	if err = d.db.Migrate(ctx); err != nil {
 		return d, err
 	}
@@ -532,10 +547,12 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		Logger:    d.log,
 		EraseLogs: eraseLogs,
 		Classify:  d.health.classify,
+		Currency:  cfg.currency,
 	}); err != nil {
 		return d, err
 	}
 	if d.web, err = web.New(web.Config{
+		Currency:    cfg.currency,
 		Store:       d.db,
 		Auth:        d.auth,
 		Analytics:   d.analytics,

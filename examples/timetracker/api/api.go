@@ -68,6 +68,16 @@ type Options struct {
 	Classify func(ctx context.Context, err error) error
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Currency is the ISO 4217 code of every rate and amount, as the
+	// summary reports it; empty means EUR. See [app.CheckCurrency].
+	Currency string
+}
+
+func (a *API) currency() string {
+	if a.cur == "" {
+		return app.DefaultCurrency
+	}
+	return a.cur
 }
 
 // API serves the JSON API.
@@ -81,6 +91,7 @@ type API struct {
 	classify  func(ctx context.Context, err error) error
 	now       func() time.Time
 	clockSet  bool // Options.Now was given
+	cur       string
 }
 
 // New returns the API over opts.
@@ -98,6 +109,7 @@ func New(opts Options) (*API, error) {
 		classify:  opts.Classify,
 		now:       opts.Now,
 		clockSet:  opts.Now != nil,
+		cur:       opts.Currency,
 	}
 	if a.log == nil {
 		a.log = slog.Default()
@@ -152,6 +164,7 @@ func (a *API) routes() []app.Handled {
 		r("GET /entries", app.SignedIn, a.listEntries),
 		r("POST /entries", app.SignedIn, a.createEntry),
 		r("GET /entries/{id}", app.SignedIn, a.getEntry),
+		r("POST /entries/{id}/continue", app.SignedIn, a.continueEntry),
 		r("PATCH /entries/{id}", app.SignedIn, a.patchEntry),
 		r("DELETE /entries/{id}", app.SignedIn, a.deleteEntry),
 
@@ -303,6 +316,9 @@ func decodeError(err error) error {
 		field := ute.Field
 		if field == "" {
 			return domain.Errorf(domain.EINVALID, "The body must be a JSON object.")
+		}
+		if ute.Type == centsType {
+			return domain.FieldError(field, "Expected an amount like 85.50: at most two decimal places, from 0 to %d.", domain.MaxRate/100)
 		}
 		if ute.Type == timeType {
 			return domain.FieldError(field, "Expected an RFC 3339 time such as 2026-03-01T09:00:00Z.")

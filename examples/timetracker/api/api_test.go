@@ -129,10 +129,11 @@ func TestWriteCSV(t *testing.T) {
 	tid := int64(3)
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	end := start.Add(90 * time.Minute)
+	rate := domain.Cents(3333) // 1.5 h at 33.33: 49.995, rounded up to 50.00
 	var buf bytes.Buffer
 	err := app.WriteCSV(&buf,
 		[]domain.Entry{
-			{ID: 1, ProjectID: 2, TaskID: &tid, Start: start, End: &end, Notes: "+SUM(A1:A9)", Billable: true},
+			{ID: 1, ProjectID: 2, TaskID: &tid, Start: start, End: &end, Notes: "+SUM(A1:A9)", Billable: true, HourlyRate: &rate},
 			{ID: 2, ProjectID: 2, Start: end, Notes: "still running"},
 		},
 		[]domain.Project{{ID: 2, ClientID: &cid, Name: "@Project"}},
@@ -148,8 +149,8 @@ func TestWriteCSV(t *testing.T) {
 	}
 	want := [][]string{
 		app.CSVHeader,
-		{"2026-03-02", "2026-03-02T09:00:00Z", "2026-03-02T10:30:00Z", "5400", "Client, Inc.", "'@Project", "Task", "'+SUM(A1:A9)", "true"},
-		{"2026-03-02", "2026-03-02T10:30:00Z", "", "1800", "Client, Inc.", "'@Project", "", "still running", "false"},
+		{"2026-03-02", "2026-03-02T09:00:00Z", "2026-03-02T10:30:00Z", "5400", "Client, Inc.", "'@Project", "Task", "'+SUM(A1:A9)", "true", "1.50", "33.33", "50.00"},
+		{"2026-03-02", "2026-03-02T10:30:00Z", "", "1800", "Client, Inc.", "'@Project", "", "still running", "false", "0.50", "", "0.00"},
 	}
 	if len(recs) != len(want) {
 		t.Fatalf("%q", recs)

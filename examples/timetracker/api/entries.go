@@ -193,11 +193,15 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 	if err := a.store.CreateEntry(r.Context(), e); err != nil {
 		return internal(err, "create entry")
 	}
+	res, err := a.withWarnings(r, e)
+	if err != nil {
+		return err
+	}
 	a.capture(r, app.EventEntryCreated, analytics.Properties{
 		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
-		"duration": e.Duration(a.now()), "source": "api",
+		"duration": e.Duration(a.now()), "source": "api", "overlaps": len(res.Warnings) > 0,
 	})
-	writeJSON(w, http.StatusCreated, e)
+	writeJSON(w, http.StatusCreated, res)
 	return nil
 }
 
@@ -275,7 +279,11 @@ func (a *API) patchEntry(w http.ResponseWriter, r *http.Request) error {
 	if err := a.store.UpdateEntry(r.Context(), e); err != nil {
 		return internal(err, "update entry")
 	}
-	writeJSON(w, http.StatusOK, e)
+	res, err := a.withWarnings(r, e)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
 	return nil
 }
 

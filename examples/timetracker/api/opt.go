@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"time"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
 // nullable is a PATCH field that can be absent (leave as is), null (clear)
@@ -34,6 +36,8 @@ func (n *nullable[T]) UnmarshalJSON(b []byte) error {
 type timestamp struct{ time.Time }
 
 var timeType = reflect.TypeFor[time.Time]()
+
+var centsType = reflect.TypeFor[domain.Cents]()
 
 // UnmarshalJSON accepts what time.Time does: an RFC 3339 string.
 func (t *timestamp) UnmarshalJSON(b []byte) error {

@@ -55,7 +55,10 @@ func (a *API) summary(w http.ResponseWriter, r *http.Request) error {
 		rep.Rows = []domain.ReportRow{}
 	}
 	a.capture(r, app.EventReportViewed, analytics.Properties{"group_by": string(by), "rows": len(rep.Rows), "source": "api"})
-	writeJSON(w, http.StatusOK, rep)
+	writeJSON(w, http.StatusOK, struct {
+		*domain.Report
+		Currency string `json:"currency"` // of every amount, ISO 4217
+	}{rep, a.currency()})
 	return nil
 }
 

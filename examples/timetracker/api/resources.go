@@ -21,12 +21,13 @@ func (a *API) listClients(w http.ResponseWriter, r *http.Request) error {
 // POST /clients {name}
 func (a *API) createClient(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
-		Name string `json:"name"`
+		Name       string        `json:"name"`
+		HourlyRate *domain.Cents `json:"hourly_rate"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	c := &domain.Client{UserID: user(r).ID, Name: in.Name}
+	c := &domain.Client{UserID: user(r).ID, Name: in.Name, HourlyRate: in.HourlyRate}
 	if err := a.store.CreateClient(r.Context(), c); err != nil {
 		return internal(err, "create client")
 	}
@@ -56,7 +57,8 @@ func (a *API) patchClient(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in struct {
-		Name *string `json:"name"`
+		Name       *string                `json:"name"`
+		HourlyRate nullable[domain.Cents] `json:"hourly_rate"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -67,6 +69,9 @@ func (a *API) patchClient(w http.ResponseWriter, r *http.Request) error {
 	}
 	if in.Name != nil {
 		c.Name = *in.Name
+	}
+	if in.HourlyRate.Set {
+		c.HourlyRate = in.HourlyRate.Value
 	}
 	if err := a.store.UpdateClient(r.Context(), c); err != nil {
 		return internal(err, "update client")
@@ -105,9 +110,10 @@ func (a *API) listProjects(w http.ResponseWriter, r *http.Request) error {
 // POST /projects {name, client_id?, billable?}
 func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
-		Name     string `json:"name"`
-		ClientID *int64 `json:"client_id"`
-		Billable bool   `json:"billable"`
+		Name       string        `json:"name"`
+		ClientID   *int64        `json:"client_id"`
+		Billable   bool          `json:"billable"`
+		HourlyRate *domain.Cents `json:"hourly_rate"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -115,7 +121,7 @@ func (a *API) createProject(w http.ResponseWriter, r *http.Request) error {
 	if err := domain.CheckClientRef(r.Context(), a.store, user(r).ID, in.ClientID); err != nil {
 		return err
 	}
-	p := &domain.Project{UserID: user(r).ID, Name: in.Name, ClientID: in.ClientID, Billable: in.Billable}
+	p := &domain.Project{UserID: user(r).ID, Name: in.Name, ClientID: in.ClientID, Billable: in.Billable, HourlyRate: in.HourlyRate}
 	if err := a.store.CreateProject(r.Context(), p); err != nil {
 		return internal(err, "create project")
 	}
@@ -149,6 +155,9 @@ func (a *API) patchProject(w http.ResponseWriter, r *http.Request) error {
 		ClientID nullable[int64] `json:"client_id"`
 		Billable *bool           `json:"billable"`
 		Archived *bool           `json:"archived"`
+		// HourlyRate null clears the project's rate: its client's, else
+		// the user's, applies.
+		HourlyRate nullable[domain.Cents] `json:"hourly_rate"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -171,6 +180,9 @@ func (a *API) patchProject(w http.ResponseWriter, r *http.Request) error {
 	}
 	if in.Archived != nil {
 		p.Archived = *in.Archived
+	}
+	if in.HourlyRate.Set {
+		p.HourlyRate = in.HourlyRate.Value
 	}
 	if err := a.store.UpdateProject(r.Context(), p); err != nil {
 		return internal(err, "update project")

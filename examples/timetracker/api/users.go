@@ -138,6 +138,8 @@ func (a *API) patchMe(w http.ResponseWriter, r *http.Request) error {
 		Password        *string `json:"password"`
 		CurrentPassword *string `json:"current_password"`
 		RevokeTokens    *bool   `json:"revoke_tokens"`
+		// HourlyRate is the user's default rate; null clears it.
+		HourlyRate nullable[domain.Cents] `json:"hourly_rate"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -151,6 +153,11 @@ func (a *API) patchMe(w http.ResponseWriter, r *http.Request) error {
 	})
 	if err != nil {
 		return internal(err, "update profile")
+	}
+	if in.HourlyRate.Set {
+		if u, err = a.store.UpdateUser(r.Context(), u.ID, domain.UserUpdate{SetHourlyRate: true, HourlyRate: in.HourlyRate.Value}); err != nil {
+			return internal(err, "update rate")
+		}
 	}
 	writeJSON(w, http.StatusOK, u)
 	return nil

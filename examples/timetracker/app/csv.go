@@ -43,7 +43,10 @@ func ServeCSV(w http.ResponseWriter, r *http.Request, s domain.ReportService, us
 }
 
 // CSVHeader is the first line of the entries CSV.
-var CSVHeader = []string{"date", "start", "end", "duration_seconds", "client", "project", "task", "notes", "billable"}
+// hours is the duration in decimal hours to two places; hourly_rate is the
+// entry's stored rate (empty when none) and amount what its billable time
+// costs at that rate, rounded to the cent (0.00 when not billable).
+var CSVHeader = []string{"date", "start", "end", "duration_seconds", "client", "project", "task", "notes", "billable", "hours", "hourly_rate", "amount"}
 
 // StreamCSV writes the CSV of the user's entries in [from, to), latest
 // first or oldest first, row by row as the store reads them: memory stays
@@ -80,7 +83,7 @@ type CSVWriter struct {
 	cw     *csv.Writer
 	now    time.Time
 	header bool
-	rec    [9]string
+	rec    [12]string
 }
 
 // NewCSVWriter returns a CSVWriter on w; the header is written with the
@@ -99,16 +102,28 @@ func (c *CSVWriter) Write(e *domain.ReportEntry) error {
 	if e.End != nil {
 		end = e.End.UTC().Format(time.RFC3339)
 	}
-	c.rec = [9]string{
+	secs := int64(e.Duration(c.now) / time.Second)
+	var rate string
+	var amount domain.Cents
+	if e.HourlyRate != nil {
+		rate = e.HourlyRate.String()
+		if e.Billable {
+			amount = domain.Amount(secs, *e.HourlyRate)
+		}
+	}
+	c.rec = [12]string{
 		start.Format(time.DateOnly),
 		start.Format(time.RFC3339),
 		end,
-		strconv.FormatInt(int64(e.Duration(c.now)/time.Second), 10),
+		strconv.FormatInt(secs, 10),
 		safeCell(e.Client),
 		safeCell(e.Project),
 		safeCell(e.Task),
 		safeCell(e.Notes),
 		strconv.FormatBool(e.Billable),
+		domain.CentSeconds(secs * 100).String(), // hundredths of an hour, rounded
+		rate,
+		amount.String(),
 	}
 	return c.cw.Write(c.rec[:])
 }

@@ -29,6 +29,7 @@ var Schema = analytics.Schema{
 		"has_notes": analytics.Bool,
 		"billable":  analytics.Bool,
 		"source":    analytics.Enum("api", "web"),
+		"continued": analytics.Bool, // started from an entry with "continue"
 	},
 	EventTimerStopped: {
 		"duration": analytics.Duration,
@@ -40,6 +41,7 @@ var Schema = analytics.Schema{
 		"billable":  analytics.Bool,
 		"duration":  analytics.Duration,
 		"source":    analytics.Enum("api", "web"),
+		"overlaps":  analytics.Bool, // it overlaps another entry (accepted with a warning)
 	},
 	EventProjectCreated: {
 		"billable":   analytics.Bool,

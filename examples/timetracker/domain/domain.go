@@ -25,14 +25,17 @@ const (
 
 // User is an account. PasswordHash never leaves the server.
 type User struct {
-	ID              int64     `json:"id"`
-	Email           string    `json:"email"`
-	Name            string    `json:"name"`
-	Role            Role      `json:"role"`
-	PasswordHash    string    `json:"-"`
-	AnalyticsOptOut bool      `json:"analytics_opt_out"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	ID              int64  `json:"id"`
+	Email           string `json:"email"`
+	Name            string `json:"name"`
+	Role            Role   `json:"role"`
+	PasswordHash    string `json:"-"`
+	AnalyticsOptOut bool   `json:"analytics_opt_out"`
+	// HourlyRate is the user's default rate, for projects whose own and
+	// client's rates are not set; nil when none.
+	HourlyRate *Cents    `json:"hourly_rate"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 	// LastActiveAt is when the user last signed in or used a session or a
 	// token, to a few minutes; nil when never.
 	LastActiveAt *time.Time `json:"last_active_at,omitempty"`
@@ -53,6 +56,9 @@ type UserUpdate struct {
 	Name            *string
 	PasswordHash    *string
 	AnalyticsOptOut *bool
+	// SetHourlyRate says to store HourlyRate (nil clears the rate).
+	SetHourlyRate bool
+	HourlyRate    *Cents
 }
 
 // Token is a personal API token. Only a hash of the secret is stored; the
@@ -77,23 +83,29 @@ type Session struct {
 
 // Client is someone the user works for.
 type Client struct {
-	ID        int64     `json:"id"`
-	UserID    int64     `json:"-"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID     int64  `json:"id"`
+	UserID int64  `json:"-"`
+	Name   string `json:"name"`
+	// HourlyRate is the default rate of the client's projects; nil when
+	// none.
+	HourlyRate *Cents    `json:"hourly_rate"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // Project groups tasks and entries, optionally for a client.
 type Project struct {
-	ID        int64     `json:"id"`
-	UserID    int64     `json:"-"`
-	ClientID  *int64    `json:"client_id"`
-	Name      string    `json:"name"`
-	Billable  bool      `json:"billable"`
-	Archived  bool      `json:"archived"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID       int64  `json:"id"`
+	UserID   int64  `json:"-"`
+	ClientID *int64 `json:"client_id"`
+	Name     string `json:"name"`
+	Billable bool   `json:"billable"`
+	Archived bool   `json:"archived"`
+	// HourlyRate is the project's rate; nil means the client's, else the
+	// user's.
+	HourlyRate *Cents    `json:"hourly_rate"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // Task is a piece of work within a project.
@@ -119,8 +131,13 @@ type Entry struct {
 	End       *time.Time `json:"end"`
 	Notes     string     `json:"notes"`
 	Billable  bool       `json:"billable"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	// HourlyRate is the rate in force when the entry was created or last
+	// edited (its project's, else the client's, else the user's), kept so
+	// that a later change of rate does not rewrite recorded amounts; nil
+	// when no rate was set. The store sets it.
+	HourlyRate *Cents    `json:"hourly_rate"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // DefaultMaxEntry is the longest an entry may be unless the operator
@@ -192,6 +209,9 @@ type ReportRow struct {
 	Label           string `json:"label"` // project or client name, or the day
 	Seconds         int64  `json:"seconds"`
 	BillableSeconds int64  `json:"billable_seconds"`
+	// Amount is the billable entries' seconds times each one's stored
+	// hourly rate, rounded to the cent once per row.
+	Amount Cents `json:"amount"`
 }
 
 // Report is a summary over a date range.
@@ -202,6 +222,8 @@ type Report struct {
 	Rows            []ReportRow `json:"rows"`
 	Seconds         int64       `json:"seconds"`
 	BillableSeconds int64       `json:"billable_seconds"`
+	// Amount is the sum of the rows' amounts, so the rows add up to it.
+	Amount Cents `json:"amount"`
 }
 
 // Export is everything the application holds about one user (R1).
@@ -349,6 +371,10 @@ type EntryService interface {
 	StopOverlongTimer(ctx context.Context, userID int64) (*Entry, error)
 	// RunningTimer returns the running entry, or nil and no error.
 	RunningTimer(ctx context.Context, userID int64) (*Entry, error)
+	// Overlapping returns the IDs of the user's entries other than
+	// exceptID whose span overlaps [start, end); a zero end, and a running
+	// timer's, is now.
+	Overlapping(ctx context.Context, userID int64, start, end time.Time, exceptID int64) ([]int64, error)
 	// CountRunningTimers counts running timers of all users (a metric).
 	CountRunningTimers(ctx context.Context) (int64, error)
 }

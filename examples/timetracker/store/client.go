@@ -9,11 +9,11 @@ import (
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
-const clientColumns = "id, user_id, name, created_at, updated_at"
+const clientColumns = "id, user_id, name, created_at, updated_at, hourly_rate"
 
 func scanClient(row interface{ Scan(...any) error }) (*domain.Client, error) {
 	var c domain.Client
-	if err := row.Scan(&c.ID, &c.UserID, &c.Name, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt}); err != nil {
+	if err := row.Scan(&c.ID, &c.UserID, &c.Name, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt}, rateCol{&c.HourlyRate}); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -26,11 +26,14 @@ func (db *DB) CreateClient(ctx context.Context, c *domain.Client) error {
 		return err
 	}
 	name := valid.Name
+	if err := checkRate(c.HourlyRate, "hourly_rate"); err != nil {
+		return err
+	}
 	now := norm(db.now())
 	x := db.q()
 	var id int64
-	err := x.row(ctx, "INSERT INTO clients (user_id, name, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
-		c.UserID, name, x.ts(now), x.ts(now)).Scan(&id)
+	err := x.row(ctx, "INSERT INTO clients (user_id, name, hourly_rate, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+		c.UserID, name, rateArg(c.HourlyRate), x.ts(now), x.ts(now)).Scan(&id)
 	if err != nil {
 		return mapErr(err, "create client", "user_id")
 	}
@@ -74,7 +77,7 @@ func findClients(ctx context.Context, x q, userID int64) ([]domain.Client, error
 	return cs, nil
 }
 
-// UpdateClient saves c's name; c must be one of c.UserID's clients, else
+// UpdateClient saves c's name and hourly rate; c must be one of c.UserID's clients, else
 // ENOTFOUND. It sets c's stamps to what is stored.
 func (db *DB) UpdateClient(ctx context.Context, c *domain.Client) error {
 	valid := *c
@@ -82,11 +85,14 @@ func (db *DB) UpdateClient(ctx context.Context, c *domain.Client) error {
 		return err
 	}
 	name := valid.Name
+	if err := checkRate(c.HourlyRate, "hourly_rate"); err != nil {
+		return err
+	}
 	now := norm(db.now())
 	x := db.q()
 	var created domain.Client
-	err := x.row(ctx, "UPDATE clients SET name = ?, updated_at = ? WHERE id = ? AND user_id = ? RETURNING created_at",
-		name, x.ts(now), c.ID, c.UserID).Scan(timeCol{&created.CreatedAt})
+	err := x.row(ctx, "UPDATE clients SET name = ?, hourly_rate = ?, updated_at = ? WHERE id = ? AND user_id = ? RETURNING created_at",
+		name, rateArg(c.HourlyRate), x.ts(now), c.ID, c.UserID).Scan(timeCol{&created.CreatedAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound("client")
 	} else if err != nil {

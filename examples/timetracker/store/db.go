@@ -89,6 +89,11 @@ type DB struct {
 	// MaxEntry is the longest an entry may be; zero means
 	// domain.DefaultMaxEntry. Set it before first use.
 	MaxEntry time.Duration
+	// RefuseOverlaps makes CreateEntry and UpdateEntry refuse an entry
+	// whose span overlaps another of the user's (ECONFLICT on start)
+	// instead of accepting it; callers then warn with Overlapping. Set it
+	// before first use.
+	RefuseOverlaps bool
 }
 
 func (db *DB) maxEntry() time.Duration {

@@ -11,13 +11,13 @@ import (
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
-const entryColumns = "e.id, e.user_id, e.project_id, e.task_id, e.start_at, e.end_at, e.notes, e.billable, e.created_at, e.updated_at"
+const entryColumns = "e.id, e.user_id, e.project_id, e.task_id, e.start_at, e.end_at, e.notes, e.billable, e.created_at, e.updated_at, e.hourly_rate"
 
 func scanEntry(row interface{ Scan(...any) error }) (*domain.Entry, error) {
 	var e domain.Entry
 	var task sql.NullInt64
 	err := row.Scan(&e.ID, &e.UserID, &e.ProjectID, &task, timeCol{&e.Start}, nullTimeCol{&e.End},
-		&e.Notes, &e.Billable, timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt})
+		&e.Notes, &e.Billable, timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt}, rateCol{&e.HourlyRate})
 	if err != nil {
 		return nil, err
 	}
@@ -59,9 +59,14 @@ func checkEntryRefs(ctx context.Context, x q, e *domain.Entry) (archived bool, e
 }
 
 func insertEntry(ctx context.Context, x q, e *domain.Entry, now time.Time) error {
-	return x.row(ctx, `INSERT INTO entries (user_id, project_id, task_id, start_at, end_at, notes, billable, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		e.UserID, e.ProjectID, nullID(e.TaskID), x.ts(e.Start), x.tsPtr(e.End), e.Notes, e.Billable,
+	rate, err := rateInForce(ctx, x, e.UserID, e.ProjectID)
+	if err != nil {
+		return err
+	}
+	e.HourlyRate = rate
+	return x.row(ctx, `INSERT INTO entries (user_id, project_id, task_id, start_at, end_at, notes, billable, hourly_rate, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.UserID, e.ProjectID, nullID(e.TaskID), x.ts(e.Start), x.tsPtr(e.End), e.Notes, e.Billable, rateArg(rate),
 		x.ts(now), x.ts(now)).Scan(&e.ID)
 }
 
@@ -77,6 +82,9 @@ func (db *DB) CreateEntry(ctx context.Context, e *domain.Entry) error {
 	now := norm(db.now())
 	err := db.inTx(ctx, func(x q) error {
 		if _, err := checkEntryRefs(ctx, x, &in); err != nil {
+			return err
+		}
+		if err := db.refuseOverlap(ctx, x, &in, now); err != nil {
 			return err
 		}
 		return insertEntry(ctx, x, &in, now)
@@ -175,9 +183,17 @@ func (db *DB) UpdateEntry(ctx context.Context, e *domain.Entry) error {
 		if _, err := checkEntryRefs(ctx, x, &in); err != nil {
 			return err
 		}
-		return x.row(ctx, `UPDATE entries SET project_id = ?, task_id = ?, start_at = ?, end_at = ?, notes = ?, billable = ?, updated_at = ?
+		if err := db.refuseOverlap(ctx, x, &in, now); err != nil {
+			return err
+		}
+		rate, err := rateInForce(ctx, x, in.UserID, in.ProjectID)
+		if err != nil {
+			return err
+		}
+		in.HourlyRate = rate
+		return x.row(ctx, `UPDATE entries SET project_id = ?, task_id = ?, start_at = ?, end_at = ?, notes = ?, billable = ?, hourly_rate = ?, updated_at = ?
 			WHERE id = ? AND user_id = ? RETURNING created_at`,
-			in.ProjectID, nullID(in.TaskID), x.ts(in.Start), x.tsPtr(in.End), in.Notes, in.Billable, x.ts(now),
+			in.ProjectID, nullID(in.TaskID), x.ts(in.Start), x.tsPtr(in.End), in.Notes, in.Billable, rateArg(rate), x.ts(now),
 			in.ID, in.UserID).Scan(timeCol{&in.CreatedAt})
 	})
 	if err != nil {

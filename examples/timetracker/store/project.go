@@ -9,13 +9,13 @@ import (
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
-const projectColumns = "id, user_id, client_id, name, billable, archived, created_at, updated_at"
+const projectColumns = "id, user_id, client_id, name, billable, archived, created_at, updated_at, hourly_rate"
 
 func scanProject(row interface{ Scan(...any) error }) (*domain.Project, error) {
 	var p domain.Project
 	var client sql.NullInt64
 	err := row.Scan(&p.ID, &p.UserID, &client, &p.Name, &p.Billable, &p.Archived,
-		timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt})
+		timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt}, rateCol{&p.HourlyRate})
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +40,9 @@ func (db *DB) CreateProject(ctx context.Context, p *domain.Project) error {
 		return err
 	}
 	name := valid.Name
+	if err := checkRate(p.HourlyRate, "hourly_rate"); err != nil {
+		return err
+	}
 	now := norm(db.now())
 	var id int64
 	err := db.inTx(ctx, func(x q) error {
@@ -48,9 +51,9 @@ func (db *DB) CreateProject(ctx context.Context, p *domain.Project) error {
 				return err
 			}
 		}
-		return x.row(ctx, `INSERT INTO projects (user_id, client_id, name, billable, archived, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.UserID, nullID(p.ClientID), name, p.Billable, p.Archived, x.ts(now), x.ts(now)).Scan(&id)
+		return x.row(ctx, `INSERT INTO projects (user_id, client_id, name, billable, archived, hourly_rate, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			p.UserID, nullID(p.ClientID), name, p.Billable, p.Archived, rateArg(p.HourlyRate), x.ts(now), x.ts(now)).Scan(&id)
 	})
 	if err != nil {
 		return mapErr(err, "create project", "client_id")
@@ -102,7 +105,7 @@ func findProjects(ctx context.Context, x q, userID int64, includeArchived bool) 
 	return ps, nil
 }
 
-// UpdateProject saves p's client, name, billable and archived flags; p must
+// UpdateProject saves p's client, name, hourly rate, billable and archived flags; p must
 // be one of p.UserID's projects, else ENOTFOUND, and its client one of the
 // user's, else EINVALID on client_id.
 func (db *DB) UpdateProject(ctx context.Context, p *domain.Project) error {
@@ -111,6 +114,9 @@ func (db *DB) UpdateProject(ctx context.Context, p *domain.Project) error {
 		return err
 	}
 	name := valid.Name
+	if err := checkRate(p.HourlyRate, "hourly_rate"); err != nil {
+		return err
+	}
 	now := norm(db.now())
 	var created domain.Project
 	err := db.inTx(ctx, func(x q) error {
@@ -126,9 +132,9 @@ func (db *DB) UpdateProject(ctx context.Context, p *domain.Project) error {
 				return err
 			}
 		}
-		return x.row(ctx, `UPDATE projects SET client_id = ?, name = ?, billable = ?, archived = ?, updated_at = ?
+		return x.row(ctx, `UPDATE projects SET client_id = ?, name = ?, billable = ?, archived = ?, hourly_rate = ?, updated_at = ?
 			WHERE id = ? AND user_id = ? RETURNING created_at`,
-			nullID(p.ClientID), name, p.Billable, p.Archived, x.ts(now), p.ID, p.UserID).Scan(timeCol{&created.CreatedAt})
+			nullID(p.ClientID), name, p.Billable, p.Archived, rateArg(p.HourlyRate), x.ts(now), p.ID, p.UserID).Scan(timeCol{&created.CreatedAt})
 	})
 	if err != nil {
 		return mapErr(err, "update project", "client_id")

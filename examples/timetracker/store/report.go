@@ -65,16 +65,18 @@ func (db *DB) SummaryIn(ctx context.Context, userID int64, from, to time.Time, b
 		args = append(args, x.ts(norm(to)))
 	}
 	secs := x.entrySeconds()
+	// Seconds times cents per hour: rounded to cents per row, in Go.
+	cs := secs + " * COALESCE(e.hourly_rate, 0)"
 	var query string
 	switch by {
 	case domain.GroupByProject:
-		query = `SELECT CAST(g.project_id AS TEXT), p.name, g.billable, g.secs FROM (
-			SELECT e.project_id, e.billable, SUM(` + secs + `) AS secs FROM entries e
+		query = `SELECT CAST(g.project_id AS TEXT), p.name, g.billable, g.secs, g.cs FROM (
+			SELECT e.project_id, e.billable, SUM(` + secs + `) AS secs, SUM(` + cs + `) AS cs FROM entries e
 			WHERE ` + where + ` GROUP BY e.project_id, e.billable) g
 			JOIN projects p ON p.id = g.project_id`
 	case domain.GroupByClient:
-		query = `SELECT COALESCE(CAST(c.id AS TEXT), ''), COALESCE(c.name, ?), g.billable, SUM(g.secs) FROM (
-			SELECT e.project_id, e.billable, SUM(` + secs + `) AS secs FROM entries e
+		query = `SELECT COALESCE(CAST(c.id AS TEXT), ''), COALESCE(c.name, ?), g.billable, SUM(g.secs), SUM(g.cs) FROM (
+			SELECT e.project_id, e.billable, SUM(` + secs + `) AS secs, SUM(` + cs + `) AS cs FROM entries e
 			WHERE ` + where + ` GROUP BY e.project_id, e.billable) g
 			JOIN projects p ON p.id = g.project_id
 			LEFT JOIN clients c ON c.id = p.client_id
@@ -90,7 +92,7 @@ func (db *DB) SummaryIn(ctx context.Context, userID int64, from, to time.Time, b
 			n = (len(dayArgs) - 1) / 2
 		}
 		day := x.startDay(n)
-		query = `SELECT ` + day + ` AS day, NULL, e.billable, SUM(` + secs + `) FROM entries e
+		query = `SELECT ` + day + ` AS day, NULL, e.billable, SUM(` + secs + `), SUM(` + cs + `) FROM entries e
 			WHERE ` + where + ` GROUP BY day, e.billable`
 		args = append(dayArgs, args...)
 	}
@@ -108,14 +110,15 @@ func (db *DB) SummaryIn(ctx context.Context, userID int64, from, to time.Time, b
 		rep.To = norm(to)
 	}
 	groups := map[string]int{} // key to index in rep.Rows
+	var centSecs []int64       // by row: billable seconds times rate
 	for rows.Next() {
 		var (
 			key      string
 			label    sql.NullString
 			billable bool
-			n        int64
+			n, c     int64
 		)
-		if err := rows.Scan(&key, &label, &billable, &n); err != nil {
+		if err := rows.Scan(&key, &label, &billable, &n, &c); err != nil {
 			return nil, fmt.Errorf("store: summary: %w", err)
 		}
 		if by == domain.GroupByDay {
@@ -126,6 +129,7 @@ func (db *DB) SummaryIn(ctx context.Context, userID int64, from, to time.Time, b
 			i = len(rep.Rows)
 			groups[key] = i
 			rep.Rows = append(rep.Rows, domain.ReportRow{Key: key, Label: label.String})
+			centSecs = append(centSecs, 0)
 		}
 		g := &rep.Rows[i]
 		g.Seconds += n
@@ -133,7 +137,12 @@ func (db *DB) SummaryIn(ctx context.Context, userID int64, from, to time.Time, b
 		if billable {
 			g.BillableSeconds += n
 			rep.BillableSeconds += n
+			centSecs[i] += c
 		}
+	}
+	for i := range rep.Rows {
+		rep.Rows[i].Amount = domain.CentSeconds(centSecs[i])
+		rep.Amount += rep.Rows[i].Amount
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: summary: %w", err)
@@ -292,7 +301,7 @@ func (db *DB) EachReportEntry(ctx context.Context, userID int64, from, to time.T
 		e := &re.Entry
 		e.TaskID, e.End = nil, nil
 		err := rows.Scan(&e.ID, &e.UserID, &e.ProjectID, &task, timeCol{&e.Start}, nullTimeCol{&e.End},
-			&e.Notes, &e.Billable, timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt}, &re.Project, &re.Client, &re.Task)
+			&e.Notes, &e.Billable, timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt}, rateCol{&e.HourlyRate}, &re.Project, &re.Client, &re.Task)
 		if err != nil {
 			return fmt.Errorf("store: report entries: %w", err)
 		}

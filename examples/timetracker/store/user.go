@@ -33,13 +33,13 @@ func cleanEmail(email string) (string, error) {
 	return e, nil
 }
 
-const userColumns = "id, email, name, role, password_hash, analytics_opt_out, created_at, updated_at, last_active_at, deactivated_at"
+const userColumns = "id, email, name, role, password_hash, analytics_opt_out, created_at, updated_at, last_active_at, deactivated_at, hourly_rate"
 
 func scanUser(row interface{ Scan(...any) error }) (*domain.User, error) {
 	var u domain.User
 	var role string
 	err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.AnalyticsOptOut,
-		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, nullTimeCol{&u.LastActiveAt}, nullTimeCol{&u.DeactivatedAt})
+		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, nullTimeCol{&u.LastActiveAt}, nullTimeCol{&u.DeactivatedAt}, rateCol{&u.HourlyRate})
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +148,12 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd domain.UserUpdate) (
 	}
 	if upd.AnalyticsOptOut != nil {
 		sets, args = append(sets, "analytics_opt_out = ?"), append(args, *upd.AnalyticsOptOut)
+	}
+	if upd.SetHourlyRate {
+		if err := checkRate(upd.HourlyRate, "hourly_rate"); err != nil {
+			return nil, err
+		}
+		sets, args = append(sets, "hourly_rate = ?"), append(args, rateArg(upd.HourlyRate))
 	}
 	x := db.q()
 	if len(sets) == 0 {

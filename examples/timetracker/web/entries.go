@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -197,11 +198,14 @@ type dashboardData struct {
 	Catalog    *catalog
 	Running    *entryRow
 	Today      []entryRow
-	TodayTotal time.Duration
-	Week       []weekDay
-	WeekTotal  time.Duration
-	WeekStart  time.Time
-	Now        time.Time
+	TodayTotal time.Duration // the running timer included
+	// RunningToday is whether a timer started today runs: today's total
+	// then includes it.
+	RunningToday bool
+	Week         []weekDay
+	WeekTotal    time.Duration
+	WeekStart    time.Time
+	Now          time.Time
 }
 
 // GET /
@@ -236,6 +240,9 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 		rows := cat.rows([]domain.Entry{*run}, now, s.loc)
 		d.Running = &rows[0]
 	}
+	// The running timer counts in today's total and in the week, up to
+	// now, on the day it started (as every entry counts on its start day);
+	// the Today list shows it in the timer card rather than twice.
 	var finished []domain.Entry
 	for _, e := range es {
 		if !e.Running() {
@@ -243,25 +250,32 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	rows := cat.rows(finished, now, s.loc)
+	counted := rows
+	if d.Running != nil {
+		counted = append(counted[:len(counted):len(counted)], *d.Running)
+	}
 	today := startOfDay(now, s.loc)
 	for _, row := range rows {
 		if row.DayStart.Equal(today) {
 			d.Today = append(d.Today, row)
 		}
 	}
-	d.TodayTotal, _ = total(d.Today)
 	for i := range 7 {
 		day := weekStart.AddDate(0, 0, i)
 		wd := weekDay{Day: day, IsToday: day.Equal(today)}
-		for _, row := range rows {
+		for _, row := range counted {
 			if row.DayStart.Equal(day) {
 				wd.Count++
 				wd.Total += row.Length
+				d.WeekTotal += row.Length
+				if wd.IsToday {
+					d.TodayTotal += row.Length
+				}
 			}
 		}
 		d.Week = append(d.Week, wd)
 	}
-	d.WeekTotal, _ = total(rows)
+	d.RunningToday = d.Running != nil && d.Running.DayStart.Equal(today)
 	if f == nil {
 		f = newForm(nil)
 	}
@@ -388,7 +402,11 @@ type entriesData struct {
 type entriesFilter struct {
 	From, To            string // as typed, 2006-01-02
 	ProjectID, ClientID int64
-	Query               string // the filter as a query string, for links
+	// Query is the filter as an encoded query string. It is typed as a
+	// URL so that html/template normalizes rather than re-escapes it after
+	// the "?" of an href or action (re-escaping turned "&" into "%26" and
+	// lost the filter when an entry was added).
+	Query template.URL
 }
 
 // entriesLimit bounds one page of the entries list.
@@ -436,7 +454,7 @@ func (s *Server) showEntries(w http.ResponseWriter, r *http.Request, status int,
 	if ef.ClientID > 0 {
 		fq.Set("client_id", strconv.FormatInt(ef.ClientID, 10))
 	}
-	d.Filter.Query = fq.Encode()
+	d.Filter.Query = template.URL(fq.Encode()) // Encode escapes every value
 
 	cat, err := s.catalog(ctx, uid)
 	if err != nil {
@@ -543,11 +561,19 @@ func (s *Server) createEntry(w http.ResponseWriter, r *http.Request) error {
 				return internalf(err, "create entry")
 			}
 		} else {
+			ws, err := app.OverlapWarnings(r, s.store, e)
+			if err != nil {
+				return internalf(err, "overlapping entries")
+			}
 			s.capture(r, app.EventEntryCreated, analytics.Properties{
 				"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
-				"duration": e.Duration(s.now()),
+				"duration": e.Duration(s.now()), "overlaps": len(ws) > 0,
 			})
-			return s.redirect(w, r, "/entries?"+r.URL.RawQuery, "entry-created")
+			flash := "entry-created"
+			if len(ws) > 0 {
+				flash = "entry-created-overlap"
+			}
+			return s.redirect(w, r, "/entries?"+r.URL.RawQuery, flash)
 		}
 	}
 	return s.showEntries(w, r, http.StatusUnprocessableEntity, f)
@@ -640,7 +666,15 @@ func (s *Server) updateEntry(w http.ResponseWriter, r *http.Request) error {
 				return internalf(err, "update entry")
 			}
 		} else {
-			return s.redirect(w, r, backTo(r, "/entries"), "entry-updated")
+			ws, err := app.OverlapWarnings(r, s.store, &upd)
+			if err != nil {
+				return internalf(err, "overlapping entries")
+			}
+			flash := "entry-updated"
+			if len(ws) > 0 {
+				flash = "entry-updated-overlap"
+			}
+			return s.redirect(w, r, backTo(r, "/entries"), flash)
 		}
 	}
 	return s.showEditEntry(w, r, http.StatusUnprocessableEntity, e, f)
@@ -677,4 +711,30 @@ func pathID(r *http.Request) (int64, error) {
 		return 0, domain.Errorf(domain.ENOTFOUND, "Not found.")
 	}
 	return id, nil
+}
+
+// POST /entries/{id}/continue starts the timer with the entry's project,
+// task, notes and billable flag, and shows the dashboard.
+func (s *Server) continueEntry(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	e, err := app.ContinueEntry(r.Context(), s.store, userOf(r).ID, id, s.now())
+	switch {
+	case domain.ErrorCode(err) == domain.ECONFLICT:
+		f := newForm(nil)
+		f.Errors[""] = "A timer is running already. Stop it before starting another."
+		return s.showDashboard(w, r, http.StatusConflict, f)
+	case domain.ErrorCode(err) == domain.EINVALID:
+		f := newForm(nil)
+		f.Errors[""] = "This entry's project is archived. Restore it first to continue its work."
+		return s.showDashboard(w, r, http.StatusUnprocessableEntity, f)
+	case err != nil:
+		return err
+	}
+	s.capture(r, app.EventTimerStarted, analytics.Properties{
+		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable, "continued": true,
+	})
+	return s.redirect(w, r, "/", "timer-started")
 }

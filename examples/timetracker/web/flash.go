@@ -12,7 +12,7 @@ import (
 const flashCookie = "tt_flash"
 
 type flashMessage struct {
-	Kind string // success or error
+	Kind string // success, warning or error
 	Text string
 }
 
@@ -29,6 +29,8 @@ var flashes = map[string]flashMessage{
 	"timer-stopped":                   {"success", "Timer stopped and saved as an entry."},
 	"entry-created":                   {"success", "Entry added."},
 	"entry-updated":                   {"success", "Entry saved."},
+	"entry-created-overlap":           {"warning", "Entry added, but it overlaps another of your entries: check that day's times."},
+	"entry-updated-overlap":           {"warning", "Entry saved, but it overlaps another of your entries: check that day's times."},
 	"entry-deleted":                   {"success", "Entry deleted."},
 	"client-created":                  {"success", "Client added."},
 	"client-updated":                  {"success", "Client renamed."},

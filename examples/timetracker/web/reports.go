@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -21,6 +22,7 @@ type reportData struct {
 	Ranges     []quickRange
 	NonBill    int64
 	GroupLabel string
+	Currency   string // of the amounts
 }
 
 type quickRange struct {
@@ -74,7 +76,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 	f.Values.Set("from", fromS)
 	f.Values.Set("to", toS)
 	f.Values.Set("group_by", string(by))
-	d := reportData{From: fromS, To: toS, GroupBy: by, Ranges: s.quickRanges(by)}
+	d := reportData{From: fromS, To: toS, GroupBy: by, Ranges: s.quickRanges(by), Currency: cmp.Or(s.cfg.Currency, app.DefaultCurrency)}
 	d.GroupLabel = map[domain.GroupBy]string{domain.GroupByProject: "Project", domain.GroupByClient: "Client", domain.GroupByDay: "Day"}[by]
 	status := http.StatusOK
 	if f.HasErrors() {

@@ -94,6 +94,9 @@ type Config struct {
 	MetricsOpen bool
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Currency is the ISO 4217 code shown with amounts; empty means
+	// app.DefaultCurrency.
+	Currency string
 }
 
 // Server serves the HTML pages. Create it with [New] and add its routes to
@@ -153,6 +156,7 @@ func (s *Server) routes() []app.Handled {
 		r("GET /entries/{id}/edit", app.SignedIn, s.editEntryPage),
 		r("POST /entries/{id}", app.SignedIn, s.updateEntry),
 		r("POST /entries/{id}/delete", app.SignedIn, s.deleteEntry),
+		r("POST /entries/{id}/continue", app.SignedIn, s.continueEntry),
 
 		r("GET /clients", app.SignedIn, s.clientsPage),
 		r("POST /clients", app.SignedIn, s.createClient),
