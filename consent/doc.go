@@ -24,6 +24,8 @@
 //	                  key=value,... sent with exports (never logged)
 //	OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL
 //	                  http/protobuf, the only one accepted
+//	OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER
+//	                  true, or none: traces off even with an endpoint
 //
 // A value that cannot be parsed is an error naming the variable and the
 // accepted forms; every bad variable is reported in one joined error, so an

@@ -18,6 +18,13 @@ const (
 	OTLPProtocolVar        = "OTEL_EXPORTER_OTLP_PROTOCOL"
 	OTLPTracesProtocolVar  = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"
 	OTLPProtocolHTTPBinary = "http/protobuf" // the one protocol discreet speaks
+
+	// OTelSDKDisabledVar set to true turns tracing off whatever the
+	// endpoint variables say, as the specification's general switch.
+	OTelSDKDisabledVar = "OTEL_SDK_DISABLED"
+	// OTelTracesExporterVar set to none turns tracing off the same way;
+	// otlp (the default) is the only exporter.
+	OTelTracesExporterVar = "OTEL_TRACES_EXPORTER"
 )
 
 // readTraces fills in the tracing settings: off unless an endpoint
@@ -46,6 +53,25 @@ func (s *Settings) readTraces(get func(string) string, fail func(name, format st
 		for k, v := range h {
 			headers[k] = v
 		}
+	}
+
+	off := false
+	switch v := strings.ToLower(strings.TrimSpace(get(OTelSDKDisabledVar))); v {
+	case "", "false":
+	case "true":
+		off = true
+	default:
+		fail(OTelSDKDisabledVar, "%q is neither true nor false", get(OTelSDKDisabledVar))
+	}
+	switch v := strings.TrimSpace(get(OTelTracesExporterVar)); v {
+	case "", "otlp":
+	case "none":
+		off = true
+	default:
+		fail(OTelTracesExporterVar, "%q is not supported; use otlp, or none to turn traces off", v)
+	}
+	if off {
+		return // switched off: the endpoint is not even read
 	}
 
 	var where, raw string

@@ -23,6 +23,37 @@ func TestTracesOffUntilAnEndpointIsSet(t *testing.T) {
 }
 
 // claim: D1
+func TestTracesSwitchedOffWithAnEndpointSet(t *testing.T) {
+	for _, off := range []map[string]string{
+		{OTelSDKDisabledVar: "true"},
+		{OTelSDKDisabledVar: "TRUE"},
+		{OTelTracesExporterVar: "none"},
+	} {
+		vars := map[string]string{OTLPEndpointVar: "https://otel.example.org"}
+		for k, v := range off {
+			vars[k] = v
+		}
+		s, err := FromLookup(env(vars))
+		if err != nil {
+			t.Fatalf("%v: %v", off, err)
+		}
+		if s.Enabled(Traces) || s.TracesEndpoint != "" {
+			t.Errorf("%v: traces still on (%q)", off, s.TracesEndpoint)
+		}
+	}
+	for _, on := range []map[string]string{{OTelSDKDisabledVar: "false"}, {OTelTracesExporterVar: "otlp"}} {
+		vars := map[string]string{OTLPEndpointVar: "https://otel.example.org"}
+		for k, v := range on {
+			vars[k] = v
+		}
+		s, err := FromLookup(env(vars))
+		if err != nil || !s.Enabled(Traces) {
+			t.Errorf("%v: traces off (err %v)", on, err)
+		}
+	}
+}
+
+// claim: D1
 func TestTracesEndpoints(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -63,6 +94,8 @@ func TestTracesBadValuesStopStartUp(t *testing.T) {
 		{map[string]string{OTLPEndpointVar: "https://otel.example.org", OTLPProtocolVar: "grpc"}, OTLPProtocolVar, "grpc is not supported"},
 		{map[string]string{OTLPEndpointVar: "https://otel.example.org", OTLPTracesProtocolVar: "http/json"}, OTLPTracesProtocolVar, "http/json"},
 		{map[string]string{OTLPEndpointVar: "https://otel.example.org", OTLPHeadersVar: "api-key=ok,headersecret"}, OTLPHeadersVar, "entry 2"},
+		{map[string]string{OTLPEndpointVar: "https://otel.example.org", OTelSDKDisabledVar: "yes"}, OTelSDKDisabledVar, "neither true nor false"},
+		{map[string]string{OTLPEndpointVar: "https://otel.example.org", OTelTracesExporterVar: "console"}, OTelTracesExporterVar, "not supported"},
 		{map[string]string{OTLPEndpointVar: "https://otel.example.org", OTLPTracesHeadersVar: "bad key=headersecret"}, OTLPTracesHeadersVar, "entry 1"},
 	} {
 		s, err := FromLookup(env(tc.env))

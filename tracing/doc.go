@@ -13,6 +13,7 @@
 //	OTEL_EXPORTER_OTLP_HEADERS          key=value,... sent with every export
 //	OTEL_EXPORTER_OTLP_TRACES_HEADERS   the same, for traces only
 //	OTEL_EXPORTER_OTLP_PROTOCOL         http/protobuf (the default and the only one)
+//	OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER  true, or none: off whatever the rest says
 //
 // Off, [New] returns a Tracing whose provider is a no-op and that opens no
 // connection. On, the endpoint must be https, or plain http on a loopback

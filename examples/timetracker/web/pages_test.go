@@ -109,7 +109,7 @@ func TestEveryPageRenders(t *testing.T) {
 		{"/settings/tokens", []string{"API tokens", "Create token"}},
 		{"/settings/privacy", []string{"Product analytics", "What is never sent", `href="/privacy"`, "Download my data", "Delete my account"}},
 		{"/settings/delete", []string{"Delete your account", "ada@example.com", "Enter your password to confirm"}},
-		{"/admin", []string{"Optional services", "Install telemetry", "&#34;fingerprint&#34;", "Send a test error"}},
+		{"/admin", []string{"Optional services", "Install telemetry", "Traces (OpenTelemetry)", "Set by OTEL_EXPORTER_OTLP_ENDPOINT", "&#34;fingerprint&#34;", "Send a test error"}},
 		{"/privacy", []string{"Privacy policy", `id="how-the-promises-are-tested"`, "<table>"}},
 	}
 	for _, tt := range tests {

@@ -276,10 +276,12 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) error {
 		"error_tracking":    "Errors and crashes go to Sentry, scrubbed before they leave. Set by SENTRY_DSN.",
 		"product_analytics": "Declared product events go to PostHog, except for users who opted out. Set by POSTHOG_API_KEY.",
 		"install_telemetry": "An anonymous install ping and update check. Set by ENABLE_TELEMETRY and TELE_URL.",
+		"traces":            "Request traces go to an OpenTelemetry collector over OTLP, scrubbed before they leave. Set by OTEL_EXPORTER_OTLP_ENDPOINT.",
 	}
 	names := map[string]string{
 		"logs": "Logs", "metrics": "Metrics", "error_tracking": "Error tracking (Sentry)",
 		"product_analytics": "Product analytics (PostHog)", "install_telemetry": "Install telemetry",
+		"traces": "Traces (OpenTelemetry)",
 	}
 	// The rows come from the same summary the start-up record logs (C4).
 	for _, a := range s.cfg.Consent.Summary() {
