@@ -429,6 +429,9 @@ var Mutations = []Mutation{
 	{ID: "D1-grpc-accepted", Claim: "D1", File: "consent/otlp.go",
 		Old: `fail(name, "grpc is not supported; use http/protobuf (the collector's port 4318)")`, New: `_ = name`,
 		Desc: "OTEL_EXPORTER_OTLP_PROTOCOL=grpc is accepted and http/protobuf sent to the gRPC port"},
+	{ID: "D1-sdk-disabled-ignored", Claim: "D1", File: "consent/otlp.go",
+		Old: "\tif off {\n\t\treturn // switched off: the endpoint is not even read\n\t}", New: "_ = off",
+		Desc: "OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none leaves traces on when an endpoint is set"},
 
 	{ID: "D2-span-named-by-path", Claim: "D2", File: "tracing/http.go",
 		Old: `span.SetName(method + " " + route)`, New: `span.SetName(method + " " + r.URL.Path)`,
