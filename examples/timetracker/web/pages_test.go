@@ -586,7 +586,7 @@ func TestReportsAndCSV(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
-	for _, bad := range []string{"from=2026-13-01", "from=2026-03-09&to=2026-03-01", "group_by=week"} {
+	for _, bad := range []string{"from=2026-13-01", "from=2026-03-09&to=2026-03-01", "group_by=year", "tag_id=x", "billable=maybe", "project_id=999999", "task_id=0"} {
 		if p := b.get("/reports?" + bad); p.status != http.StatusBadRequest || !strings.Contains(p.body, `class="field-error"`) {
 			t.Errorf("%s: status %d", bad, p.status)
 		}

@@ -33,6 +33,7 @@ type Store interface {
 	domain.EntryService
 	domain.ReportService
 	domain.ExportService
+	domain.TagService
 }
 
 // Telemetry is what the admin page shows of install telemetry;
