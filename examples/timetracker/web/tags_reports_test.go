@@ -147,13 +147,13 @@ func TestReportFiltersPage(t *testing.T) {
 
 	rng := "from=2026-02-23&to=2026-03-08"
 	for q, want := range map[string]string{
-		"group_by=project":                        "Internal=1:30 No task=1:30 Website=3:00 Design=2:00 No task=1:00 Total=4:30",
-		"group_by=tag":                            "call=3:30 urgent=2:00 No tag=1:00 Total=4:30",
-		"group_by=week":                           "Week 9, from Mon 23 Feb 2026=1:00 Week 10, from Mon 2 Mar 2026=3:30 Total=4:30",
-		"group_by=month":                          "February 2026=1:00 March 2026=3:30 Total=4:30",
-		"group_by=task":                           "Website / Design=2:00 No task=2:30 Total=4:30",
-		"group_by=client&billable=false":          "No client=1:30 Total=1:30",
-		fmt.Sprintf("group_by=project&tag_id=%d", tagID["urgent"]): "Website=2:00 Design=2:00 Total=2:00",
+		"group_by=project":               "Internal=1:30 No task=1:30 Website=3:00 Design=2:00 No task=1:00 Total=4:30",
+		"group_by=tag":                   "call=3:30 urgent=2:00 No tag=1:00 Total=4:30",
+		"group_by=week":                  "Week 9, from Mon 23 Feb 2026=1:00 Week 10, from Mon 2 Mar 2026=3:30 Total=4:30",
+		"group_by=month":                 "February 2026=1:00 March 2026=3:30 Total=4:30",
+		"group_by=task":                  "Website / Design=2:00 No task=2:30 Total=4:30",
+		"group_by=client&billable=false": "No client=1:30 Total=1:30",
+		fmt.Sprintf("group_by=project&tag_id=%d", tagID["urgent"]):            "Website=2:00 Design=2:00 Total=2:00",
 		fmt.Sprintf("group_by=day&client_id=%d&task_id=%d", s.client, s.task): "",
 	} {
 		p := b.get("/reports?" + rng + "&" + q)
@@ -238,4 +238,3 @@ func TestReportFiltersPage(t *testing.T) {
 		}
 	}
 }
-
