@@ -316,7 +316,7 @@ func TestBrowserDay(t *testing.T) {
 	b.phone(false)
 
 	// The pages not visited yet get the accessibility check too.
-	for _, p := range []string{"/clients", "/settings/profile", "/settings/tokens", "/admin", "/privacy"} {
+	for _, p := range []string{"/clients", "/tags", "/settings/profile", "/settings/tokens", "/admin", "/privacy"} {
 		b.open(p)
 		b.step(strings.ReplaceAll(strings.Trim(p, "/"), "/", "-"))
 	}

@@ -178,7 +178,7 @@ func TestPrivacyPageShowsThePolicy(t *testing.T) {
 func TestSignedOutVisitorsAreSentToSignIn(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	b := e.browser()
-	for _, path := range []string{"/", "/entries", "/entries/1/edit", "/clients", "/projects", "/projects/1", "/reports", "/reports/entries.csv", "/settings/profile", "/settings/tokens", "/settings/privacy", "/settings/export", "/settings/delete", "/admin"} {
+	for _, path := range []string{"/", "/entries", "/entries/1/edit", "/clients", "/tags", "/projects", "/projects/1", "/reports", "/reports/entries.csv", "/settings/profile", "/settings/tokens", "/settings/privacy", "/settings/export", "/settings/delete", "/admin"} {
 		t.Run(path, func(t *testing.T) {
 			p := b.get(path)
 			want := "/signin?next=" + url.QueryEscape(path)

@@ -238,3 +238,55 @@ func TestReportFiltersPage(t *testing.T) {
 		}
 	}
 }
+
+// The tags page lists, renames and deletes; a clash or a bad name is
+// shown on the row; another user's tag is not found.
+func TestTagsPage(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	b := e.signUp("Ada", "ada@example.com")
+	uid := e.userID("ada@example.com")
+	s := e.seed(b, uid)
+	ctx := context.Background()
+	e1, err := e.db.FindEntry(ctx, uid, s.entry1)
+	must(t, err)
+	e1.Tags = []string{"urgent", "call"}
+	must(t, e.db.UpdateEntry(ctx, e1))
+	if p := b.get("/tags"); !strings.Contains(p.body, `value="call"`) || !strings.Contains(p.body, "1 entry") {
+		t.Fatalf("tags page: %s", excerpt(p.body))
+	}
+	ts, err := e.db.FindTags(ctx, uid)
+	must(t, err)
+	call, urgent := ts[0], ts[1]
+	p := b.post(fmt.Sprintf("/tags/%d", call.ID), url.Values{"name": {"URGENT"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, fmt.Sprintf(`id="tag-%d-error"`, call.ID)) {
+		t.Errorf("rename onto another tag: %d", p.status)
+	}
+	p = b.post(fmt.Sprintf("/tags/%d", call.ID), url.Values{"name": {"a,b"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "comma") {
+		t.Errorf("rename with a comma: %d", p.status)
+	}
+	if p := b.post(fmt.Sprintf("/tags/%d", call.ID), url.Values{"name": {"Client call"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("rename: %d %s", p.status, excerpt(p.body))
+	}
+	got, err := e.db.FindEntry(ctx, uid, s.entry1)
+	must(t, err)
+	if !slices.Equal(got.Tags, []string{"Client call", "urgent"}) {
+		t.Errorf("entry tags after rename %q", got.Tags)
+	}
+	if p := b.post(fmt.Sprintf("/tags/%d/delete", urgent.ID), nil); p.status != http.StatusSeeOther {
+		t.Fatalf("delete: %d", p.status)
+	}
+	got, err = e.db.FindEntry(ctx, uid, s.entry1)
+	must(t, err)
+	if !slices.Equal(got.Tags, []string{"Client call"}) {
+		t.Errorf("entry tags after delete %q", got.Tags)
+	}
+	other := e.signUp("Bob", "bob@example.com")
+	other.get("/tags")
+	if p := other.post(fmt.Sprintf("/tags/%d", call.ID), url.Values{"name": {"mine"}}); p.status != http.StatusNotFound {
+		t.Errorf("another user's rename: %d", p.status)
+	}
+	if p := other.post(fmt.Sprintf("/tags/%d/delete", call.ID), nil); p.status != http.StatusNotFound {
+		t.Errorf("another user's delete: %d", p.status)
+	}
+}
