@@ -33,7 +33,10 @@
 // # Deleting
 //
 //   - Deleting a user deletes all their rows: tokens, sessions, clients,
-//     projects, tasks and entries (ON DELETE CASCADE).
+//     projects, tasks, entries, tags and the tags' links to entries
+//     (ON DELETE CASCADE).
+//   - Deleting an entry or a tag removes the link between them; the
+//     other stays.
 //   - Deleting a client keeps its projects, without a client.
 //   - Deleting a project deletes its tasks and its time entries; archive
 //     it instead to keep the history.
@@ -58,12 +61,24 @@
 // come back in UTC. Entry filters and reports take From inclusive and To
 // exclusive, compared with an entry's start.
 //
+// # Tags
+//
+// Each user has a vocabulary of tags, unique whatever their case, created
+// the first time an entry names them (an entry's Tags are set on create
+// and update, see [DB.CreateEntry]; [DB.EnsureTags] creates them without
+// an entry). The links (entry_tags) carry the user in both foreign keys,
+// so the database refuses one user's tag on another user's entry.
+//
 // # Reports
 //
-// [DB.Summary] totals finished entries by project, by client (projects
-// without one share a [NoClientLabel] row, listed last) or by UTC day of
-// the entry's start. Running timers are not counted: a report states
-// recorded work and should match the CSV of the same range. Each entry
-// counts its whole seconds, so a report's totals equal the sums of its
-// rows.
+// [DB.Report] totals finished entries that pass a [domain.ReportFilter]
+// (project, client, task, tag, billable) by project (with a breakdown by
+// task), client (projects without one share a [NoClientLabel] row, listed
+// last), task, tag, or the day, ISO week or month of the entry's start in
+// a given location; [DB.Summary] and [DB.SummaryIn] are the unfiltered
+// forms. Running timers are not counted: a report states recorded work
+// and should match the CSV of the same range. Each entry counts its whole
+// seconds, so a report's totals equal the sums of its rows, except by
+// tag: an entry with several tags counts under each, and the totals count
+// it once.
 package store

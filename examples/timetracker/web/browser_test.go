@@ -175,7 +175,14 @@ func TestBrowserDay(t *testing.T) {
 	if strings.Join(suggested, ",") != "copy,Urgent" {
 		t.Errorf("tag suggestions %q, want the timer's tags", suggested)
 	}
-	b.typeInto("#entry-tags", "planning")
+	// After a comma, the suggestions complete the list typed so far,
+	// without the tags already in it.
+	b.typeInto("#entry-tags", "urgent, ")
+	b.eval(`[...document.querySelectorAll("#entry-tags-options option")].map(o => o.value)`, &suggested)
+	if strings.Join(suggested, "|") != "urgent, copy" {
+		t.Errorf("tag suggestions after a comma %q, want the list completed", suggested)
+	}
+	b.setValue("#entry-tags", "planning")
 	b.submit("#add-entry")
 	b.wantText(".flash", "Entry added")
 	list := b.text("section[aria-labelledby=list-heading]")
