@@ -10,8 +10,10 @@ import (
 )
 
 // reportRange reads from and to; without them the range is the last seven
-// days up to the end of today (UTC).
+// days up to the end of today, days as the caller's time zone counts them
+// (see [app.Location]).
 func (a *API) reportRange(r *http.Request) (from, to time.Time, err error) {
+	loc := app.Location(r.Context())
 	if from, err = parseTimeParam(r, "from", false); err != nil {
 		return
 	}
@@ -19,10 +21,11 @@ func (a *API) reportRange(r *http.Request) (from, to time.Time, err error) {
 		return
 	}
 	if to.IsZero() {
-		to = a.now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
+		y, m, d := a.now().In(loc).Date()
+		to = time.Date(y, m, d+1, 0, 0, 0, 0, loc).UTC()
 	}
 	if from.IsZero() {
-		from = to.AddDate(0, 0, -7)
+		from = to.In(loc).AddDate(0, 0, -7).UTC()
 	}
 	if !to.After(from) {
 		return from, to, domain.FieldError("to", "The end of the range must be after its start.")
@@ -47,7 +50,7 @@ func (a *API) summary(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return domain.FieldError("group_by", "Use project, client or day.")
 	}
-	rep, err := a.store.Summary(r.Context(), user(r).ID, from, to, by)
+	rep, err := a.store.SummaryIn(r.Context(), user(r).ID, from, to, by, app.Location(r.Context()))
 	if err != nil {
 		return internal(err, "summary")
 	}
@@ -68,7 +71,8 @@ func (a *API) entriesCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	name := "entries-" + from.Format(time.DateOnly) + "-" + to.AddDate(0, 0, -1).Format(time.DateOnly) + ".csv"
+	loc := app.Location(r.Context())
+	name := "entries-" + from.In(loc).Format(time.DateOnly) + "-" + to.In(loc).AddDate(0, 0, -1).Format(time.DateOnly) + ".csv"
 	n, err := app.ServeCSV(w, r, a.store, user(r).ID, from, to, false, a.now(), name, a.log)
 	if err != nil {
 		return internal(err, "csv entries")

@@ -220,7 +220,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	now := s.now()
-	weekStart := startOfWeek(now, s.loc)
+	weekStart := startOfWeek(now, s.locOf(r))
 	es, err := s.store.FindEntries(ctx, uid, domain.EntryFilter{From: weekStart, To: weekStart.AddDate(0, 0, 7)})
 	if err != nil {
 		return internalf(err, "week entries")
@@ -237,7 +237,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 		return internalf(err, "running timer")
 	}
 	if run != nil {
-		rows := cat.rows([]domain.Entry{*run}, now, s.loc)
+		rows := cat.rows([]domain.Entry{*run}, now, s.locOf(r))
 		d.Running = &rows[0]
 	}
 	// The running timer counts in today's total and in the week, up to
@@ -249,12 +249,12 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 			finished = append(finished, e)
 		}
 	}
-	rows := cat.rows(finished, now, s.loc)
+	rows := cat.rows(finished, now, s.locOf(r))
 	counted := rows
 	if d.Running != nil {
 		counted = append(counted[:len(counted):len(counted)], *d.Running)
 	}
-	today := startOfDay(now, s.loc)
+	today := startOfDay(now, s.locOf(r))
 	for _, row := range rows {
 		if row.DayStart.Equal(today) {
 			d.Today = append(d.Today, row)
@@ -423,19 +423,19 @@ func (s *Server) showEntries(w http.ResponseWriter, r *http.Request, status int,
 	ff := newForm(q)
 	now := s.now()
 	var ef domain.EntryFilter
-	d := entriesData{Today: startOfDay(now, s.loc)}
+	d := entriesData{Today: startOfDay(now, s.locOf(r))}
 	// Without a range the list shows the last 30 days.
 	from, to := q.Get("from"), q.Get("to")
 	if from == "" && to == "" {
-		to = now.In(s.loc).Format(time.DateOnly)
-		from = startOfDay(now, s.loc).AddDate(0, 0, -29).Format(time.DateOnly)
+		to = now.In(s.locOf(r)).Format(time.DateOnly)
+		from = startOfDay(now, s.locOf(r)).AddDate(0, 0, -29).Format(time.DateOnly)
 	}
-	if t, ok := s.parseDate(from); ok {
+	if t, ok := parseDate(s.locOf(r), from); ok {
 		ef.From = t
 	} else if from != "" {
 		ff.Errors["from"] = "Use a date like 2026-03-01."
 	}
-	if t, ok := s.parseDate(to); ok {
+	if t, ok := parseDate(s.locOf(r), to); ok {
 		ef.To = t.AddDate(0, 0, 1)
 	} else if to != "" {
 		ff.Errors["to"] = "Use a date like 2026-03-31."
@@ -469,13 +469,13 @@ func (s *Server) showEntries(w http.ResponseWriter, r *http.Request, status int,
 		if len(es) > entriesLimit {
 			es, d.Truncated = es[:entriesLimit], true
 		}
-		rows := cat.rows(es, now, s.loc)
+		rows := cat.rows(es, now, s.locOf(r))
 		d.Count = len(rows)
 		d.Days = groupByDay(rows)
 		d.Total, d.Billable = total(rows)
 	}
 	if add == nil {
-		add = newForm(url.Values{"date": {now.In(s.loc).Format(time.DateOnly)}})
+		add = newForm(url.Values{"date": {now.In(s.locOf(r)).Format(time.DateOnly)}})
 	}
 	// Both forms on one page: the filter's errors go under "filter.".
 	for k, v := range ff.Errors {
@@ -488,12 +488,12 @@ func (s *Server) showEntries(w http.ResponseWriter, r *http.Request, status int,
 	return nil
 }
 
-// parseDate reads a 2006-01-02 date as midnight in the page's zone.
-func (s *Server) parseDate(v string) (time.Time, bool) {
+// parseDate reads a 2006-01-02 date as midnight in loc, the page's zone.
+func parseDate(loc *time.Location, v string) (time.Time, bool) {
 	if v == "" {
 		return time.Time{}, false
 	}
-	t, err := time.ParseInLocation(time.DateOnly, v, s.loc)
+	t, err := time.ParseInLocation(time.DateOnly, v, loc)
 	if err != nil || t.Year() < 1900 || t.Year() > 9999 {
 		return time.Time{}, false
 	}
@@ -502,8 +502,8 @@ func (s *Server) parseDate(v string) (time.Time, bool) {
 
 // parseSpan reads the date, start and end fields of an entry form. An end
 // before the start is on the next day (work past midnight).
-func (s *Server) parseSpan(f *form, v url.Values) (start, end time.Time, ok bool) {
-	day, dok := s.parseDate(v.Get("date"))
+func parseSpan(loc *time.Location, f *form, v url.Values) (start, end time.Time, ok bool) {
+	day, dok := parseDate(loc, v.Get("date"))
 	if !dok {
 		f.Errors["date"] = "Enter the date, like 2026-03-01."
 	}
@@ -518,8 +518,8 @@ func (s *Server) parseSpan(f *form, v url.Values) (start, end time.Time, ok bool
 	if !dok || !sok || !eok {
 		return
 	}
-	start = time.Date(day.Year(), day.Month(), day.Day(), st/60, st%60, 0, 0, s.loc)
-	end = time.Date(day.Year(), day.Month(), day.Day(), en/60, en%60, 0, 0, s.loc)
+	start = time.Date(day.Year(), day.Month(), day.Day(), st/60, st%60, 0, 0, loc)
+	end = time.Date(day.Year(), day.Month(), day.Day(), en/60, en%60, 0, 0, loc)
 	if en == st {
 		f.Errors["end"] = "The end time must differ from the start time."
 		return
@@ -551,7 +551,7 @@ func (s *Server) createEntry(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.formProject(r, f, e); err != nil {
 		return err
 	}
-	start, end, ok := s.parseSpan(f, r.PostForm)
+	start, end, ok := parseSpan(s.locOf(r), f, r.PostForm)
 	if ok {
 		e.Start, e.End = start, &end
 	}
@@ -592,15 +592,15 @@ func (s *Server) editEntryPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := url.Values{
 		"project_id": {strconv.FormatInt(e.ProjectID, 10)},
-		"date":       {e.Start.In(s.loc).Format(time.DateOnly)},
-		"start":      {e.Start.In(s.loc).Format("15:04")},
+		"date":       {e.Start.In(s.locOf(r)).Format(time.DateOnly)},
+		"start":      {e.Start.In(s.locOf(r)).Format("15:04")},
 		"notes":      {e.Notes},
 	}
 	if e.TaskID != nil {
 		v.Set("task_id", strconv.FormatInt(*e.TaskID, 10))
 	}
 	if e.End != nil {
-		v.Set("end", e.End.In(s.loc).Format("15:04"))
+		v.Set("end", e.End.In(s.locOf(r)).Format("15:04"))
 	}
 	if e.Billable {
 		v.Set("billable", "on")
@@ -613,7 +613,7 @@ func (s *Server) showEditEntry(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	row := cat.rows([]domain.Entry{*e}, s.now(), s.loc)[0]
+	row := cat.rows([]domain.Entry{*e}, s.now(), s.locOf(r))[0]
 	s.render(w, r, status, "entry", &page{Title: "Edit entry", Nav: "entries", Form: f, Data: editEntryData{Catalog: cat, Entry: row}})
 	return nil
 }
@@ -644,7 +644,7 @@ func (s *Server) updateEntry(w http.ResponseWriter, r *http.Request) error {
 	}
 	if e.Running() {
 		// A running timer has no end yet: only its start can move.
-		day, dok := s.parseDate(r.PostForm.Get("date"))
+		day, dok := parseDate(s.locOf(r), r.PostForm.Get("date"))
 		st, sok := parseClock(r.PostForm.Get("start"))
 		switch {
 		case !dok:
@@ -652,12 +652,12 @@ func (s *Server) updateEntry(w http.ResponseWriter, r *http.Request) error {
 		case !sok:
 			f.Errors["start"] = "Enter the start time, like 09:00."
 		default:
-			upd.Start = time.Date(day.Year(), day.Month(), day.Day(), st/60, st%60, 0, 0, s.loc).UTC()
+			upd.Start = time.Date(day.Year(), day.Month(), day.Day(), st/60, st%60, 0, 0, s.locOf(r)).UTC()
 			if upd.Start.After(s.now()) {
 				f.Errors["start"] = "A running timer cannot start in the future."
 			}
 		}
-	} else if start, end, ok := s.parseSpan(f, r.PostForm); ok {
+	} else if start, end, ok := parseSpan(s.locOf(r), f, r.PostForm); ok {
 		upd.Start, upd.End = start, &end
 	}
 	if !f.HasErrors() {

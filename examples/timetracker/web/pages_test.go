@@ -104,7 +104,7 @@ func TestEveryPageRenders(t *testing.T) {
 		{fmt.Sprintf("/projects/%d", s.billable), []string{"Website", "Design", "Mark done", "Archive project", "2:00 tracked"}},
 		{"/reports?from=2026-03-01&to=2026-03-07", []string{"Hours by project", `role="img"`, "<title id=\"chart-title\">", "<desc id=\"chart-desc\">", "Website", "Internal", "3:30", "Download CSV"}},
 		{"/reports?from=2026-03-01&to=2026-03-07&group_by=client", []string{"Hours by client", "Acme Corp", "No client"}},
-		{"/reports?from=2026-03-01&to=2026-03-07&group_by=day", []string{"Hours by day", "Mon 2 Mar", "Sun 1 Mar"}},
+		{"/reports?from=2026-03-01&to=2026-03-07&group_by=day", []string{"Hours by day", "Mon 2026-03-02", "Sun 2026-03-01"}},
 		{"/settings/profile", []string{"Ada Lovelace", "ada@example.com", "Current password"}},
 		{"/settings/tokens", []string{"API tokens", "Create token"}},
 		{"/settings/privacy", []string{"Product analytics", "What is never sent", `href="/privacy"`, "Download my data", "Delete my account"}},

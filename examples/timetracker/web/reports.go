@@ -32,18 +32,18 @@ type quickRange struct {
 
 // reportRange reads the inclusive date range of the report form; without
 // one it is the current week.
-func (s *Server) reportRange(f *form) (from, to time.Time, fromS, toS string) {
+func (s *Server) reportRange(loc *time.Location, f *form) (from, to time.Time, fromS, toS string) {
 	now := s.now()
 	fromS, toS = f.Get("from"), f.Get("to")
 	if fromS == "" && toS == "" {
-		ws := startOfWeek(now, s.loc)
+		ws := startOfWeek(now, loc)
 		fromS, toS = ws.Format(time.DateOnly), ws.AddDate(0, 0, 6).Format(time.DateOnly)
 	}
 	var ok bool
-	if from, ok = s.parseDate(fromS); !ok {
+	if from, ok = parseDate(loc, fromS); !ok {
 		f.Errors["from"] = "Use a date like 2026-03-01."
 	}
-	if to, ok = s.parseDate(toS); !ok {
+	if to, ok = parseDate(loc, toS); !ok {
 		f.Errors["to"] = "Use a date like 2026-03-31."
 	} else {
 		to = to.AddDate(0, 0, 1)
@@ -63,7 +63,7 @@ func (s *Server) reportRange(f *form) (from, to time.Time, fromS, toS string) {
 func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 	ctx, uid := r.Context(), userOf(r).ID
 	f := newForm(r.URL.Query())
-	from, to, fromS, toS := s.reportRange(f)
+	from, to, fromS, toS := s.reportRange(s.locOf(r), f)
 	by := domain.GroupBy(f.Get("group_by"))
 	switch by {
 	case "":
@@ -76,7 +76,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 	f.Values.Set("from", fromS)
 	f.Values.Set("to", toS)
 	f.Values.Set("group_by", string(by))
-	d := reportData{From: fromS, To: toS, GroupBy: by, Ranges: s.quickRanges(by), Currency: cmp.Or(s.cfg.Currency, app.DefaultCurrency)}
+	d := reportData{From: fromS, To: toS, GroupBy: by, Ranges: s.quickRanges(s.locOf(r), by), Currency: cmp.Or(s.cfg.Currency, app.DefaultCurrency)}
 	d.GroupLabel = map[domain.GroupBy]string{domain.GroupByProject: "Project", domain.GroupByClient: "Client", domain.GroupByDay: "Day"}[by]
 	status := http.StatusOK
 	if f.HasErrors() {
@@ -107,7 +107,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 // every day of a range up to three months long, so that the chart shows
 // the gaps.
 func (s *Server) dayReport(r *http.Request, uid int64, from, to time.Time) (*domain.Report, error) {
-	sum, err := s.store.SummaryIn(r.Context(), uid, from, to, domain.GroupByDay, s.loc)
+	sum, err := s.store.SummaryIn(r.Context(), uid, from, to, domain.GroupByDay, s.locOf(r))
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (s *Server) dayReport(r *http.Request, uid int64, from, to time.Time) (*dom
 		if i, ok := idx[key]; ok {
 			return i
 		}
-		rep.Rows = append(rep.Rows, domain.ReportRow{Key: key, Label: day.Format("Mon 2 Jan")})
+		rep.Rows = append(rep.Rows, domain.ReportRow{Key: key, Label: day.Format(dayLayout)})
 		idx[key] = len(rep.Rows) - 1
 		return idx[key]
 	}
@@ -128,7 +128,7 @@ func (s *Server) dayReport(r *http.Request, uid int64, from, to time.Time) (*dom
 		}
 	}
 	for _, g := range sum.Rows {
-		day, err := time.ParseInLocation(time.DateOnly, g.Key, s.loc)
+		day, err := time.ParseInLocation(time.DateOnly, g.Key, s.locOf(r))
 		if err != nil {
 			return nil, fmt.Errorf("report day %q: %w", g.Key, err)
 		}
@@ -148,11 +148,11 @@ func sortRows(rows []domain.ReportRow) {
 	}
 }
 
-func (s *Server) quickRanges(by domain.GroupBy) []quickRange {
+func (s *Server) quickRanges(loc *time.Location, by domain.GroupBy) []quickRange {
 	now := s.now()
-	ws := startOfWeek(now, s.loc)
-	y, m, _ := now.In(s.loc).Date()
-	ms := time.Date(y, m, 1, 0, 0, 0, 0, s.loc)
+	ws := startOfWeek(now, loc)
+	y, m, _ := now.In(loc).Date()
+	ms := time.Date(y, m, 1, 0, 0, 0, 0, loc)
 	mk := func(label string, from, to time.Time) quickRange {
 		q := url.Values{"from": {from.Format(time.DateOnly)}, "to": {to.Format(time.DateOnly)}, "group_by": {string(by)}}
 		return quickRange{Label: label, URL: "/reports?" + q.Encode()}
@@ -169,7 +169,7 @@ func (s *Server) quickRanges(by domain.GroupBy) []quickRange {
 func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) error {
 	uid := userOf(r).ID
 	f := newForm(r.URL.Query())
-	from, to, fromS, toS := s.reportRange(f)
+	from, to, fromS, toS := s.reportRange(s.locOf(r), f)
 	if f.HasErrors() {
 		for _, msg := range f.Errors {
 			return domain.Errorf(domain.EINVALID, "%s", msg)

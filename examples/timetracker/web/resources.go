@@ -273,7 +273,7 @@ func (s *Server) showProject(w http.ResponseWriter, r *http.Request, status int,
 		return internalf(err, "project entries")
 	}
 	d.Entries = len(es)
-	d.Total, d.Billable = total(cat.rows(es, s.now(), s.loc))
+	d.Total, d.Billable = total(cat.rows(es, s.now(), s.locOf(r)))
 	s.render(w, r, status, "project", &page{Title: p.Name, Nav: "projects", Form: f, Data: d})
 	return nil
 }
