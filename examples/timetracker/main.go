@@ -573,6 +573,7 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		// LOG_STDERR=true copies every line where erasure cannot reach.
 		LogCopyElsewhere: cfg.logStderr,
 		Classify:         d.health.classify,
+		RefuseOverlaps:   cfg.refuseOverlaps,
 		Now:              ro.now,
 		Location:         ro.location,
 	}); err != nil {

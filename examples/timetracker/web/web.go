@@ -99,6 +99,10 @@ type Config struct {
 	// Currency is the ISO 4217 code shown with amounts; empty means
 	// app.DefaultCurrency.
 	Currency string
+	// RefuseOverlaps is OVERLAPS=refuse, as the store has it: the
+	// timesheet checks every new or moved entry against it before saving
+	// anything (the store still refuses on its own).
+	RefuseOverlaps bool
 }
 
 // Server serves the HTML pages. Create it with [New] and add its routes to
@@ -178,6 +182,9 @@ func (s *Server) routes() []app.Handled {
 		r("POST /projects/{id}/tasks", app.SignedIn, s.createTask),
 		r("POST /tasks/{id}", app.SignedIn, s.updateTask),
 		r("POST /tasks/{id}/delete", app.SignedIn, s.deleteTask),
+
+		r("GET /timesheet", app.SignedIn, s.timesheetPage),
+		r("POST /timesheet", app.SignedIn, s.saveTimesheet),
 
 		r("GET /reports", app.SignedIn, s.reportsPage),
 		r("GET /reports/entries.csv", app.SignedIn, s.reportCSV),
