@@ -181,6 +181,26 @@ func TestBrowserDay(t *testing.T) {
 	}
 	b.step("entry-added")
 
+	// 5b. The timer form suggests the notes of the chosen project; the
+	// script follows a change of project.
+	b.open("/")
+	notesList := func(project string) string {
+		t.Helper()
+		b.selectByText("#timer-project", project)
+		var list string
+		b.eval(`(() => { document.getElementById("timer-project").dispatchEvent(new Event("change"));
+			const id = document.getElementById("timer-notes").getAttribute("list") || "";
+			const dl = id && document.getElementById(id);
+			return dl ? [...dl.options].map(o => o.value).join("|") : "" })()`, &list)
+		return list
+	}
+	if got := notesList("Internal"); got != "Planning" {
+		t.Errorf("notes suggested for Internal: %q, want Planning", got)
+	}
+	if got := notesList("Website"); got != "Landing page copy" {
+		t.Errorf("notes suggested for Website: %q, want Landing page copy", got)
+	}
+
 	// 6. The report of this week, by project: two bars of the right size.
 	b.open("/reports")
 	b.waitVisible("#report-chart")

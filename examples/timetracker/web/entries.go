@@ -206,6 +206,9 @@ type dashboardData struct {
 	WeekTotal    time.Duration
 	WeekStart    time.Time
 	Now          time.Time
+	// Recent is what the timer form suggests: the last project, and
+	// recent notes per project.
+	Recent recentWork
 }
 
 // GET /
@@ -276,8 +279,18 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 		d.Week = append(d.Week, wd)
 	}
 	d.RunningToday = d.Running != nil && d.Running.DayStart.Equal(today)
+	if d.Running == nil {
+		if d.Recent, err = s.recentWork(ctx, uid, cat); err != nil {
+			return err
+		}
+	}
 	if f == nil {
-		f = newForm(nil)
+		// A fresh form starts on the project last worked on.
+		v := url.Values{}
+		if d.Recent.LastProject != 0 {
+			v.Set("project_id", strconv.FormatInt(d.Recent.LastProject, 10))
+		}
+		f = newForm(v)
 	}
 	p := &page{Title: "Dashboard", Nav: "dashboard", Form: f, Data: d}
 	if stopped != nil {
