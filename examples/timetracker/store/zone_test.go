@@ -12,6 +12,7 @@ import (
 
 // A user's time zone is stored trimmed, checked against the zone
 // database, cleared with "", and part of the export (R1).
+// claim: R1
 func TestUserTimeZone(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()
@@ -50,6 +51,8 @@ func TestUserTimeZone(t *testing.T) {
 // Every hourly rate (the user's default, the client's, the project's and
 // the one stamped on each entry) is in the export (R1), and none is left
 // in the database after the account is erased (R2).
+// claim: R1
+// claim: R2
 func TestRatesExportedAndErased(t *testing.T) {
 	eachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()

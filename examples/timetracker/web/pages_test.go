@@ -105,6 +105,7 @@ func TestEveryPageRenders(t *testing.T) {
 		{"/reports?from=2026-03-01&to=2026-03-07", []string{"Hours by project", `role="img"`, "<title id=\"chart-title\">", "<desc id=\"chart-desc\">", "Website", "Internal", "3:30", "Download CSV"}},
 		{"/reports?from=2026-03-01&to=2026-03-07&group_by=client", []string{"Hours by client", "Acme Corp", "No client"}},
 		{"/reports?from=2026-03-01&to=2026-03-07&group_by=day", []string{"Hours by day", "Mon 2026-03-02", "Sun 2026-03-01"}},
+		{"/timesheet?week=2026-W10", []string{"Timesheet", "Week 2026-W10", `aria-label="Internal, Monday 2026-03-02"`, `value="1:30"`}},
 		{"/settings/profile", []string{"Ada Lovelace", "ada@example.com", "Current password"}},
 		{"/settings/tokens", []string{"API tokens", "Create token"}},
 		{"/settings/privacy", []string{"Product analytics", "What is never sent", `href="/privacy"`, "Download my data", "Delete my account"}},
