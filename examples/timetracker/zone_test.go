@@ -41,6 +41,10 @@ func testTimeZonePerUser(t *testing.T, env map[string]string) {
 			t.Fatalf("time_zone %q: %d %s, want 400 on time_zone", bad, r.status, r.body)
 		}
 	}
+	// Nor does a bad rate sent with a good zone.
+	if r := api.do("PATCH", "/api/v1/me", map[string]any{"time_zone": "Pacific/Auckland", "hourly_rate": "12.345"}); r.status != http.StatusBadRequest || r.apiError(t).Error.Field != "hourly_rate" {
+		t.Fatalf("bad rate: %d %s", r.status, r.body)
+	}
 	var me struct {
 		Name     string `json:"name"`
 		TimeZone string `json:"time_zone"`

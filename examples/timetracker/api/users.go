@@ -147,7 +147,7 @@ func (a *API) patchMe(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// Checked before anything is stored, so that a bad zone changes
-	// nothing else either.
+	// nothing else either (a bad rate is refused while decoding).
 	if in.TimeZone != nil {
 		tz, err := domain.CheckZone("time_zone", *in.TimeZone)
 		if err != nil {
