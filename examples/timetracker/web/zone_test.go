@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
 // TestProfileTimeZoneAndRate: the profile page sets the time zone and the
@@ -21,6 +24,9 @@ func TestProfileTimeZoneAndRate(t *testing.T) {
 	uid := e.userID("ada@example.com")
 	ctx := context.Background()
 
+	proj := &domain.Project{UserID: uid, Name: "Harbour"}
+	must(t, e.db.CreateProject(ctx, proj))
+	pid := proj.ID
 	p := b.get("/settings/profile")
 	p.mustContain(t, `<label for="time_zone">Time zone`, `list="time-zones"`, `<option value="Pacific/Auckland">`,
 		`<label for="hourly_rate">Default hourly rate, EUR`, "zone, UTC.")
@@ -84,6 +90,20 @@ func TestProfileTimeZoneAndRate(t *testing.T) {
 	b.get("/").mustContain(t, "Wed 2026-12-02", "Times are in Pacific/Auckland.")
 	b.get("/entries").mustContain(t, `value="2026-12-02"`, "Times are in Pacific/Auckland.")
 	b.get("/reports").mustContain(t, "Times are in Pacific/Auckland.", "Mon 2026-11-30 – Sun 2026-12-06")
+
+	// An entry typed on the entries page is in the user's zone: 09:00 on
+	// Wednesday in Auckland is 20:00 on Tuesday in UTC; lists and the edit
+	// form show it back as typed.
+	if r := b.post("/entries", url.Values{"project_id": {fmt.Sprint(pid)}, "date": {"2026-12-02"}, "start": {"09:00"}, "end": {"10:15"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("add entry: %d %s", r.status, excerpt(r.body))
+	}
+	es, _ := e.db.FindEntries(ctx, uid, domain.EntryFilter{})
+	if len(es) != 1 || !es[0].Start.Equal(time.Date(2026, 12, 1, 20, 0, 0, 0, time.UTC)) {
+		t.Fatalf("stored %+v, want a start at 2026-12-01T20:00Z", es)
+	}
+	b.get("/entries?from=2026-12-02&to=2026-12-02").mustContain(t, "Wed 2026-12-02", "09:00–10:15")
+	b.get(fmt.Sprintf("/entries/%d/edit", es[0].ID)).mustContain(t, `value="2026-12-02"`, `value="09:00"`, `value="10:15"`)
+	b.get("/").mustContain(t, "<strong>1:15</strong>")
 
 	// Emptying the field returns to the server's zone.
 	b.get("/settings/profile")
