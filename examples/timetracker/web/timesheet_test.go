@@ -277,3 +277,29 @@ func TestTimesheetInUsersZone(t *testing.T) {
 }
 
 var sheetInputRE = regexp.MustCompile(`<input (?:class="cell" )?type="(?:text|hidden)"[^>]*?name="((?:cell|was|week|row)[^"]*)" value="([^"]*)"`)
+
+// The running timer's cell is read-only, and a changed value for it is
+// refused without saving anything else.
+func TestTimesheetRunningTimer(t *testing.T) {
+	now := time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC) // Tuesday
+	e := newEnv(t, envOptions{now: func() time.Time { return now }})
+	b := e.signUp("Ada", "ada@example.com")
+	uid := e.userID("ada@example.com")
+	s := e.seed(b, uid)
+	ctx := context.Background()
+	must(t, e.db.StartTimer(ctx, &domain.Entry{UserID: uid, ProjectID: s.internal, Start: now.Add(-time.Hour)}))
+	p := b.get("/timesheet")
+	p.mustContain(t, fmt.Sprintf(`name="%s" value="" aria-label="Internal, Tuesday 2026-03-03" readonly aria-describedby="running-hint"`, cellName(s.internal, 0, 1)))
+	before := sheetEntries(t, e, uid)
+	r := b.post("/timesheet", sheetForm(t, p, map[string]string{
+		cellName(s.internal, 0, 1): "3",
+		cellName(s.internal, 0, 2): "1",
+	}))
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", r.status)
+	}
+	r.mustContain(t, "Internal, Tuesday 2026-03-03: the running timer is in this cell; stop it first")
+	if after := sheetEntries(t, e, uid); strings.Join(after, ",") != strings.Join(before, ",") {
+		t.Fatalf("entries changed: %v", after)
+	}
+}
