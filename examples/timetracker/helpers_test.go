@@ -32,6 +32,13 @@ type testApp struct {
 // LOG_DIR. It is closed when the test ends.
 func newTestApp(t *testing.T, env map[string]string) *testApp {
 	t.Helper()
+	return newTestAppWith(t, env, runOptions{})
+}
+
+// newTestAppWith is newTestApp with hooks (a clock, the server's zone);
+// ro.passwords is always the cheap test cost.
+func newTestAppWith(t *testing.T, env map[string]string, ro runOptions) *testApp {
+	t.Helper()
 	logDir := t.TempDir()
 	full := map[string]string{"DATA_DIR": t.TempDir(), "LOG_DIR": logDir, "LOG_STDERR": "false"}
 	for k, v := range env {
@@ -41,7 +48,8 @@ func newTestApp(t *testing.T, env map[string]string) *testApp {
 	if err != nil {
 		t.Fatalf("loadConfig: %v", err)
 	}
-	d, err := wire(context.Background(), cfg, io.Discard, runOptions{passwords: testParams})
+	ro.passwords = testParams
+	d, err := wire(context.Background(), cfg, io.Discard, ro)
 	if err != nil {
 		t.Fatalf("wire: %v", err)
 	}

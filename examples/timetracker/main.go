@@ -79,6 +79,11 @@ type runOptions struct {
 	onDial func(network, addr string)
 	// passwords overrides the argon2id cost, so tests run quickly.
 	passwords auth.Params
+	// now is the pages' and the API's clock (nil: time.Now), and location
+	// the server's time zone (nil: time.Local), so that tests can stand
+	// at a chosen moment in a chosen zone.
+	now      func() time.Time
+	location *time.Location
 }
 
 func runWith(ctx context.Context, args []string, lookup func(string) (string, bool), stdout, stderr io.Writer, ro runOptions) error {
@@ -548,6 +553,8 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		EraseLogs: eraseLogs,
 		Classify:  d.health.classify,
 		Currency:  cfg.currency,
+		Now:       ro.now,
+		Location:  ro.location,
 	}); err != nil {
 		return d, err
 	}
@@ -566,6 +573,9 @@ func wire(ctx context.Context, cfg config, stderr io.Writer, ro runOptions) (d *
 		// LOG_STDERR=true copies every line where erasure cannot reach.
 		LogCopyElsewhere: cfg.logStderr,
 		Classify:         d.health.classify,
+		RefuseOverlaps:   cfg.refuseOverlaps,
+		Now:              ro.now,
+		Location:         ro.location,
 	}); err != nil {
 		return d, err
 	}

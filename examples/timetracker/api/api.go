@@ -72,6 +72,11 @@ type Options struct {
 	// Currency is the ISO 4217 code of every rate and amount, as the
 	// summary reports it; empty means EUR. See [app.CheckCurrency].
 	Currency string
+	// Location is the server's time zone, for users who have not chosen
+	// one (domain.User.TimeZone): their report days and default ranges,
+	// and dates without a time in query parameters, are taken in it.
+	// Default time.Local.
+	Location *time.Location
 }
 
 func (a *API) currency() string {
@@ -93,6 +98,8 @@ type API struct {
 	now       func() time.Time
 	clockSet  bool // Options.Now was given
 	cur       string
+	loc       *time.Location
+	zones     domain.Zones
 }
 
 // New returns the API over opts.
@@ -111,6 +118,10 @@ func New(opts Options) (*API, error) {
 		now:       opts.Now,
 		clockSet:  opts.Now != nil,
 		cur:       opts.Currency,
+		loc:       opts.Location,
+	}
+	if a.loc == nil {
+		a.loc = time.Local
 	}
 	if a.log == nil {
 		a.log = slog.Default()
@@ -217,6 +228,7 @@ func (a *API) handler(h func(http.ResponseWriter, *http.Request) error, access a
 			a.Error(w, r, err)
 			return
 		}
+		r = app.ZoneRequest(r, &a.zones, a.loc)
 		if err := h(w, r); err != nil {
 			a.Error(w, r, err)
 		}
@@ -387,8 +399,9 @@ func queryID(r *http.Request, name string) (int64, error) {
 }
 
 // parseTimeParam reads a time query parameter: RFC 3339, or a date
-// (2006-01-02, midnight UTC). endOfDay moves a date to the next midnight,
-// so "to=2026-03-01" includes that day.
+// (2006-01-02, midnight in the caller's time zone, see [app.Location]).
+// endOfDay moves a date to the next midnight, so "to=2026-03-01" includes
+// that day. The time returned is in UTC.
 func parseTimeParam(r *http.Request, name string, endOfDay bool) (time.Time, error) {
 	v := r.URL.Query().Get(name)
 	if v == "" {
@@ -397,11 +410,11 @@ func parseTimeParam(r *http.Request, name string, endOfDay bool) (time.Time, err
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
 		return t.UTC(), nil
 	}
-	if d, err := time.Parse(time.DateOnly, v); err == nil {
+	if d, err := time.ParseInLocation(time.DateOnly, v, app.Location(r.Context())); err == nil {
 		if endOfDay {
 			d = d.AddDate(0, 0, 1)
 		}
-		return d, nil
+		return d.UTC(), nil
 	}
 	return time.Time{}, domain.FieldError(name, "Use a date (2006-01-02) or an RFC 3339 time.")
 }

@@ -5,7 +5,10 @@
 // Bodies are JSON in and out. A request body must be sent with
 // Content-Type: application/json (otherwise 415), be at most
 // [MaxBodyBytes] (otherwise 413) and hold one JSON object without unknown
-// fields (otherwise 400 naming the field). Times are RFC 3339 in UTC.
+// fields (otherwise 400 naming the field). Times are RFC 3339 in UTC;
+// days (the summary's day rows and default range, dates without a time in
+// from and to) are the caller's, in their time_zone (GET /me), else the
+// server's (Options.Location).
 // Callers authenticate with "Authorization: Bearer <token>" or with the
 // session cookie of POST /api/v1/sessions; see package auth.
 //

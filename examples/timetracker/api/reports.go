@@ -10,8 +10,10 @@ import (
 )
 
 // reportRange reads from and to; without them the range is the last seven
-// days up to the end of today (UTC).
+// days up to the end of today, days as the caller's time zone counts them
+// (see [app.Location]).
 func (a *API) reportRange(r *http.Request) (from, to time.Time, err error) {
+	loc := app.Location(r.Context())
 	if from, err = parseTimeParam(r, "from", false); err != nil {
 		return
 	}
@@ -19,10 +21,11 @@ func (a *API) reportRange(r *http.Request) (from, to time.Time, err error) {
 		return
 	}
 	if to.IsZero() {
-		to = a.now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
+		y, m, d := a.now().In(loc).Date()
+		to = time.Date(y, m, d+1, 0, 0, 0, 0, loc).UTC()
 	}
 	if from.IsZero() {
-		from = to.AddDate(0, 0, -7)
+		from = to.In(loc).AddDate(0, 0, -7).UTC()
 	}
 	if !to.After(from) {
 		return from, to, domain.FieldError("to", "The end of the range must be after its start.")
@@ -45,7 +48,7 @@ func (a *API) filters(r *http.Request, f *domain.EntryFilter) error {
 
 // GET /reports/summary?from&to&group_by=project|client|task|tag|day|week|month
 // &project_id&client_id&task_id&tag_id&billable. Days, weeks (ISO, from
-// Monday) and months are in UTC. Grouped by tag, an entry with two tags
+// Monday) and months are in the caller's time zone. Grouped by tag, an entry with two tags
 // counts in both rows while the totals count it once.
 func (a *API) summary(w http.ResponseWriter, r *http.Request) error {
 	from, to, err := a.reportRange(r)
@@ -56,7 +59,7 @@ func (a *API) summary(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := domain.ReportFilter{EntryFilter: domain.EntryFilter{From: from, To: to}, GroupBy: by, Location: time.UTC}
+	f := domain.ReportFilter{EntryFilter: domain.EntryFilter{From: from, To: to}, GroupBy: by, Location: app.Location(r.Context())}
 	if err := a.filters(r, &f.EntryFilter); err != nil {
 		return err
 	}
@@ -86,7 +89,8 @@ func (a *API) entriesCSV(w http.ResponseWriter, r *http.Request) error {
 	if err := a.filters(r, &f); err != nil {
 		return err
 	}
-	name := "entries-" + from.Format(time.DateOnly) + "-" + to.AddDate(0, 0, -1).Format(time.DateOnly) + ".csv"
+	loc := app.Location(r.Context())
+	name := "entries-" + from.In(loc).Format(time.DateOnly) + "-" + to.In(loc).AddDate(0, 0, -1).Format(time.DateOnly) + ".csv"
 	n, err := app.ServeFilteredCSV(w, r, a.store, user(r).ID, f, false, a.now(), name, a.log)
 	if err != nil {
 		return internal(err, "csv entries")

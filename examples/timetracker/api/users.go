@@ -128,7 +128,7 @@ func (a *API) getMe(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// PATCH /me {name?, email?, password?, current_password?, revoke_tokens?}
+// PATCH /me {name?, email?, password?, current_password?, revoke_tokens?, hourly_rate?, time_zone?}
 // revoke_tokens: true with a new password also revokes every other API
 // token of the user (the one making the request, if any, is kept).
 func (a *API) patchMe(w http.ResponseWriter, r *http.Request) error {
@@ -140,9 +140,20 @@ func (a *API) patchMe(w http.ResponseWriter, r *http.Request) error {
 		RevokeTokens    *bool   `json:"revoke_tokens"`
 		// HourlyRate is the user's default rate; null clears it.
 		HourlyRate nullable[domain.Cents] `json:"hourly_rate"`
+		// TimeZone is an IANA name; "" means the server's zone.
+		TimeZone *string `json:"time_zone"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
+	}
+	// Checked before anything is stored, so that a bad zone changes
+	// nothing else either (a bad rate is refused while decoding).
+	if in.TimeZone != nil {
+		tz, err := domain.CheckZone("time_zone", *in.TimeZone)
+		if err != nil {
+			return err
+		}
+		in.TimeZone = &tz
 	}
 	if in.RevokeTokens != nil && *in.RevokeTokens && in.Password == nil {
 		return domain.FieldError("revoke_tokens", "Tokens are revoked together with a password change; send password too.")
@@ -154,9 +165,10 @@ func (a *API) patchMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return internal(err, "update profile")
 	}
-	if in.HourlyRate.Set {
-		if u, err = a.store.UpdateUser(r.Context(), u.ID, domain.UserUpdate{SetHourlyRate: true, HourlyRate: in.HourlyRate.Value}); err != nil {
-			return internal(err, "update rate")
+	if in.HourlyRate.Set || in.TimeZone != nil {
+		upd := domain.UserUpdate{SetHourlyRate: in.HourlyRate.Set, HourlyRate: in.HourlyRate.Value, TimeZone: in.TimeZone}
+		if u, err = a.store.UpdateUser(r.Context(), u.ID, upd); err != nil {
+			return internal(err, "update rate and time zone")
 		}
 	}
 	writeJSON(w, http.StatusOK, u)

@@ -15,6 +15,7 @@ const (
 	EventReportViewed   = "report.viewed"
 	EventCSVExported    = "csv.exported"
 	EventDataExported   = "data.exported"
+	EventTimesheetSaved = "timesheet.saved"
 )
 
 // Schema declares every event with the properties it may carry: booleans,
@@ -67,5 +68,14 @@ var Schema = analytics.Schema{
 	EventDataExported: {
 		"entries": analytics.Count,
 		"source":  analytics.Enum("api", "web"),
+	},
+	// A week saved on the timesheet page: how many entries it created,
+	// moved and deleted, in buckets.
+	EventTimesheetSaved: {
+		"created":  analytics.Count,
+		"updated":  analytics.Count,
+		"deleted":  analytics.Count,
+		"overlaps": analytics.Bool,
+		"source":   analytics.Enum("api", "web"),
 	},
 }

@@ -33,9 +33,12 @@ type User struct {
 	AnalyticsOptOut bool   `json:"analytics_opt_out"`
 	// HourlyRate is the user's default rate, for projects whose own and
 	// client's rates are not set; nil when none.
-	HourlyRate *Cents    `json:"hourly_rate"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	HourlyRate *Cents `json:"hourly_rate"`
+	// TimeZone is the IANA name of the zone the user's days, weeks and
+	// times are counted and shown in; empty means the server's zone.
+	TimeZone  string    `json:"time_zone"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// LastActiveAt is when the user last signed in or used a session or a
 	// token, to a few minutes; nil when never.
 	LastActiveAt *time.Time `json:"last_active_at,omitempty"`
@@ -59,6 +62,8 @@ type UserUpdate struct {
 	// SetHourlyRate says to store HourlyRate (nil clears the rate).
 	SetHourlyRate bool
 	HourlyRate    *Cents
+	// TimeZone is an IANA zone name; "" sets the server's zone.
+	TimeZone *string
 }
 
 // Token is a personal API token. Only a hash of the secret is stored; the

@@ -33,13 +33,13 @@ func cleanEmail(email string) (string, error) {
 	return e, nil
 }
 
-const userColumns = "id, email, name, role, password_hash, analytics_opt_out, created_at, updated_at, last_active_at, deactivated_at, hourly_rate"
+const userColumns = "id, email, name, role, password_hash, analytics_opt_out, created_at, updated_at, last_active_at, deactivated_at, hourly_rate, time_zone"
 
 func scanUser(row interface{ Scan(...any) error }) (*domain.User, error) {
 	var u domain.User
 	var role string
 	err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.AnalyticsOptOut,
-		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, nullTimeCol{&u.LastActiveAt}, nullTimeCol{&u.DeactivatedAt}, rateCol{&u.HourlyRate})
+		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, nullTimeCol{&u.LastActiveAt}, nullTimeCol{&u.DeactivatedAt}, rateCol{&u.HourlyRate}, &u.TimeZone)
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +154,13 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd domain.UserUpdate) (
 			return nil, err
 		}
 		sets, args = append(sets, "hourly_rate = ?"), append(args, rateArg(upd.HourlyRate))
+	}
+	if upd.TimeZone != nil {
+		tz, err := domain.CheckZone("time_zone", *upd.TimeZone)
+		if err != nil {
+			return nil, err
+		}
+		sets, args = append(sets, "time_zone = ?"), append(args, tz)
 	}
 	x := db.q()
 	if len(sets) == 0 {

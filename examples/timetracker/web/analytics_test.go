@@ -29,9 +29,12 @@ func TestWebActionsSendDeclaredEvents(t *testing.T) {
 	b.get("/reports?group_by=client")
 	b.get("/reports/entries.csv")
 	b.get("/settings/export")
+	sheet := b.get("/timesheet?week=2026-W10&row=" + pid + "-0")
+	b.post("/timesheet", sheetForm(t, sheet, map[string]string{"cell-" + pid + "-0-1": "1:30"}))
 
 	for _, ev := range []string{app.EventSignedUp, app.EventClientCreated, app.EventProjectCreated, app.EventTimerStarted,
-		app.EventTimerStopped, app.EventEntryCreated, app.EventReportViewed, app.EventCSVExported, app.EventDataExported} {
+		app.EventTimerStopped, app.EventEntryCreated, app.EventReportViewed, app.EventCSVExported, app.EventDataExported,
+		app.EventTimesheetSaved} {
 		got := e.posthog.waitFor(t, ev, 1)
 		props, _ := got[0]["properties"].(map[string]any)
 		if ev != app.EventSignedUp && props["source"] != "web" {
@@ -51,6 +54,9 @@ func TestWebActionsSendDeclaredEvents(t *testing.T) {
 	}
 	if rv := e.posthog.waitFor(t, app.EventReportViewed, 1)[0]["properties"].(map[string]any); rv["group_by"] != "client" {
 		t.Errorf("report.viewed group_by = %v", rv["group_by"])
+	}
+	if ts := e.posthog.waitFor(t, app.EventTimesheetSaved, 1)[0]["properties"].(map[string]any); ts["created"] == nil || ts["overlaps"] != false {
+		t.Errorf("timesheet.saved properties = %v", ts)
 	}
 }
 

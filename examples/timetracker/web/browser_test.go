@@ -84,6 +84,9 @@ func TestBrowserDay(t *testing.T) {
 	var (
 		consoleMu   sync.Mutex
 		consoleErrs []string
+		// allow422 is set while a form is sent that must be refused:
+		// chromium logs the 422 answer as a console error.
+		allow422 atomic.Bool
 	)
 	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("starting chromium (%s): %v", bin, err)
@@ -92,6 +95,9 @@ func TestBrowserDay(t *testing.T) {
 		for m, err := range chromedp.Console(bctx) {
 			if err != nil {
 				return
+			}
+			if allow422.Load() && strings.Contains(m.Text, "status of 422") {
+				continue
 			}
 			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException || strings.Contains(m.Text, "Content Security Policy") {
 				consoleMu.Lock()
@@ -191,6 +197,26 @@ func TestBrowserDay(t *testing.T) {
 	}
 	b.step("entry-added")
 
+	// 5b. The timer form suggests the notes of the chosen project; the
+	// script follows a change of project.
+	b.open("/")
+	notesList := func(project string) string {
+		t.Helper()
+		b.selectByText("#timer-project", project)
+		var list string
+		b.eval(`(() => { document.getElementById("timer-project").dispatchEvent(new Event("change"));
+			const id = document.getElementById("timer-notes").getAttribute("list") || "";
+			const dl = id && document.getElementById(id);
+			return dl ? [...dl.options].map(o => o.value).join("|") : "" })()`, &list)
+		return list
+	}
+	if got := notesList("Internal"); got != "Planning" {
+		t.Errorf("notes suggested for Internal: %q, want Planning", got)
+	}
+	if got := notesList("Website"); got != "Landing page copy" {
+		t.Errorf("notes suggested for Website: %q, want Landing page copy", got)
+	}
+
 	// 6. The report of this week, by project: two bars of the right size.
 	b.open("/reports")
 	b.waitVisible("#report-chart")
@@ -277,6 +303,39 @@ func TestBrowserDay(t *testing.T) {
 	b.wantText(".report-table tbody", "Internal")
 	b.wantText(".report-table .task-row", "No task")
 	b.step("report-not-billable-by-project")
+	// 7b. The timesheet of this week: a row per project, a labelled cell
+	// per day; type 1:30 into Internal's cell of another day and save.
+	b.open("/timesheet")
+	b.wantText("h1", "Timesheet")
+	b.step("timesheet")
+	now := clock().UTC()
+	other := now.AddDate(0, 0, 1)
+	if now.Weekday() == time.Sunday {
+		other = now.AddDate(0, 0, -1) // stay in this week
+	}
+	cell := fmt.Sprintf(`input[aria-label="Internal, %s %s"]`, other.Format("Monday"), other.Format("2006-01-02"))
+	var cells int
+	b.eval(`document.querySelectorAll("#timesheet input.cell[aria-label]").length`, &cells)
+	if cells != 14 {
+		t.Errorf("timesheet has %d labelled cells, want 2 rows of 7", cells)
+	}
+	b.typeInto(cell, "1:30")
+	b.submit("form[action='/timesheet'] button[type=submit]")
+	b.wantPath("/timesheet")
+	b.wantText(".flash", "Timesheet saved")
+	var typed string
+	b.eval(fmt.Sprintf(`document.querySelector(%q).value`, cell), &typed)
+	if typed != "1:30" {
+		t.Errorf("the saved cell shows %q, want 1:30", typed)
+	}
+	// A bad cell: the error names the row and the day, nothing is saved.
+	b.typeInto(cell, "1:75")
+	allow422.Store(true)
+	b.submitWant("form[action='/timesheet'] button[type=submit]", 422)
+	b.wantText("#timesheet-errors", fmt.Sprintf("Internal, %s %s: \"1:75\" is not a length", other.Format("Monday"), other.Format("2006-01-02")))
+	b.step("timesheet-error")
+	time.Sleep(100 * time.Millisecond) // let the 422's console line arrive
+	allow422.Store(false)
 
 	// 8. Opt out of product analytics.
 	b.open("/settings/privacy")
@@ -308,7 +367,7 @@ func TestBrowserDay(t *testing.T) {
 	if err := json.Unmarshal(exported, &ex); err != nil {
 		t.Fatalf("export is not JSON: %v\n%s", err, exported)
 	}
-	if ex.User.Email != "grace@example.com" || len(ex.Projects) != 2 || len(ex.Entries) != 2 || !ex.Consent.AnalyticsOptOut {
+	if ex.User.Email != "grace@example.com" || len(ex.Projects) != 2 || len(ex.Entries) != 3 || !ex.Consent.AnalyticsOptOut {
 		t.Errorf("export = %+v", ex)
 	}
 
@@ -320,6 +379,8 @@ func TestBrowserDay(t *testing.T) {
 	b.step("phone-report")
 	b.open("/entries")
 	b.step("phone-entries")
+	b.open("/timesheet")
+	b.step("phone-timesheet")
 	b.phone(false)
 
 	// The pages not visited yet get the accessibility check too.
@@ -398,6 +459,20 @@ func (b *ui) submit(sel string) {
 	}
 	if res != nil && res.Status >= 400 {
 		b.t.Errorf("click %s: the next page answered %d", sel, res.Status)
+	}
+	b.do("wait for the page", chromedp.WaitReady(chromedp.CSS("body")))
+	b.a11y()
+}
+
+// submitWant is submit for a form whose answer must have status want.
+func (b *ui) submitWant(sel string, want int64) {
+	b.t.Helper()
+	res, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("click %s: %v", sel, err)
+	}
+	if res == nil || res.Status != want {
+		b.t.Errorf("click %s: the next page answered %v, want %d", sel, res, want)
 	}
 	b.do("wait for the page", chromedp.WaitReady(chromedp.CSS("body")))
 	b.a11y()

@@ -1,16 +1,33 @@
 // Package web is the time tracker's HTML interface: server-rendered pages
-// for signing up and in, the running timer, entries, clients, projects and
-// tasks, reports with a bar chart, settings (profile, API tokens, privacy,
+// for signing up and in, the running timer, entries, a timesheet week,
+// clients, projects and tasks, reports with a bar chart, settings (profile, API tokens, privacy,
 // export and account deletion), an admin page and the privacy policy.
 //
 // # Pages without a build step
 //
 // Templates ([html/template]), the stylesheet, one small script and the
 // icon are embedded in the binary. Every page works without JavaScript; the
-// script only makes the running timer's clock tick. Nothing is inline, so
+// script only makes the running timer's clock tick and points the timer's
+// note suggestions at the project chosen. Nothing is inline, so
 // the server's Content-Security-Policy ("script-src 'self'; style-src
 // 'self'") holds, and nothing comes from a CDN. The report's chart is SVG
 // drawn on the server, with a title and a description for screen readers.
+//
+// # Time zones and dates
+//
+// Each page is in the signed-in user's time zone (domain.User.TimeZone),
+// else the server's (Config.Location): days and weeks are counted in it and
+// times shown in it, and the page names it. The templates' date functions
+// are bound to a zone, so a set of templates is parsed per zone the first
+// time it is needed. Dates are written one way everywhere, ISO 8601
+// (2006-01-02, with the weekday in front where a day heads a list), and
+// times on the 24-hour clock (15:04), as the date and time inputs send them.
+//
+// # The timesheet
+//
+// /timesheet shows one week with a cell per project (or project and task)
+// and day. The rules that turn a changed cell into entries, without ever
+// dropping recorded detail, are written at the top of timesheet.go.
 //
 // # Forms
 //

@@ -219,6 +219,9 @@ type dashboardData struct {
 	WeekTotal    time.Duration
 	WeekStart    time.Time
 	Now          time.Time
+	// Recent is what the timer form suggests: the last project, and
+	// recent notes per project.
+	Recent recentWork
 }
 
 // GET /
@@ -233,7 +236,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	now := s.now()
-	weekStart := startOfWeek(now, s.loc)
+	weekStart := startOfWeek(now, s.locOf(r))
 	es, err := s.store.FindEntries(ctx, uid, domain.EntryFilter{From: weekStart, To: weekStart.AddDate(0, 0, 7)})
 	if err != nil {
 		return internalf(err, "week entries")
@@ -250,7 +253,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 		return internalf(err, "running timer")
 	}
 	if run != nil {
-		rows := cat.rows([]domain.Entry{*run}, now, s.loc)
+		rows := cat.rows([]domain.Entry{*run}, now, s.locOf(r))
 		d.Running = &rows[0]
 	}
 	// The running timer counts in today's total and in the week, up to
@@ -262,12 +265,12 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 			finished = append(finished, e)
 		}
 	}
-	rows := cat.rows(finished, now, s.loc)
+	rows := cat.rows(finished, now, s.locOf(r))
 	counted := rows
 	if d.Running != nil {
 		counted = append(counted[:len(counted):len(counted)], *d.Running)
 	}
-	today := startOfDay(now, s.loc)
+	today := startOfDay(now, s.locOf(r))
 	for _, row := range rows {
 		if row.DayStart.Equal(today) {
 			d.Today = append(d.Today, row)
@@ -289,8 +292,18 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, status in
 		d.Week = append(d.Week, wd)
 	}
 	d.RunningToday = d.Running != nil && d.Running.DayStart.Equal(today)
+	if d.Running == nil {
+		if d.Recent, err = s.recentWork(ctx, uid, cat); err != nil {
+			return err
+		}
+	}
 	if f == nil {
-		f = newForm(nil)
+		// A fresh form starts on the project last worked on.
+		v := url.Values{}
+		if d.Recent.LastProject != 0 {
+			v.Set("project_id", strconv.FormatInt(d.Recent.LastProject, 10))
+		}
+		f = newForm(v)
 	}
 	p := &page{Title: "Dashboard", Nav: "dashboard", Form: f, Data: d}
 	if stopped != nil {
@@ -446,19 +459,19 @@ func (s *Server) showEntries(w http.ResponseWriter, r *http.Request, status int,
 	ff := newForm(q)
 	now := s.now()
 	var ef domain.EntryFilter
-	d := entriesData{Today: startOfDay(now, s.loc)}
+	d := entriesData{Today: startOfDay(now, s.locOf(r))}
 	// Without a range the list shows the last 30 days.
 	from, to := q.Get("from"), q.Get("to")
 	if from == "" && to == "" {
-		to = now.In(s.loc).Format(time.DateOnly)
-		from = startOfDay(now, s.loc).AddDate(0, 0, -29).Format(time.DateOnly)
+		to = now.In(s.locOf(r)).Format(time.DateOnly)
+		from = startOfDay(now, s.locOf(r)).AddDate(0, 0, -29).Format(time.DateOnly)
 	}
-	if t, ok := s.parseDate(from); ok {
+	if t, ok := parseDate(s.locOf(r), from); ok {
 		ef.From = t
 	} else if from != "" {
 		ff.Errors["from"] = "Use a date like 2026-03-01."
 	}
-	if t, ok := s.parseDate(to); ok {
+	if t, ok := parseDate(s.locOf(r), to); ok {
 		ef.To = t.AddDate(0, 0, 1)
 	} else if to != "" {
 		ff.Errors["to"] = "Use a date like 2026-03-31."
@@ -491,13 +504,13 @@ func (s *Server) showEntries(w http.ResponseWriter, r *http.Request, status int,
 		if len(es) > entriesLimit {
 			es, d.Truncated = es[:entriesLimit], true
 		}
-		rows := cat.rows(es, now, s.loc)
+		rows := cat.rows(es, now, s.locOf(r))
 		d.Count = len(rows)
 		d.Days = groupByDay(rows)
 		d.Total, d.Billable = total(rows)
 	}
 	if add == nil {
-		add = newForm(url.Values{"date": {now.In(s.loc).Format(time.DateOnly)}})
+		add = newForm(url.Values{"date": {now.In(s.locOf(r)).Format(time.DateOnly)}})
 	}
 	// Both forms on one page: the filter's errors go under "filter.".
 	for k, v := range ff.Errors {
@@ -510,12 +523,12 @@ func (s *Server) showEntries(w http.ResponseWriter, r *http.Request, status int,
 	return nil
 }
 
-// parseDate reads a 2006-01-02 date as midnight in the page's zone.
-func (s *Server) parseDate(v string) (time.Time, bool) {
+// parseDate reads a 2006-01-02 date as midnight in loc, the page's zone.
+func parseDate(loc *time.Location, v string) (time.Time, bool) {
 	if v == "" {
 		return time.Time{}, false
 	}
-	t, err := time.ParseInLocation(time.DateOnly, v, s.loc)
+	t, err := time.ParseInLocation(time.DateOnly, v, loc)
 	if err != nil || t.Year() < 1900 || t.Year() > 9999 {
 		return time.Time{}, false
 	}
@@ -524,8 +537,8 @@ func (s *Server) parseDate(v string) (time.Time, bool) {
 
 // parseSpan reads the date, start and end fields of an entry form. An end
 // before the start is on the next day (work past midnight).
-func (s *Server) parseSpan(f *form, v url.Values) (start, end time.Time, ok bool) {
-	day, dok := s.parseDate(v.Get("date"))
+func parseSpan(loc *time.Location, f *form, v url.Values) (start, end time.Time, ok bool) {
+	day, dok := parseDate(loc, v.Get("date"))
 	if !dok {
 		f.Errors["date"] = "Enter the date, like 2026-03-01."
 	}
@@ -540,8 +553,8 @@ func (s *Server) parseSpan(f *form, v url.Values) (start, end time.Time, ok bool
 	if !dok || !sok || !eok {
 		return
 	}
-	start = time.Date(day.Year(), day.Month(), day.Day(), st/60, st%60, 0, 0, s.loc)
-	end = time.Date(day.Year(), day.Month(), day.Day(), en/60, en%60, 0, 0, s.loc)
+	start = time.Date(day.Year(), day.Month(), day.Day(), st/60, st%60, 0, 0, loc)
+	end = time.Date(day.Year(), day.Month(), day.Day(), en/60, en%60, 0, 0, loc)
 	if en == st {
 		f.Errors["end"] = "The end time must differ from the start time."
 		return
@@ -573,7 +586,7 @@ func (s *Server) createEntry(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.formProject(r, f, e); err != nil {
 		return err
 	}
-	start, end, ok := s.parseSpan(f, r.PostForm)
+	start, end, ok := parseSpan(s.locOf(r), f, r.PostForm)
 	if ok {
 		e.Start, e.End = start, &end
 	}
@@ -614,15 +627,15 @@ func (s *Server) editEntryPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := url.Values{
 		"project_id": {strconv.FormatInt(e.ProjectID, 10)},
-		"date":       {e.Start.In(s.loc).Format(time.DateOnly)},
-		"start":      {e.Start.In(s.loc).Format("15:04")},
+		"date":       {e.Start.In(s.locOf(r)).Format(time.DateOnly)},
+		"start":      {e.Start.In(s.locOf(r)).Format("15:04")},
 		"notes":      {e.Notes},
 	}
 	if e.TaskID != nil {
 		v.Set("task_id", strconv.FormatInt(*e.TaskID, 10))
 	}
 	if e.End != nil {
-		v.Set("end", e.End.In(s.loc).Format("15:04"))
+		v.Set("end", e.End.In(s.locOf(r)).Format("15:04"))
 	}
 	if e.Billable {
 		v.Set("billable", "on")
@@ -636,7 +649,7 @@ func (s *Server) showEditEntry(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	row := cat.rows([]domain.Entry{*e}, s.now(), s.loc)[0]
+	row := cat.rows([]domain.Entry{*e}, s.now(), s.locOf(r))[0]
 	s.render(w, r, status, "entry", &page{Title: "Edit entry", Nav: "entries", Form: f, Data: editEntryData{Catalog: cat, Entry: row}})
 	return nil
 }
@@ -667,7 +680,7 @@ func (s *Server) updateEntry(w http.ResponseWriter, r *http.Request) error {
 	}
 	if e.Running() {
 		// A running timer has no end yet: only its start can move.
-		day, dok := s.parseDate(r.PostForm.Get("date"))
+		day, dok := parseDate(s.locOf(r), r.PostForm.Get("date"))
 		st, sok := parseClock(r.PostForm.Get("start"))
 		switch {
 		case !dok:
@@ -675,12 +688,12 @@ func (s *Server) updateEntry(w http.ResponseWriter, r *http.Request) error {
 		case !sok:
 			f.Errors["start"] = "Enter the start time, like 09:00."
 		default:
-			upd.Start = time.Date(day.Year(), day.Month(), day.Day(), st/60, st%60, 0, 0, s.loc).UTC()
+			upd.Start = time.Date(day.Year(), day.Month(), day.Day(), st/60, st%60, 0, 0, s.locOf(r)).UTC()
 			if upd.Start.After(s.now()) {
 				f.Errors["start"] = "A running timer cannot start in the future."
 			}
 		}
-	} else if start, end, ok := s.parseSpan(f, r.PostForm); ok {
+	} else if start, end, ok := parseSpan(s.locOf(r), f, r.PostForm); ok {
 		upd.Start, upd.End = start, &end
 	}
 	if !f.HasErrors() {

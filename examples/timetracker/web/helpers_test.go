@@ -56,6 +56,8 @@ type envOptions struct {
 	now       func() time.Time
 	csp       bool // send the server's Content-Security-Policy
 	logCopy   bool // LOG_STDERR=true
+	// refuseOverlaps is OVERLAPS=refuse, for the store and the pages.
+	refuseOverlaps bool
 	// store, when set, wraps the database the pages use (not the one
 	// sessions are read from), to inject faults.
 	store func(web.Store) web.Store
@@ -78,6 +80,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	db.RefuseOverlaps = o.refuseOverlaps
 	e := &env{t: t, db: db}
 	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
 
@@ -145,6 +148,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 		Location:         time.UTC,
 		Now:              o.now,
 		LogCopyElsewhere: o.logCopy,
+		RefuseOverlaps:   o.refuseOverlaps,
 		EraseLogs: func(_ context.Context, id int64) error {
 			e.mu.Lock()
 			defer e.mu.Unlock()

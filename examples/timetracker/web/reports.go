@@ -50,18 +50,18 @@ type quickRange struct {
 
 // reportRange reads the inclusive date range of the report form; without
 // one it is the current week.
-func (s *Server) reportRange(f *form) (from, to time.Time, fromS, toS string) {
+func (s *Server) reportRange(loc *time.Location, f *form) (from, to time.Time, fromS, toS string) {
 	now := s.now()
 	fromS, toS = f.Get("from"), f.Get("to")
 	if fromS == "" && toS == "" {
-		ws := startOfWeek(now, s.loc)
+		ws := startOfWeek(now, loc)
 		fromS, toS = ws.Format(time.DateOnly), ws.AddDate(0, 0, 6).Format(time.DateOnly)
 	}
 	var ok bool
-	if from, ok = s.parseDate(fromS); !ok {
+	if from, ok = parseDate(loc, fromS); !ok {
 		f.Errors["from"] = "Use a date like 2026-03-01."
 	}
-	if to, ok = s.parseDate(toS); !ok {
+	if to, ok = parseDate(loc, toS); !ok {
 		f.Errors["to"] = "Use a date like 2026-03-31."
 	} else {
 		to = to.AddDate(0, 0, 1)
@@ -90,7 +90,7 @@ func (s *Server) reportFilters(r *http.Request, f *form, ef *domain.EntryFilter)
 func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 	ctx, uid := r.Context(), userOf(r).ID
 	f := newForm(r.URL.Query())
-	from, to, fromS, toS := s.reportRange(f)
+	from, to, fromS, toS := s.reportRange(s.locOf(r), f)
 	by, err := app.ParseGroupBy(f.Get("group_by"))
 	if err != nil {
 		f.Fail(err, "group_by")
@@ -120,14 +120,14 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 	if f.HasErrors() {
 		status = http.StatusBadRequest
 	} else {
-		d.Ranges = s.quickRanges(keep)
+		d.Ranges = s.quickRanges(s.locOf(r), keep)
 		d.Prev, d.Next = shiftRange(from, to.AddDate(0, 0, -1), keep)
-		rep, err := s.store.Report(ctx, uid, domain.ReportFilter{EntryFilter: ef, GroupBy: by, Location: s.loc})
+		rep, err := s.store.Report(ctx, uid, domain.ReportFilter{EntryFilter: ef, GroupBy: by, Location: s.locOf(r)})
 		if err != nil {
 			return internalf(err, "report")
 		}
 		if by == domain.GroupByDay {
-			rep, err = s.fillDays(rep, from, to)
+			rep, err = s.fillDays(rep, from, to, s.locOf(r))
 			if err != nil {
 				return err
 			}
@@ -153,7 +153,7 @@ func (s *Server) labelRows(rep *domain.Report, by domain.GroupBy) {
 		case domain.GroupByWeek:
 			if t, err := time.Parse(time.DateOnly, row.Key); err == nil {
 				_, w := t.ISOWeek()
-				row.Label = fmt.Sprintf("Week %d, from %s", w, t.Format("Mon 2 Jan 2006"))
+				row.Label = fmt.Sprintf("Week %d, from %s", w, t.Format(dayLayout))
 			}
 		case domain.GroupByMonth:
 			if t, err := time.Parse("2006-01", row.Key); err == nil {
@@ -166,7 +166,7 @@ func (s *Server) labelRows(rep *domain.Report, by domain.GroupBy) {
 // fillDays adds an empty row for every day of a range up to three months
 // long that has no entries, so that the chart shows the gaps, and labels
 // the days as the pages write them.
-func (s *Server) fillDays(sum *domain.Report, from, to time.Time) (*domain.Report, error) {
+func (s *Server) fillDays(sum *domain.Report, from, to time.Time, loc *time.Location) (*domain.Report, error) {
 	rep := *sum
 	rep.Rows = nil
 	idx := map[string]int{}
@@ -174,7 +174,7 @@ func (s *Server) fillDays(sum *domain.Report, from, to time.Time) (*domain.Repor
 		if i, ok := idx[key]; ok {
 			return i
 		}
-		rep.Rows = append(rep.Rows, domain.ReportRow{Key: key, Label: day.Format("Mon 2 Jan")})
+		rep.Rows = append(rep.Rows, domain.ReportRow{Key: key, Label: day.Format(dayLayout)})
 		idx[key] = len(rep.Rows) - 1
 		return idx[key]
 	}
@@ -184,7 +184,7 @@ func (s *Server) fillDays(sum *domain.Report, from, to time.Time) (*domain.Repor
 		}
 	}
 	for _, g := range sum.Rows {
-		day, err := time.ParseInLocation(time.DateOnly, g.Key, s.loc)
+		day, err := time.ParseInLocation(time.DateOnly, g.Key, loc)
 		if err != nil {
 			return nil, fmt.Errorf("report day %q: %w", g.Key, err)
 		}
@@ -207,13 +207,13 @@ func sortRows(rows []domain.ReportRow) {
 
 // quickRanges are the date-range presets, each keeping the filters and
 // grouping in keep.
-func (s *Server) quickRanges(keep url.Values) []quickRange {
+func (s *Server) quickRanges(loc *time.Location, keep url.Values) []quickRange {
 	now := s.now()
-	today := startOfDay(now, s.loc)
-	ws := startOfWeek(now, s.loc)
-	y, m, _ := now.In(s.loc).Date()
-	ms := time.Date(y, m, 1, 0, 0, 0, 0, s.loc)
-	ys := time.Date(y, 1, 1, 0, 0, 0, 0, s.loc)
+	today := startOfDay(now, loc)
+	ws := startOfWeek(now, loc)
+	y, m, _ := now.In(loc).Date()
+	ms := time.Date(y, m, 1, 0, 0, 0, 0, loc)
+	ys := time.Date(y, 1, 1, 0, 0, 0, 0, loc)
 	return []quickRange{
 		rangeLink("Today", today, today, keep),
 		rangeLink("This week", ws, ws.AddDate(0, 0, 6), keep),
@@ -258,7 +258,7 @@ func shiftRange(first, last time.Time, keep url.Values) (prev, next quickRange) 
 func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) error {
 	uid := userOf(r).ID
 	f := newForm(r.URL.Query())
-	from, to, fromS, toS := s.reportRange(f)
+	from, to, fromS, toS := s.reportRange(s.locOf(r), f)
 	ef := domain.EntryFilter{From: from, To: to}
 	if err := s.reportFilters(r, f, &ef); err != nil {
 		return err

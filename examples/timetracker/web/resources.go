@@ -17,11 +17,15 @@ type clientRow struct {
 	Projects int
 }
 
+// Rate is the client's rate as its form field shows it.
+func (c clientRow) Rate() string { return rateValue(c.HourlyRate) }
+
 type clientsData struct {
 	Clients []clientRow
 	// EditID is the client whose rename failed, so that its row shows
 	// the error and the typed name.
-	EditID int64
+	EditID   int64
+	Currency string
 }
 
 // GET /clients
@@ -34,7 +38,7 @@ func (s *Server) showClients(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	d := clientsData{EditID: editID}
+	d := clientsData{EditID: editID, Currency: s.currency()}
 	for _, c := range cat.Clients {
 		row := clientRow{Client: c}
 		for _, p := range cat.Projects {
@@ -46,6 +50,16 @@ func (s *Server) showClients(w http.ResponseWriter, r *http.Request, status int,
 	}
 	s.render(w, r, status, "clients", &page{Title: "Clients", Nav: "clients", Form: f, Data: d})
 	return nil
+}
+
+// readRate reads an hourly rate field of f (empty: none), recording a
+// problem with it under field.
+func readRate(f *form, field string) *domain.Cents {
+	c, msg := parseRateField(f.Get(field))
+	if msg != "" {
+		f.Errors[field] = msg
+	}
+	return c
 }
 
 // checkName trims a name field and records a problem with it in f.
@@ -65,6 +79,7 @@ func (s *Server) createClient(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := newForm(r.PostForm)
 	c := &domain.Client{UserID: userOf(r).ID, Name: checkName(f, "name", "client")}
+	c.HourlyRate = readRate(f, "hourly_rate")
 	if !f.HasErrors() {
 		err := s.store.CreateClient(r.Context(), c)
 		if err == nil {
@@ -93,8 +108,12 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The rename form's field is named after the row, so that the labels
 	// and error messages of several rows stay apart.
-	f := newForm(url.Values{"rename": {r.PostForm.Get("name")}})
+	f := newForm(url.Values{"rename": {r.PostForm.Get("name")}, "rerate": {r.PostForm.Get("hourly_rate")}})
 	c.Name = checkName(f, "rename", "client")
+	if r.PostForm.Has("hourly_rate") {
+		// A form without the field leaves the rate as it is.
+		c.HourlyRate = readRate(f, "rerate")
+	}
 	if !f.HasErrors() {
 		err := s.store.UpdateClient(r.Context(), c)
 		if err == nil {
@@ -106,6 +125,10 @@ func (s *Server) updateClient(w http.ResponseWriter, r *http.Request) error {
 		if msg, ok := f.Errors["name"]; ok {
 			delete(f.Errors, "name")
 			f.Errors["rename"] = msg
+		}
+		if msg, ok := f.Errors["hourly_rate"]; ok {
+			delete(f.Errors, "hourly_rate")
+			f.Errors["rerate"] = msg
 		}
 	}
 	return s.showClients(w, r, http.StatusUnprocessableEntity, f, c.ID)
@@ -130,6 +153,7 @@ type projectRow struct {
 }
 
 type projectsData struct {
+	Currency string
 	Clients  []domain.Client
 	Active   []projectRow
 	Archived []projectRow
@@ -145,7 +169,7 @@ func (s *Server) showProjects(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	d := projectsData{Clients: cat.Clients}
+	d := projectsData{Clients: cat.Clients, Currency: s.currency()}
 	for _, p := range cat.Projects {
 		row := projectRow{Project: p}
 		if p.ClientID != nil && cat.client[*p.ClientID] != nil {
@@ -175,6 +199,10 @@ func (s *Server) showProjects(w http.ResponseWriter, r *http.Request, status int
 func (s *Server) readProject(r *http.Request, f *form, p *domain.Project) error {
 	p.Name = checkName(f, "name", "project")
 	p.Billable = f.Get("billable") != ""
+	if _, ok := f.Values["hourly_rate"]; ok || p.ID == 0 {
+		// An edit form without the field leaves the rate as it is.
+		p.HourlyRate = readRate(f, "hourly_rate")
+	}
 	p.ClientID = nil
 	if v := f.Get("client_id"); v != "" {
 		cid, _ := strconv.ParseInt(v, 10, 64)
@@ -215,6 +243,7 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 }
 
 type projectData struct {
+	Currency string
 	Project  domain.Project
 	Client   string
 	Clients  []domain.Client
@@ -239,7 +268,7 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := url.Values{"name": {p.Name}, "client_id": {ptrString(p.ClientID)}}
+	v := url.Values{"name": {p.Name}, "client_id": {ptrString(p.ClientID)}, "hourly_rate": {rateValue(p.HourlyRate)}}
 	if p.Billable {
 		v.Set("billable", "on")
 	}
@@ -259,7 +288,7 @@ func (s *Server) showProject(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	d := projectData{Project: *p, Clients: cat.Clients}
+	d := projectData{Project: *p, Clients: cat.Clients, Currency: s.currency()}
 	if p.ClientID != nil && cat.client[*p.ClientID] != nil {
 		d.Client = cat.client[*p.ClientID].Name
 	}
@@ -273,7 +302,7 @@ func (s *Server) showProject(w http.ResponseWriter, r *http.Request, status int,
 		return internalf(err, "project entries")
 	}
 	d.Entries = len(es)
-	d.Total, d.Billable = total(cat.rows(es, s.now(), s.loc))
+	d.Total, d.Billable = total(cat.rows(es, s.now(), s.locOf(r)))
 	s.render(w, r, status, "project", &page{Title: p.Name, Nav: "projects", Form: f, Data: d})
 	return nil
 }

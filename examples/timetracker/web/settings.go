@@ -18,14 +18,20 @@ import (
 // tokens a password change can revoke, with their last use.
 type profileData struct {
 	Tokens []domain.Token
+	// Zones are the time zone field's suggestions, ServerZone the zone
+	// used while the field is empty.
+	Zones      []string
+	ServerZone string
+	Currency   string
 }
 
 // GET /settings/profile
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) error {
 	u := userOf(r)
 	// Revoking the tokens with a new password is the default.
-	f := newForm(url.Values{"name": {u.Name}, "email": {u.Email}, "revoke_tokens": {"on"}})
-	return s.showProfile(w, r, http.StatusOK, f)
+	v := url.Values{"name": {u.Name}, "email": {u.Email}, "revoke_tokens": {"on"}, "time_zone": {u.TimeZone}}
+	v.Set("hourly_rate", rateValue(u.HourlyRate))
+	return s.showProfile(w, r, http.StatusOK, newForm(v))
 }
 
 func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, status int, f *form) error {
@@ -33,11 +39,15 @@ func (s *Server) showProfile(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return internalf(err, "tokens")
 	}
-	s.render(w, r, status, "profile", &page{Title: "Profile", Nav: "settings", Form: f, Data: profileData{Tokens: ts}})
+	s.render(w, r, status, "profile", &page{Title: "Profile", Nav: "settings", Form: f, Data: profileData{
+		Tokens: ts, Zones: commonZones, ServerZone: domain.ZoneName(s.loc), Currency: s.currency(),
+	}})
 	return nil
 }
 
-// POST /settings/profile: name, email, password (with the current one)
+// POST /settings/profile: name, email, password (with the current one),
+// default hourly rate and time zone. A form without the rate or the zone
+// field leaves that setting as it is; an empty one clears it.
 func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return domain.Errorf(domain.EINVALID, "The form could not be read.")
@@ -50,10 +60,38 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	// Passwords are never put back into the page.
 	again := func() *form {
 		v := url.Values{"name": {name}, "email": {email}}
+		for _, k := range []string{"time_zone", "hourly_rate"} {
+			if vs, ok := r.PostForm[k]; ok {
+				v[k] = vs
+			}
+		}
 		if revoke {
 			v.Set("revoke_tokens", "on")
 		}
 		return newForm(v)
+	}
+	// The rate and the zone are checked before anything is stored, so
+	// that a bad one changes nothing else either.
+	var settings domain.UserUpdate
+	{
+		f := again()
+		if _, ok := r.PostForm["time_zone"]; ok {
+			tz, err := domain.CheckZone("time_zone", r.PostForm.Get("time_zone"))
+			if err != nil {
+				f.Errors["time_zone"] = "Time zone " + domain.ErrorMessage(err) + "."
+			}
+			settings.TimeZone = &tz
+		}
+		if _, ok := r.PostForm["hourly_rate"]; ok {
+			rate, msg := parseRateField(r.PostForm.Get("hourly_rate"))
+			if msg != "" {
+				f.Errors["hourly_rate"] = msg
+			}
+			settings.SetHourlyRate, settings.HourlyRate = true, rate
+		}
+		if f.HasErrors() {
+			return s.showProfile(w, r, http.StatusUnprocessableEntity, f)
+		}
 	}
 	if pw != "" {
 		upd.Password = &pw
@@ -67,7 +105,10 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	if current != "" {
 		upd.CurrentPassword = &current
 	}
-	_, err := s.auth.UpdateProfile(r.Context(), u, upd)
+	nu, err := s.auth.UpdateProfile(r.Context(), u, upd)
+	if err == nil && (settings.TimeZone != nil || settings.SetHourlyRate) {
+		_, err = s.store.UpdateUser(r.Context(), nu.ID, settings)
+	}
 	if err == nil {
 		flash := "profile-updated"
 		if upd.Password != nil {

@@ -13,6 +13,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
 //go:embed templates/*.html
@@ -76,7 +78,19 @@ func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, erro
 	return pages, nil
 }
 
-func (s *Server) funcs() template.FuncMap {
+// The one date and time format of every page, in lists as in inputs: ISO
+// 8601 dates (2006-01-02), with the weekday in front where a day heads a
+// list, and 24-hour times (15:04). Date inputs send and show the same
+// format (the browser's date picker aside).
+const (
+	dateLayout = time.DateOnly
+	dayLayout  = "Mon " + time.DateOnly
+	timeLayout = "15:04"
+)
+
+// funcs are the templates' functions; dates and times are shown in loc.
+func (s *Server) funcs(loc *time.Location) template.FuncMap {
+	zoneName := domain.ZoneName(loc)
 	return template.FuncMap{
 		"logCopyNotice": func() string { return logCopyNotice },
 		"asset": func(name string) string {
@@ -88,14 +102,11 @@ func (s *Server) funcs() template.FuncMap {
 		"hours": func(v any) string {
 			return fmt.Sprintf("%.2f", toDuration(v).Hours())
 		},
-		"clock": func(t time.Time) string { return t.In(s.loc).Format("15:04") },
-		"day": func(t time.Time) string {
-			return t.In(s.loc).Format("Mon 2 Jan 2006")
-		},
-		"dayShort": func(t time.Time) string { return t.In(s.loc).Format("Mon 2 Jan") },
-		"isoDate":  func(t time.Time) string { return t.In(s.loc).Format(time.DateOnly) },
-		"rfc3339":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"idStr":    func(id int64) string { return fmt.Sprint(id) },
+		"clock":   func(t time.Time) string { return t.In(loc).Format(timeLayout) },
+		"day":     func(t time.Time) string { return t.In(loc).Format(dayLayout) },
+		"isoDate": func(t time.Time) string { return t.In(loc).Format(dateLayout) },
+		"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"idStr":   func(id int64) string { return fmt.Sprint(id) },
 		"ptrID": func(id *int64) string {
 			if id == nil {
 				return ""
@@ -119,7 +130,8 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return m, nil
 		},
-		"zone": func() string { return s.loc.String() },
+		// zone names the zone times are shown in, "Europe/Berlin".
+		"zone": func() string { return zoneName },
 	}
 }
 

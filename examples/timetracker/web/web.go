@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -87,8 +88,9 @@ type Config struct {
 	// api.Options.Classify does for the API; the server gives both the
 	// same function.
 	Classify func(ctx context.Context, err error) error
-	// Location is the time zone days and weeks are counted in and times
-	// are shown in; default time.Local.
+	// Location is the server's time zone: days and weeks are counted and
+	// times shown in it for users who have not chosen their own
+	// (domain.User.TimeZone); default time.Local.
 	Location *time.Location
 	// MetricsOpen says that /metrics answers anyone on a non-loopback
 	// address (no METRICS_TOKEN, no METRICS_ADDR): the admin page warns.
@@ -98,6 +100,10 @@ type Config struct {
 	// Currency is the ISO 4217 code shown with amounts; empty means
 	// app.DefaultCurrency.
 	Currency string
+	// RefuseOverlaps is OVERLAPS=refuse, as the store has it: the
+	// timesheet checks every new or moved entry against it before saving
+	// anything (the store still refuses on its own).
+	RefuseOverlaps bool
 }
 
 // Server serves the HTML pages. Create it with [New] and add its routes to
@@ -107,9 +113,14 @@ type Server struct {
 	store Store
 	auth  *auth.Auth
 	log   *slog.Logger
-	loc   *time.Location
+	loc   *time.Location // the server's zone
 	now   func() time.Time
-	pages map[string]*template.Template
+	zones domain.Zones
+	// pages holds the parsed templates per time zone name: their date and
+	// time functions show times in that zone. A set is parsed the first
+	// time a page is shown in its zone; validated names bound how many.
+	pages   sync.Map // zone name -> map[string]*template.Template
+	pagesMu sync.Mutex
 }
 
 // New checks cfg and parses the templates.
@@ -127,8 +138,7 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	var err error
-	if s.pages, err = parseTemplates(s.funcs()); err != nil {
+	if _, err := s.templates(s.loc); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -177,6 +187,8 @@ func (s *Server) routes() []app.Handled {
 		r("GET /tags", app.SignedIn, s.tagsPage),
 		r("POST /tags/{id}", app.SignedIn, s.updateTag),
 		r("POST /tags/{id}/delete", app.SignedIn, s.deleteTag),
+		r("GET /timesheet", app.SignedIn, s.timesheetPage),
+		r("POST /timesheet", app.SignedIn, s.saveTimesheet),
 
 		r("GET /reports", app.SignedIn, s.reportsPage),
 		r("GET /reports/entries.csv", app.SignedIn, s.reportCSV),
@@ -320,7 +332,13 @@ type page struct {
 // render executes the named page into a buffer first, so that a template
 // error becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	t := s.pages[name]
+	set, err := s.templates(s.locOf(r))
+	if err != nil {
+		// The same files parsed at start-up: cannot fail unless memory
+		// does.
+		panic("web: templates: " + err.Error())
+	}
+	t := set[name]
 	if t == nil {
 		panic("web: no template " + name)
 	}
@@ -473,6 +491,32 @@ func safeNext(next string) string {
 }
 
 func userOf(r *http.Request) *domain.User { return auth.UserFrom(r.Context()) }
+
+// locOf is the time zone of the request's pages: the signed-in user's,
+// else the server's.
+func (s *Server) locOf(r *http.Request) *time.Location {
+	return s.zones.Of(userOf(r), s.loc)
+}
+
+// templates returns the page templates whose functions show times in loc,
+// parsing them the first time loc is asked for.
+func (s *Server) templates(loc *time.Location) (map[string]*template.Template, error) {
+	key := loc.String()
+	if set, ok := s.pages.Load(key); ok {
+		return set.(map[string]*template.Template), nil
+	}
+	s.pagesMu.Lock()
+	defer s.pagesMu.Unlock()
+	if set, ok := s.pages.Load(key); ok {
+		return set.(map[string]*template.Template), nil
+	}
+	set, err := parseTemplates(s.funcs(loc))
+	if err != nil {
+		return nil, err
+	}
+	s.pages.Store(key, set)
+	return set, nil
+}
 
 // internalf wraps an unexpected error with what was being done; the
 // wrapper reaches the log, never the page.

@@ -63,3 +63,25 @@
     input.addEventListener("input", update);
   });
 })();
+
+// The timer's notes suggest the recent notes of the chosen project: the
+// server sends a datalist per project, and this points the field at the
+// one of the project chosen now. Without the script the suggestions are
+// those of the project preselected when the page loaded.
+(function () {
+  "use strict";
+  var project = document.getElementById("timer-project");
+  var notes = document.getElementById("timer-notes");
+  if (!project || !notes) {
+    return;
+  }
+  function follow() {
+    var id = "notes-for-" + project.value;
+    if (project.value && document.getElementById(id)) {
+      notes.setAttribute("list", id);
+    } else {
+      notes.removeAttribute("list");
+    }
+  }
+  project.addEventListener("change", follow);
+})();
