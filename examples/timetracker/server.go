@@ -250,11 +250,17 @@ func writeStatus(w http.ResponseWriter, code int, status string) {
 }
 
 // limitBody caps every request body at api.MaxBodyBytes, HTML forms
-// included; reading past it fails, and the handlers answer 413.
+// included; reading past it fails, and the handlers answer 413. An
+// import's upload may be larger (app.ImportBodyLimit); the import itself
+// refuses a file over domain.MaxImportBytes.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = http.MaxBytesReader(w, r.Body, api.MaxBodyBytes)
+			limit := int64(api.MaxBodyBytes)
+			if r.Method == http.MethodPost && app.IsImportPath(r.URL.Path) {
+				limit = app.ImportBodyLimit
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
 	})

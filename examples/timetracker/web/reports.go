@@ -14,15 +14,18 @@ import (
 )
 
 type reportData struct {
-	From, To   string // as in the form, inclusive dates
-	GroupBy    domain.GroupBy
-	Report     *domain.Report
-	Chart      *chart
-	CSVURL     string
-	Ranges     []quickRange
-	NonBill    int64
-	GroupLabel string
-	Currency   string // of the amounts
+	From, To string // as in the form, inclusive dates
+	GroupBy  domain.GroupBy
+	Report   *domain.Report
+	Chart    *chart
+	CSVURL   string
+	// EntriesXLSXURL and SummaryXLSXURL download the same range (and
+	// grouping) as Excel workbooks.
+	EntriesXLSXURL, SummaryXLSXURL string
+	Ranges                         []quickRange
+	NonBill                        int64
+	GroupLabel                     string
+	Currency                       string // of the amounts
 }
 
 type quickRange struct {
@@ -96,6 +99,8 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 		d.NonBill = rep.Seconds - rep.BillableSeconds
 		d.Chart = newChart(rep, by)
 		d.CSVURL = "/reports/entries.csv?" + url.Values{"from": {fromS}, "to": {toS}}.Encode()
+		d.EntriesXLSXURL = "/reports/entries.xlsx?" + url.Values{"from": {fromS}, "to": {toS}}.Encode()
+		d.SummaryXLSXURL = "/reports/summary.xlsx?" + url.Values{"from": {fromS}, "to": {toS}, "group_by": {string(by)}}.Encode()
 		s.capture(r, app.EventReportViewed, analytics.Properties{"group_by": string(by), "rows": len(rep.Rows)})
 	}
 	s.render(w, r, status, "reports", &page{Title: "Reports", Nav: "reports", Form: f, Data: d})

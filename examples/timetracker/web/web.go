@@ -33,6 +33,7 @@ type Store interface {
 	domain.EntryService
 	domain.ReportService
 	domain.ExportService
+	domain.ImportService
 }
 
 // Telemetry is what the admin page shows of install telemetry;
@@ -175,6 +176,11 @@ func (s *Server) routes() []app.Handled {
 
 		r("GET /reports", app.SignedIn, s.reportsPage),
 		r("GET /reports/entries.csv", app.SignedIn, s.reportCSV),
+		r("GET /reports/entries.xlsx", app.SignedIn, s.reportEntriesXLSX),
+		r("GET /reports/summary.xlsx", app.SignedIn, s.reportSummaryXLSX),
+
+		r("GET /import", app.SignedIn, s.importPage),
+		r("POST /import", app.SignedIn, s.importUpload),
 
 		r("GET /settings", app.SignedIn, s.settingsPage),
 		r("GET /settings/profile", app.SignedIn, s.profilePage),

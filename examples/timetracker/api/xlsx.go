@@ -1,0 +1,77 @@
+package api
+
+import (
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+)
+
+// GET /reports/entries.xlsx?from&to
+func (a *API) entriesXLSX(w http.ResponseWriter, r *http.Request) error {
+	from, to, err := a.reportRange(r)
+	if err != nil {
+		return err
+	}
+	u := user(r)
+	name := "entries-" + from.Format(time.DateOnly) + "-" + to.AddDate(0, 0, -1).Format(time.DateOnly) + ".xlsx"
+	n := 0
+	written, err := app.ServeXLSX(w, name, func(out io.Writer) error {
+		var err error
+		n, err = app.WriteEntriesXLSX(r.Context(), out, a.store, u.ID, from, to, a.now(), app.UserZone(u, nil), a.currency())
+		return err
+	})
+	if err != nil {
+		if written {
+			a.log.WarnContext(r.Context(), "writing the Excel entries failed", "error", err)
+			return nil
+		}
+		return internal(err, "xlsx entries")
+	}
+	a.capture(r, app.EventXLSXExported, analytics.Properties{"report": "entries", "rows": n, "source": "api"})
+	return nil
+}
+
+// GET /reports/summary.xlsx?from&to&group_by=project|client|day
+func (a *API) summaryXLSX(w http.ResponseWriter, r *http.Request) error {
+	from, to, err := a.reportRange(r)
+	if err != nil {
+		return err
+	}
+	by, err := groupBy(r)
+	if err != nil {
+		return err
+	}
+	rep, err := a.store.Summary(r.Context(), user(r).ID, from, to, by)
+	if err != nil {
+		return internal(err, "summary xlsx")
+	}
+	name := "summary-" + string(by) + "-" + from.Format(time.DateOnly) + "-" + to.AddDate(0, 0, -1).Format(time.DateOnly) + ".xlsx"
+	written, err := app.ServeXLSX(w, name, func(out io.Writer) error {
+		return app.WriteSummaryXLSX(out, rep, time.UTC, a.currency())
+	})
+	if err != nil {
+		if written {
+			a.log.WarnContext(r.Context(), "writing the Excel summary failed", "error", err)
+			return nil
+		}
+		return internal(err, "summary xlsx")
+	}
+	a.capture(r, app.EventXLSXExported, analytics.Properties{"report": "summary", "rows": len(rep.Rows), "source": "api"})
+	return nil
+}
+
+// groupBy reads group_by as the summary does.
+func groupBy(r *http.Request) (domain.GroupBy, error) {
+	by := domain.GroupBy(r.URL.Query().Get("group_by"))
+	switch by {
+	case "":
+		return domain.GroupByProject, nil
+	case domain.GroupByProject, domain.GroupByClient, domain.GroupByDay:
+		return by, nil
+	}
+	return "", domain.FieldError("group_by", "Use project, client or day.")
+}

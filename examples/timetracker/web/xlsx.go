@@ -1,0 +1,82 @@
+package web
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+)
+
+// xlsxRange reads the report form's range as the CSV download does.
+func (s *Server) xlsxRange(r *http.Request) (f *form, from, to time.Time, fromS, toS string, err error) {
+	f = newForm(r.URL.Query())
+	from, to, fromS, toS = s.reportRange(f)
+	for _, msg := range f.Errors {
+		return f, from, to, fromS, toS, domain.Errorf(domain.EINVALID, "%s", msg)
+	}
+	return f, from, to, fromS, toS, nil
+}
+
+// GET /reports/entries.xlsx?from&to
+func (s *Server) reportEntriesXLSX(w http.ResponseWriter, r *http.Request) error {
+	_, from, to, fromS, toS, err := s.xlsxRange(r)
+	if err != nil {
+		return err
+	}
+	u := userOf(r)
+	n := 0
+	written, err := app.ServeXLSX(w, fmt.Sprintf("timetracker-%s-to-%s.xlsx", fromS, toS), func(out io.Writer) error {
+		var err error
+		n, err = app.WriteEntriesXLSX(r.Context(), out, s.store, u.ID, from, to, s.now(), app.UserZone(u, s.loc), cmp.Or(s.cfg.Currency, app.DefaultCurrency))
+		return err
+	})
+	if err != nil {
+		if written {
+			s.log.WarnContext(r.Context(), "writing the Excel entries failed", "error", err)
+			return nil
+		}
+		return internalf(err, "xlsx entries")
+	}
+	s.capture(r, app.EventXLSXExported, analytics.Properties{"report": "entries", "rows": n})
+	return nil
+}
+
+// GET /reports/summary.xlsx?from&to&group_by: the summary the reports
+// page shows, days in the page's zone.
+func (s *Server) reportSummaryXLSX(w http.ResponseWriter, r *http.Request) error {
+	f, from, to, fromS, toS, err := s.xlsxRange(r)
+	if err != nil {
+		return err
+	}
+	by := domain.GroupBy(f.Get("group_by"))
+	switch by {
+	case "":
+		by = domain.GroupByProject
+	case domain.GroupByProject, domain.GroupByClient, domain.GroupByDay:
+	default:
+		return domain.FieldError("group_by", "Group by project, client or day.")
+	}
+	u := userOf(r)
+	loc := app.UserZone(u, s.loc)
+	rep, err := s.store.SummaryIn(r.Context(), u.ID, from, to, by, loc)
+	if err != nil {
+		return internalf(err, "xlsx summary")
+	}
+	written, err := app.ServeXLSX(w, fmt.Sprintf("timetracker-summary-%s-%s-to-%s.xlsx", by, fromS, toS), func(out io.Writer) error {
+		return app.WriteSummaryXLSX(out, rep, loc, cmp.Or(s.cfg.Currency, app.DefaultCurrency))
+	})
+	if err != nil {
+		if written {
+			s.log.WarnContext(r.Context(), "writing the Excel summary failed", "error", err)
+			return nil
+		}
+		return internalf(err, "xlsx summary")
+	}
+	s.capture(r, app.EventXLSXExported, analytics.Properties{"report": "summary", "rows": len(rep.Rows)})
+	return nil
+}
