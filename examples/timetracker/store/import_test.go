@@ -1,0 +1,147 @@
+package store_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+	"github.com/discreet-dev/discreet/examples/timetracker/store"
+)
+
+func importRow(line int, client, project, task string, start time.Time, d time.Duration) domain.ImportRow {
+	return domain.ImportRow{Line: line, Client: client, Project: project, Task: task, Start: start, End: start.Add(d), Billable: true, Notes: "n"}
+}
+
+// An import finds clients, projects and tasks by name ignoring case under
+// their parent, creates the missing ones, stamps the rate in force, and
+// stores everything or, on any problem, nothing. A dry run stores nothing
+// and says what it would create.
+func TestImportEntries(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		f := seed(t, db) // Acme / Website / Design for f.a
+		f.project.HourlyRate = rate("90")
+		must(t, db.UpdateProject(ctx, f.project))
+		day := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		rows := []domain.ImportRow{
+			importRow(2, "ACME", "website", "design", day, time.Hour),                 // all exist
+			importRow(3, "acme", "Website", "Review", day.Add(time.Hour), time.Hour),  // new task
+			importRow(4, "Beta", "Website", "", day.Add(2*time.Hour), 30*time.Minute), // new client, new project under it
+			importRow(5, "", "Internal", "", day.Add(3*time.Hour), 15*time.Minute),    // new project without client
+			importRow(6, "beta", "WEBSITE", "", day.Add(4*time.Hour), 15*time.Minute), // the new ones, found again
+		}
+		req := domain.ImportRequest{Rows: rows, DryRun: true}
+		res, err := db.ImportEntries(ctx, f.a.ID, req)
+		must(t, err)
+		if res.Imported || res.Entries != 5 || res.Seconds != 3600*2+1800+900+900 || res.ProblemCount != 0 {
+			t.Fatalf("dry run: %+v", res)
+		}
+		if len(res.NewClients) != 1 || res.NewClients[0] != "Beta" || len(res.NewProjects) != 2 || len(res.NewTasks) != 1 || res.NewTasks[0].Name != "Review" {
+			t.Fatalf("dry run names: %+v", res)
+		}
+		if es, _ := db.FindEntries(ctx, f.a.ID, domain.EntryFilter{}); len(es) != 0 {
+			t.Fatalf("a dry run stored %d entries", len(es))
+		}
+		if cs, _ := db.FindClients(ctx, f.a.ID); len(cs) != 1 {
+			t.Fatalf("a dry run stored clients: %+v", cs)
+		}
+
+		req.DryRun = false
+		res, err = db.ImportEntries(ctx, f.a.ID, req)
+		must(t, err)
+		if !res.Imported || res.Entries != 5 {
+			t.Fatalf("import: %+v", res)
+		}
+		es, err := db.FindEntries(ctx, f.a.ID, domain.EntryFilter{})
+		must(t, err)
+		if len(es) != 5 {
+			t.Fatalf("%d entries stored", len(es))
+		}
+		byStart := map[time.Time]domain.Entry{}
+		for _, e := range es {
+			byStart[e.Start] = e
+		}
+		first := byStart[day]
+		if first.ProjectID != f.project.ID || first.TaskID == nil || *first.TaskID != f.task.ID || first.HourlyRate == nil || *first.HourlyRate != 9000 {
+			t.Errorf("first entry not matched to the existing objects, or no rate: %+v", first)
+		}
+		if byStart[day.Add(2*time.Hour)].ProjectID == f.project.ID || byStart[day.Add(2*time.Hour)].ProjectID != byStart[day.Add(4*time.Hour)].ProjectID {
+			t.Errorf("Beta's Website should be one new project")
+		}
+		ps, _ := db.FindProjects(ctx, f.a.ID, true)
+		if len(ps) != 3 {
+			t.Errorf("projects: %+v", ps)
+		}
+		// Another user's names are not theirs.
+		res, err = db.ImportEntries(ctx, f.b.ID, domain.ImportRequest{Rows: rows[:1]})
+		must(t, err)
+		if len(res.NewClients) != 1 || len(res.NewProjects) != 1 || len(res.NewTasks) != 1 {
+			t.Errorf("bob's import reused ann's names: %+v", res)
+		}
+	})
+}
+
+// One bad row keeps every row out, and each problem names its line and
+// the file's column.
+func TestImportEntriesAllOrNothing(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		f := seed(t, db)
+		db.MaxEntry = 10 * time.Hour
+		day := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		rows := []domain.ImportRow{
+			importRow(2, "New client", "New project", "", day, time.Hour),
+			importRow(3, "", "", "", day, time.Hour),                      // no project
+			importRow(4, "", "P", "", day.Add(2*time.Hour), 11*time.Hour), // too long
+			{Line: 5, Project: "P", Start: day},                           // running timer
+			importRow(6, "", "P", "", day.Add(-time.Hour), -time.Minute),  // end before start
+		}
+		cols := map[string]string{"project": "Project", "end": "End time", "start": "Start date"}
+		res, err := db.ImportEntries(ctx, f.a.ID, domain.ImportRequest{Rows: rows, Columns: cols})
+		must(t, err)
+		if res.Imported || res.ProblemCount != 4 {
+			t.Fatalf("result %+v", res)
+		}
+		want := []domain.ImportProblem{{Line: 3, Column: "Project"}, {Line: 4, Column: "End time"}, {Line: 5, Column: "End time"}, {Line: 6, Column: "End time"}}
+		for i, w := range want {
+			if p := res.Problems[i]; p.Line != w.Line || p.Column != w.Column || p.Message == "" {
+				t.Errorf("problem %d: %+v, want %+v", i, p, w)
+			}
+		}
+		if cs, _ := db.FindClients(ctx, f.a.ID); len(cs) != 1 {
+			t.Errorf("a failed import left clients: %+v", cs)
+		}
+		if es, _ := db.FindEntries(ctx, f.a.ID, domain.EntryFilter{}); len(es) != 0 {
+			t.Errorf("a failed import left %d entries", len(es))
+		}
+	})
+}
+
+// Overlaps, with stored entries and between rows, are counted and
+// accepted; an installation that refuses overlaps refuses such rows.
+func TestImportEntriesOverlaps(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		f := seed(t, db)
+		day := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		end := day.Add(time.Hour)
+		must(t, db.CreateEntry(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: f.project.ID, Start: day, End: &end}))
+		rows := []domain.ImportRow{
+			importRow(2, "", "P", "", day.Add(30*time.Minute), time.Hour), // overlaps the stored entry
+			importRow(3, "", "P", "", day.Add(80*time.Minute), time.Hour), // overlaps row 2
+			importRow(4, "", "P", "", day.Add(5*time.Hour), time.Hour),    // free
+		}
+		res, err := db.ImportEntries(ctx, f.a.ID, domain.ImportRequest{Rows: rows, DryRun: true})
+		must(t, err)
+		if res.Overlaps != 2 || res.ProblemCount != 0 {
+			t.Fatalf("warn mode: %+v", res)
+		}
+		db.RefuseOverlaps = true
+		res, err = db.ImportEntries(ctx, f.a.ID, domain.ImportRequest{Rows: rows, Columns: map[string]string{"start": "Start date"}})
+		must(t, err)
+		// Row 2 is refused, so it is not there for row 3 to overlap.
+		if res.Imported || res.ProblemCount != 1 || res.Problems[0].Line != 2 || res.Problems[0].Column != "Start date" {
+			t.Fatalf("refuse mode: %+v", res)
+		}
+	})
+}
