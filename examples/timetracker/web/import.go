@@ -83,10 +83,10 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	})
 	if err != nil {
 		if f.Fail(err, "file") {
-			field := domain.ErrorField(err)
-			if field == "" {
-				f.Errors["file"] = f.Errors[""]
-				delete(f.Errors, "")
+			// A problem with an option (format, date_order) is shown
+			// with the form; one with the file beside the file input.
+			if fld := domain.ErrorField(err); fld != "" && fld != "file" {
+				f.Errors[""] = f.Errors[fld]
 			}
 			status := app.FormStatus(err)
 			s.renderImport(w, r, status, f, importData{})
