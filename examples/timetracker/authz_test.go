@@ -22,7 +22,7 @@ func TestOtherUsersObjects(t *testing.T) {
 	a.must(http.StatusCreated, "POST", "/api/v1/projects", map[string]any{"name": "A's project", "client_id": cl.ID}, &pr)
 	a.must(http.StatusCreated, "POST", "/api/v1/tasks", map[string]any{"name": "A's task", "project_id": pr.ID}, &tk)
 	end := time.Now().UTC().Add(-time.Hour)
-	a.must(http.StatusCreated, "POST", "/api/v1/entries", map[string]any{"project_id": pr.ID, "start": end.Add(-time.Hour), "end": end, "notes": "A's notes"}, &en)
+	a.must(http.StatusCreated, "POST", "/api/v1/entries", map[string]any{"project_id": pr.ID, "start": end.Add(-time.Hour), "end": end, "notes": "A's notes", "tags": []string{"A's tag"}}, &en)
 	a.must(http.StatusCreated, "POST", "/api/v1/tokens", map[string]string{"name": "A's second token"}, &tok)
 	a.must(http.StatusCreated, "POST", "/api/v1/timer/start", map[string]any{"project_id": pr.ID}, nil)
 
@@ -31,13 +31,20 @@ func TestOtherUsersObjects(t *testing.T) {
 	b.must(http.StatusCreated, "POST", "/api/v1/projects", map[string]any{"name": "B's project"}, &bpr)
 	b.must(http.StatusCreated, "POST", "/api/v1/entries", map[string]any{"project_id": bpr.ID, "start": end.Add(-time.Hour), "end": end}, &ben)
 
+	var aTags []idOnly
+	a.must(http.StatusOK, "GET", "/api/v1/tags", nil, &aTags)
+	if len(aTags) != 1 {
+		t.Fatalf("A has %d tags, want 1", len(aTags))
+	}
+	tg := aTags[0]
+
 	type probe struct {
 		method, path string
 		body         any
 		status       int
 		field        string // for 400: the field named
 	}
-	ids := map[string]int64{"clients": cl.ID, "projects": pr.ID, "tasks": tk.ID, "entries": en.ID}
+	ids := map[string]int64{"clients": cl.ID, "projects": pr.ID, "tasks": tk.ID, "entries": en.ID, "tags": tg.ID}
 	var probes []probe
 	for kind, id := range ids {
 		p := fmt.Sprintf("/api/v1/%s/%d", kind, id)
@@ -57,7 +64,15 @@ func TestOtherUsersObjects(t *testing.T) {
 		probe{"PATCH", fmt.Sprintf("/api/v1/entries/%d", ben.ID), map[string]any{"project_id": pr.ID}, 400, "project_id"},
 		probe{"POST", "/api/v1/timer/start", map[string]any{"project_id": pr.ID}, 400, "project_id"},
 		probe{"POST", "/api/v1/timer/stop", nil, 404, ""}, // A's timer runs; B has none
+		probe{"POST", fmt.Sprintf("/api/v1/entries/%d/continue", en.ID), nil, 404, ""},
 	)
+	// Filtering by A's objects is refused, naming the parameter, on every
+	// filtered route.
+	for _, route := range []string{"/api/v1/entries", "/api/v1/reports/summary", "/api/v1/reports/entries.csv"} {
+		for param, id := range map[string]int64{"project_id": pr.ID, "client_id": cl.ID, "task_id": tk.ID, "tag_id": tg.ID} {
+			probes = append(probes, probe{"GET", fmt.Sprintf("%s?%s=%d", route, param, id), nil, 400, param})
+		}
+	}
 	for _, p := range probes {
 		t.Run(p.method+" "+p.path, func(t *testing.T) {
 			r := b.do(p.method, p.path, p.body)
@@ -82,9 +97,8 @@ func TestOtherUsersObjects(t *testing.T) {
 		{"/api/v1/tasks", tk.ID},
 		{fmt.Sprintf("/api/v1/tasks?project_id=%d", pr.ID), tk.ID},
 		{"/api/v1/entries", en.ID},
-		{fmt.Sprintf("/api/v1/entries?project_id=%d", pr.ID), en.ID},
-		{fmt.Sprintf("/api/v1/entries?client_id=%d", cl.ID), en.ID},
 		{"/api/v1/tokens", tok.ID},
+		{"/api/v1/tags", tg.ID},
 	}
 	for _, l := range lists {
 		var got []idOnly
@@ -106,6 +120,29 @@ func TestOtherUsersObjects(t *testing.T) {
 	b.must(http.StatusOK, "GET", "/api/v1/reports/summary", nil, &rep)
 	if rep.Seconds != 3600 {
 		t.Errorf("B's report counts %d s, want B's own 3600", rep.Seconds)
+	}
+
+	// Naming A's tag on B's entry gives B a tag of their own: the name is
+	// all B can send, and names are looked up in B's vocabulary only.
+	var bEntry struct {
+		Tags []string `json:"tags"`
+	}
+	b.must(http.StatusOK, "PATCH", fmt.Sprintf("/api/v1/entries/%d", ben.ID), map[string]any{"tags": []string{"a's TAG"}}, &bEntry)
+	var bTags []struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	}
+	b.must(http.StatusOK, "GET", "/api/v1/tags", nil, &bTags)
+	if len(bTags) != 1 || bTags[0].ID == tg.ID || bTags[0].Name != "a's TAG" || !slices.Equal(bEntry.Tags, []string{"a's TAG"}) {
+		t.Errorf("B's tags %+v, entry tags %q: want B's own tag, spelled as B sent it", bTags, bEntry.Tags)
+	}
+	var aTag struct {
+		Name    string `json:"name"`
+		Entries int64  `json:"entries"`
+	}
+	a.must(http.StatusOK, "GET", fmt.Sprintf("/api/v1/tags/%d", tg.ID), nil, &aTag)
+	if aTag.Name != "A's tag" || aTag.Entries != 1 {
+		t.Errorf("A's tag became %+v", aTag)
 	}
 
 	// A's objects are all still there, unchanged.

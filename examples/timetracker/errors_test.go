@@ -49,7 +49,7 @@ func TestErrorStatuses(t *testing.T) {
 		{"bad time", c, "POST", "/api/v1/entries", `{"project_id":` + pid + `,"start":"yesterday","end":"2026-01-02T09:00:00Z"}`, "", 400, "invalid", "start"},
 		{"missing project", c, "POST", "/api/v1/timer/start", `{}`, "", 400, "invalid", "project_id"},
 		{"bad query time", c, "GET", "/api/v1/entries?from=last-week", nil, "", 400, "invalid", "from"},
-		{"bad group_by", c, "GET", "/api/v1/reports/summary?group_by=week", nil, "", 400, "invalid", "group_by"},
+		{"bad group_by", c, "GET", "/api/v1/reports/summary?group_by=year", nil, "", 400, "invalid", "group_by"},
 		{"email change without password", c, "PATCH", "/api/v1/me", `{"email":"new@example.org"}`, "", 400, "invalid", "current_password"},
 		{"privacy without value", c, "PUT", "/api/v1/me/privacy", `{}`, "", 400, "invalid", "analytics_opt_out"},
 

@@ -25,8 +25,9 @@ type importResult struct {
 	NewTasks []struct {
 		Name, Project string
 	} `json:"new_tasks"`
-	Overlaps     int `json:"overlaps"`
-	RowsWithTags int `json:"rows_with_tags"`
+	NewTags      []string `json:"new_tags"`
+	Overlaps     int      `json:"overlaps"`
+	RowsWithTags int      `json:"rows_with_tags"`
 	Errors       []struct {
 		Line    int    `json:"line"`
 		Column  string `json:"column"`
@@ -71,12 +72,14 @@ func TestImportTogglThroughTheAPI(t *testing.T) {
 	if pre.Format != "toggl" || !pre.DryRun || pre.Imported || pre.Entries != 3 || pre.Seconds != 2*3600+45*60 || pre.ErrorCount != 0 {
 		t.Fatalf("preview %+v", pre)
 	}
-	if strings.Join(pre.NewClients, ",") != "Acme" || len(pre.NewProjects) != 2 || len(pre.NewTasks) != 1 || pre.RowsWithTags != 2 {
+	if strings.Join(pre.NewClients, ",") != "Acme" || len(pre.NewProjects) != 2 || len(pre.NewTasks) != 1 || pre.RowsWithTags != 2 ||
+		strings.Join(pre.NewTags, ",") != "client,design,admin" {
 		t.Fatalf("preview names %+v", pre)
 	}
 	var entries []struct {
 		Start time.Time `json:"start"`
 		Notes string    `json:"notes"`
+		Tags  []string  `json:"tags"`
 	}
 	c.must(http.StatusOK, "GET", "/api/v1/entries", nil, &entries)
 	if len(entries) != 0 {
@@ -92,7 +95,7 @@ func TestImportTogglThroughTheAPI(t *testing.T) {
 		t.Fatalf("%d entries", len(entries))
 	}
 	wantFirst := time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local)
-	if !entries[2].Start.Equal(wantFirst) || entries[2].Notes != "Homepage layout" {
+	if !entries[2].Start.Equal(wantFirst) || entries[2].Notes != "Homepage layout" || strings.Join(entries[2].Tags, ",") != "client,design" {
 		t.Errorf("oldest entry %+v, want start %v", entries[2], wantFirst)
 	}
 	var projects []struct{ Name string }
@@ -105,6 +108,20 @@ func TestImportTogglThroughTheAPI(t *testing.T) {
 	again := c.importCSV(t, "?dry_run=1", string(own.body), http.StatusOK)
 	if again.Format != "discreet" || again.Entries != 3 || len(again.NewClients)+len(again.NewProjects)+len(again.NewTasks) != 0 || again.Overlaps != 3 {
 		t.Fatalf("re-import of the app's own CSV %+v", again)
+	}
+
+	// What was imported is the user's like anything else: in the export
+	// (R1), and gone with the account (R2).
+	exp := c.must(http.StatusOK, "GET", "/api/v1/me/export", nil, nil)
+	for _, want := range []string{"Homepage layout", "Acme", `"design"`} {
+		if !strings.Contains(string(exp.body), want) {
+			t.Errorf("the export lacks %s", want)
+		}
+	}
+	c.must(http.StatusNoContent, "DELETE", "/api/v1/me", map[string]string{"password": "password-of-imp"}, nil)
+	var left int
+	if err := app.d.db.SQL().QueryRow("SELECT (SELECT COUNT(*) FROM entries) + (SELECT COUNT(*) FROM clients) + (SELECT COUNT(*) FROM projects) + (SELECT COUNT(*) FROM tasks) + (SELECT COUNT(*) FROM tags)").Scan(&left); err != nil || left != 0 {
+		t.Errorf("rows left after deleting the account: %d %v", left, err)
 	}
 
 	logs := readLogs(t, app)

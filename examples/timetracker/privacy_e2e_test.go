@@ -339,6 +339,9 @@ func playSession(t *testing.T, app *e2eApp) *session {
 		"email in a referer":           "referer.leak@avocet-leak.example",
 		"invalid email at sign-up":     "not-an-email Spoonbill Leakson",
 		"password in a malformed body": "malformed-Body-Secret-Grebe",
+		"tag of the admin":             "tag-Kowalczyk-Merger",
+		"renamed tag of the admin":     "tag-Lapwing-Acquisition",
+		"tag of the erased user":       "tag-Bittern-Custody",
 	}
 	for label, v := range names {
 		s.seed(label, v)
@@ -353,6 +356,7 @@ func playSession(t *testing.T, app *e2eApp) *session {
 	end := time.Now().UTC().Add(-3 * time.Hour).Truncate(time.Second)
 	e.tok.must(http.StatusCreated, "POST", "/api/v1/entries", map[string]any{
 		"project_id": eProj.ID, "start": end.Add(-time.Hour), "end": end, "notes": names["note of the erased user"],
+		"tags": []string{names["tag of the erased user"]},
 	}, &eEntry)
 	s.tagged(e.tok, e.id, http.StatusOK, "GET", "/api/v1/me", "GET /api/v1/me", nil, nil)
 
@@ -366,13 +370,16 @@ func playSession(t *testing.T, app *e2eApp) *session {
 		Entry *entryJSON `json:"entry"`
 	}
 	s.tagged(a.tok, a.id, http.StatusCreated, "POST", "/api/v1/timer/start", "POST /api/v1/timer/start",
-		map[string]any{"project_id": aProj.ID, "task_id": aTask.ID, "notes": names["note of the admin (timer)"]}, &timer)
+		map[string]any{"project_id": aProj.ID, "task_id": aTask.ID, "notes": names["note of the admin (timer)"], "tags": []string{names["tag of the admin"]}}, &timer)
 	a.web.must(http.StatusOK, "POST", "/api/v1/timer/stop", nil, nil)
 	a.tok.must(http.StatusCreated, "POST", "/api/v1/entries", map[string]any{
 		"project_id": aProj.ID, "start": end.Add(-2 * time.Hour), "end": end, "notes": names["note of the admin (manual)"], "billable": true,
 	}, &aManual)
 	s.tagged(a.tok, a.id, http.StatusOK, "PATCH", fmt.Sprintf("/api/v1/entries/%d", aManual.ID), "PATCH /api/v1/entries/{id}",
-		map[string]any{"notes": names["note of the admin (edited)"]}, nil)
+		map[string]any{"notes": names["note of the admin (edited)"], "tags": []string{names["tag of the admin"]}}, nil)
+	var aTags []idOnly
+	a.tok.must(http.StatusOK, "GET", "/api/v1/tags", nil, &aTags)
+	a.tok.must(http.StatusOK, "PATCH", fmt.Sprintf("/api/v1/tags/%d", aTags[0].ID), map[string]any{"name": names["renamed tag of the admin"]}, nil)
 
 	rotateLogs(t, app.logDir) // app.jsonl.1
 

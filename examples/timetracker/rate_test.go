@@ -59,7 +59,7 @@ func TestRatesThroughTheAPI(t *testing.T) {
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("CSV %q %v", r.body, err)
 	}
-	if got := strings.Join(rows[1][9:], ","); got != "1.50,90.50,135.75" {
+	if got := strings.Join(rows[1][9:12], ","); got != "1.50,90.50,135.75" {
 		t.Errorf("CSV hours, rate, amount: %q", got)
 	}
 	for _, bad := range []any{-1, "1.234", "lots", 1e9} {

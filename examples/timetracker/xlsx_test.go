@@ -42,7 +42,10 @@ func TestExcelExports(t *testing.T) {
 	c.must(http.StatusCreated, "POST", "/api/v1/clients", map[string]any{"name": "Acme"}, &cl)
 	c.must(http.StatusCreated, "POST", "/api/v1/projects", map[string]any{"name": "Site", "client_id": cl.ID, "billable": true, "hourly_rate": "80"}, &pr)
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local)
-	c.must(http.StatusCreated, "POST", "/api/v1/entries", map[string]any{"project_id": pr.ID, "start": start, "end": start.Add(90 * time.Minute), "notes": "=HYPERLINK(\"http://evil\")", "billable": true}, nil)
+	var task idOnly
+	c.must(http.StatusCreated, "POST", "/api/v1/tasks", map[string]any{"name": "Design", "project_id": pr.ID}, &task)
+	c.must(http.StatusCreated, "POST", "/api/v1/entries", map[string]any{"project_id": pr.ID, "task_id": task.ID, "start": start, "end": start.Add(90 * time.Minute),
+		"notes": "=HYPERLINK(\"http://evil\")", "billable": true, "tags": []string{"web", "Client"}}, nil)
 	c.must(http.StatusCreated, "POST", "/api/v1/entries", map[string]any{"project_id": pr.ID, "start": start.Add(3 * time.Hour), "end": start.Add(4 * time.Hour), "notes": "plain", "billable": false}, nil)
 
 	r := c.must(http.StatusOK, "GET", "/api/v1/reports/entries.xlsx?from=2026-03-01&to=2026-03-07", nil, nil)
@@ -89,6 +92,9 @@ func TestExcelExports(t *testing.T) {
 	if v, _ := f.GetCellValue("Entries", "K2"); v != "120.00 USD" {
 		t.Errorf("amount shown as %q", v)
 	}
+	if v, _ := f.GetCellValue("Entries", "L2"); v != "Client, web" {
+		t.Errorf("tags %q", v)
+	}
 	if ct := cellType(t, f, "Entries", "I2"); ct != excelize.CellTypeBool {
 		t.Errorf("billable type %v", ct)
 	}
@@ -115,7 +121,25 @@ func TestExcelExports(t *testing.T) {
 			t.Errorf("%s = %q, want %s", cell, raw, want)
 		}
 	}
-	if r := c.do("GET", "/api/v1/reports/summary.xlsx?group_by=week", nil); r.status != http.StatusBadRequest {
+	// By project: each project followed by its tasks; filters apply.
+	r = c.must(http.StatusOK, "GET", "/api/v1/reports/summary.xlsx?from=2026-03-01&to=2026-03-07&billable=true", nil, nil)
+	f = openXLSX(t, r)
+	rows, _ = f.GetRows("Summary")
+	if len(rows) != 4 || rows[0][0] != "Project / task" || rows[1][0] != "Site" || rows[2][0] != "Design" || rows[3][0] != "Total" || rows[3][1] != "1.50" {
+		t.Errorf("summary by project %q", rows)
+	}
+	if v, _ := f.GetCellValue("Entries", "L2"); v != "" {
+		t.Errorf("the summary workbook has an Entries sheet")
+	}
+	r = c.must(http.StatusOK, "GET", "/api/v1/reports/entries.xlsx?from=2026-03-01&to=2026-03-07&billable=false", nil, nil)
+	f = openXLSX(t, r)
+	if rows, _ := f.GetRows("Entries"); len(rows) != 2 || rows[1][7] != "plain" {
+		t.Errorf("filtered entries %q", rows)
+	}
+	if r := c.do("GET", "/api/v1/reports/entries.xlsx?project_id=999", nil); r.status != http.StatusBadRequest {
+		t.Errorf("someone else's project: %d", r.status)
+	}
+	if r := c.do("GET", "/api/v1/reports/summary.xlsx?group_by=year", nil); r.status != http.StatusBadRequest {
 		t.Errorf("bad group_by: %d", r.status)
 	}
 	if r := c.do("GET", "/api/v1/reports/entries.xlsx?from=yesterday", nil); r.status != http.StatusBadRequest || r.header.Get("Content-Disposition") != "" {

@@ -40,6 +40,7 @@ type Store interface {
 	domain.EntryService
 	domain.ReportService
 	domain.ExportService
+	domain.TagService
 	domain.ImportService
 }
 
@@ -157,6 +158,11 @@ func (a *API) routes() []app.Handled {
 		r("GET /tasks/{id}", app.SignedIn, a.getTask),
 		r("PATCH /tasks/{id}", app.SignedIn, a.patchTask),
 		r("DELETE /tasks/{id}", app.SignedIn, a.deleteTask),
+
+		r("GET /tags", app.SignedIn, a.listTags),
+		r("GET /tags/{id}", app.SignedIn, a.getTag),
+		r("PATCH /tags/{id}", app.SignedIn, a.patchTag),
+		r("DELETE /tags/{id}", app.SignedIn, a.deleteTag),
 
 		r("GET /timer", app.SignedIn, a.getTimer),
 		r("POST /timer/start", app.SignedIn, a.startTimer),

@@ -133,7 +133,8 @@ func TestWriteCSV(t *testing.T) {
 	var buf bytes.Buffer
 	err := app.WriteCSV(&buf,
 		[]domain.Entry{
-			{ID: 1, ProjectID: 2, TaskID: &tid, Start: start, End: &end, Notes: "+SUM(A1:A9)", Billable: true, HourlyRate: &rate},
+			{ID: 1, ProjectID: 2, TaskID: &tid, Start: start, End: &end, Notes: "+SUM(A1:A9)", Billable: true, HourlyRate: &rate,
+				Tags: []string{"=cmd", "urgent"}},
 			{ID: 2, ProjectID: 2, Start: end, Notes: "still running"},
 		},
 		[]domain.Project{{ID: 2, ClientID: &cid, Name: "@Project"}},
@@ -149,8 +150,8 @@ func TestWriteCSV(t *testing.T) {
 	}
 	want := [][]string{
 		app.CSVHeader,
-		{"2026-03-02", "2026-03-02T09:00:00Z", "2026-03-02T10:30:00Z", "5400", "Client, Inc.", "'@Project", "Task", "'+SUM(A1:A9)", "true", "1.50", "33.33", "50.00"},
-		{"2026-03-02", "2026-03-02T10:30:00Z", "", "1800", "Client, Inc.", "'@Project", "", "still running", "false", "0.50", "", "0.00"},
+		{"2026-03-02", "2026-03-02T09:00:00Z", "2026-03-02T10:30:00Z", "5400", "Client, Inc.", "'@Project", "Task", "'+SUM(A1:A9)", "true", "1.50", "33.33", "50.00", "'=cmd, urgent"},
+		{"2026-03-02", "2026-03-02T10:30:00Z", "", "1800", "Client, Inc.", "'@Project", "", "still running", "false", "0.50", "", "0.00", ""},
 	}
 	if len(recs) != len(want) {
 		t.Fatalf("%q", recs)

@@ -8,7 +8,7 @@ import (
 )
 
 // POST /entries/{id}/continue starts the timer now with the entry's
-// project, task, notes and billable flag. The entry itself is unchanged.
+// project, task, notes, tags and billable flag. The entry itself is unchanged.
 // 409 when a timer runs already, 400 on project_id when the project is
 // archived.
 func (a *API) continueEntry(w http.ResponseWriter, r *http.Request) error {
@@ -28,6 +28,7 @@ func (a *API) continueEntry(w http.ResponseWriter, r *http.Request) error {
 	}
 	a.capture(r, app.EventTimerStarted, analytics.Properties{
 		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable, "source": "api", "continued": true,
+		"has_tags": len(e.Tags) > 0,
 	})
 	writeJSON(w, http.StatusCreated, timerResponse{Running: true, Entry: e})
 	return nil

@@ -37,13 +37,14 @@ func (a *API) getTimer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// POST /timer/start {project_id, task_id?, notes?, billable?}
+// POST /timer/start {project_id, task_id?, notes?, billable?, tags?}
 func (a *API) startTimer(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
-		ProjectID int64  `json:"project_id"`
-		TaskID    *int64 `json:"task_id"`
-		Notes     string `json:"notes"`
-		Billable  *bool  `json:"billable"`
+		ProjectID int64    `json:"project_id"`
+		TaskID    *int64   `json:"task_id"`
+		Notes     string   `json:"notes"`
+		Billable  *bool    `json:"billable"`
+		Tags      []string `json:"tags"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -53,6 +54,10 @@ func (a *API) startTimer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := domain.CheckNotes(in.Notes); err != nil {
+		return err
+	}
+	tags, err := domain.CleanTags(in.Tags)
+	if err != nil {
 		return err
 	}
 	// A forgotten timer past the limit does not block a new one.
@@ -67,6 +72,7 @@ func (a *API) startTimer(w http.ResponseWriter, r *http.Request) error {
 		Start:     a.now().UTC(),
 		Notes:     in.Notes,
 		Billable:  p.Billable,
+		Tags:      tags,
 	}
 	if in.Billable != nil {
 		e.Billable = *in.Billable
@@ -76,6 +82,7 @@ func (a *API) startTimer(w http.ResponseWriter, r *http.Request) error {
 	}
 	a.capture(r, app.EventTimerStarted, analytics.Properties{
 		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable, "source": "api",
+		"has_tags": len(e.Tags) > 0,
 	})
 	res := timerResponse{Running: true, Entry: e}
 	if stopped != nil {
@@ -117,7 +124,7 @@ func (a *API) stopTimer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// GET /entries?from&to&project_id&client_id&limit
+// GET /entries?from&to&project_id&client_id&task_id&tag_id&billable&limit
 func (a *API) listEntries(w http.ResponseWriter, r *http.Request) error {
 	var f domain.EntryFilter
 	var err error
@@ -127,10 +134,7 @@ func (a *API) listEntries(w http.ResponseWriter, r *http.Request) error {
 	if f.To, err = parseTimeParam(r, "to", true); err != nil {
 		return err
 	}
-	if f.ProjectID, err = queryID(r, "project_id"); err != nil {
-		return err
-	}
-	if f.ClientID, err = queryID(r, "client_id"); err != nil {
+	if err := a.filters(r, &f); err != nil {
 		return err
 	}
 	if v := r.URL.Query().Get("limit"); v != "" {
@@ -148,7 +152,7 @@ func (a *API) listEntries(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// POST /entries {project_id, task_id?, start, end, notes?, billable?}
+// POST /entries {project_id, task_id?, start, end, notes?, billable?, tags?}
 func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		ProjectID int64      `json:"project_id"`
@@ -157,6 +161,7 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 		End       *timestamp `json:"end"`
 		Notes     string     `json:"notes"`
 		Billable  *bool      `json:"billable"`
+		Tags      []string   `json:"tags"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -177,6 +182,10 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 	if err := domain.CheckNotes(in.Notes); err != nil {
 		return err
 	}
+	tags, err := domain.CleanTags(in.Tags)
+	if err != nil {
+		return err
+	}
 	end := in.End.UTC()
 	e := &domain.Entry{
 		UserID:    user(r).ID,
@@ -186,6 +195,7 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 		End:       &end,
 		Notes:     in.Notes,
 		Billable:  p.Billable,
+		Tags:      tags,
 	}
 	if in.Billable != nil {
 		e.Billable = *in.Billable
@@ -200,6 +210,7 @@ func (a *API) createEntry(w http.ResponseWriter, r *http.Request) error {
 	a.capture(r, app.EventEntryCreated, analytics.Properties{
 		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
 		"duration": e.Duration(a.now()), "source": "api", "overlaps": len(res.Warnings) > 0,
+		"has_tags": len(e.Tags) > 0,
 	})
 	writeJSON(w, http.StatusCreated, res)
 	return nil
@@ -219,19 +230,20 @@ func (a *API) getEntry(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// PATCH /entries/{id} {project_id?, task_id? (null clears), start?, end?, notes?, billable?}
+// PATCH /entries/{id} {project_id?, task_id? (null clears), start?, end?, notes?, billable?, tags? (replaces the set; null or [] clears it)}
 func (a *API) patchEntry(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
 	var in struct {
-		ProjectID *int64          `json:"project_id"`
-		TaskID    nullable[int64] `json:"task_id"`
-		Start     *timestamp      `json:"start"`
-		End       *timestamp      `json:"end"`
-		Notes     *string         `json:"notes"`
-		Billable  *bool           `json:"billable"`
+		ProjectID *int64             `json:"project_id"`
+		TaskID    nullable[int64]    `json:"task_id"`
+		Start     *timestamp         `json:"start"`
+		End       *timestamp         `json:"end"`
+		Notes     *string            `json:"notes"`
+		Billable  *bool              `json:"billable"`
+		Tags      nullable[[]string] `json:"tags"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -275,6 +287,15 @@ func (a *API) patchEntry(w http.ResponseWriter, r *http.Request) error {
 	}
 	if in.Billable != nil {
 		e.Billable = *in.Billable
+	}
+	if in.Tags.Set {
+		var names []string
+		if in.Tags.Value != nil {
+			names = *in.Tags.Value
+		}
+		if e.Tags, err = domain.CleanTags(names); err != nil {
+			return err
+		}
 	}
 	if err := a.store.UpdateEntry(r.Context(), e); err != nil {
 		return internal(err, "update entry")

@@ -10,10 +10,15 @@ import (
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
-// GET /reports/entries.xlsx?from&to
+// GET /reports/entries.xlsx?from&to&project_id&client_id&task_id&tag_id&billable: the
+// entries of the CSV, as a workbook.
 func (a *API) entriesXLSX(w http.ResponseWriter, r *http.Request) error {
 	from, to, err := a.reportRange(r)
 	if err != nil {
+		return err
+	}
+	f := domain.EntryFilter{From: from, To: to}
+	if err := a.filters(r, &f); err != nil {
 		return err
 	}
 	u := user(r)
@@ -21,7 +26,7 @@ func (a *API) entriesXLSX(w http.ResponseWriter, r *http.Request) error {
 	n := 0
 	written, err := app.ServeXLSX(w, name, func(out io.Writer) error {
 		var err error
-		n, err = app.WriteEntriesXLSX(r.Context(), out, a.store, u.ID, from, to, a.now(), app.UserZone(u, nil), a.currency())
+		n, err = app.WriteEntriesXLSX(r.Context(), out, a.store, u.ID, f, a.now(), app.UserZone(u, nil), a.currency())
 		return err
 	})
 	if err != nil {
@@ -35,17 +40,23 @@ func (a *API) entriesXLSX(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// GET /reports/summary.xlsx?from&to&group_by=project|client|day
+// GET /reports/summary.xlsx with the parameters of the summary: the same
+// report, as a workbook.
 func (a *API) summaryXLSX(w http.ResponseWriter, r *http.Request) error {
 	from, to, err := a.reportRange(r)
 	if err != nil {
 		return err
 	}
-	by, err := groupBy(r)
+	by, err := app.ParseGroupBy(r.URL.Query().Get("group_by"))
 	if err != nil {
 		return err
 	}
-	rep, err := a.store.Summary(r.Context(), user(r).ID, from, to, by)
+	// As the JSON summary: days, weeks and months in UTC.
+	f := domain.ReportFilter{EntryFilter: domain.EntryFilter{From: from, To: to}, GroupBy: by, Location: time.UTC}
+	if err := a.filters(r, &f.EntryFilter); err != nil {
+		return err
+	}
+	rep, err := a.store.Report(r.Context(), user(r).ID, f)
 	if err != nil {
 		return internal(err, "summary xlsx")
 	}
@@ -62,16 +73,4 @@ func (a *API) summaryXLSX(w http.ResponseWriter, r *http.Request) error {
 	}
 	a.capture(r, app.EventXLSXExported, analytics.Properties{"report": "summary", "rows": len(rep.Rows), "source": "api"})
 	return nil
-}
-
-// groupBy reads group_by as the summary does.
-func groupBy(r *http.Request) (domain.GroupBy, error) {
-	by := domain.GroupBy(r.URL.Query().Get("group_by"))
-	switch by {
-	case "":
-		return domain.GroupByProject, nil
-	case domain.GroupByProject, domain.GroupByClient, domain.GroupByDay:
-		return by, nil
-	}
-	return "", domain.FieldError("group_by", "Use project, client or day.")
 }

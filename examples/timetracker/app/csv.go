@@ -21,10 +21,16 @@ import (
 // failure after the status is out can only be logged: ServeCSV logs it to
 // log (nil: slog.Default()) and returns -1 and no error.
 func ServeCSV(w http.ResponseWriter, r *http.Request, s domain.ReportService, userID int64, from, to time.Time, oldestFirst bool, now time.Time, filename string, log *slog.Logger) (int, error) {
+	return ServeFilteredCSV(w, r, s, userID, domain.EntryFilter{From: from, To: to}, oldestFirst, now, filename, log)
+}
+
+// ServeFilteredCSV is ServeCSV for the entries that pass f (its Limit
+// aside).
+func ServeFilteredCSV(w http.ResponseWriter, r *http.Request, s domain.ReportService, userID int64, f domain.EntryFilter, oldestFirst bool, now time.Time, filename string, log *slog.Logger) (int, error) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	n, err := StreamCSV(r.Context(), w, s, userID, from, to, oldestFirst, now)
+	n, err := StreamFilteredCSV(r.Context(), w, s, userID, f, oldestFirst, now)
 	if err == nil {
 		return n, nil
 	}
@@ -45,8 +51,9 @@ func ServeCSV(w http.ResponseWriter, r *http.Request, s domain.ReportService, us
 // CSVHeader is the first line of the entries CSV.
 // hours is the duration in decimal hours to two places; hourly_rate is the
 // entry's stored rate (empty when none) and amount what its billable time
-// costs at that rate, rounded to the cent (0.00 when not billable).
-var CSVHeader = []string{"date", "start", "end", "duration_seconds", "client", "project", "task", "notes", "billable", "hours", "hourly_rate", "amount"}
+// costs at that rate, rounded to the cent (0.00 when not billable); tags
+// are the entry's tags, sorted, separated by ", " (a tag holds no comma).
+var CSVHeader = []string{"date", "start", "end", "duration_seconds", "client", "project", "task", "notes", "billable", "hours", "hourly_rate", "amount", "tags"}
 
 // StreamCSV writes the CSV of the user's entries in [from, to), latest
 // first or oldest first, row by row as the store reads them: memory stays
@@ -54,12 +61,18 @@ var CSVHeader = []string{"date", "start", "end", "duration_seconds", "client", "
 // written, or -1 with the error when the query failed before anything was
 // written (so the caller can still answer with an error status).
 func StreamCSV(ctx context.Context, w io.Writer, s domain.ReportService, userID int64, from, to time.Time, oldestFirst bool, now time.Time) (int, error) {
+	return StreamFilteredCSV(ctx, w, s, userID, domain.EntryFilter{From: from, To: to}, oldestFirst, now)
+}
+
+// StreamFilteredCSV is StreamCSV for the entries that pass f (its Limit
+// aside).
+func StreamFilteredCSV(ctx context.Context, w io.Writer, s domain.ReportService, userID int64, f domain.EntryFilter, oldestFirst bool, now time.Time) (int, error) {
 	// The header goes out with the first row, so that a query that fails
 	// at once leaves the response untouched.
 	bw := bufio.NewWriterSize(w, 32<<10)
 	cw := NewCSVWriter(bw, now)
 	n := 0
-	err := s.EachReportEntry(ctx, userID, from, to, oldestFirst, func(e *domain.ReportEntry) error {
+	err := s.EachEntry(ctx, userID, f, oldestFirst, func(e *domain.ReportEntry) error {
 		n++
 		return cw.Write(e)
 	})
@@ -83,7 +96,7 @@ type CSVWriter struct {
 	cw     *csv.Writer
 	now    time.Time
 	header bool
-	rec    [12]string
+	rec    [13]string
 }
 
 // NewCSVWriter returns a CSVWriter on w; the header is written with the
@@ -111,7 +124,7 @@ func (c *CSVWriter) Write(e *domain.ReportEntry) error {
 			amount = domain.Amount(secs, *e.HourlyRate)
 		}
 	}
-	c.rec = [12]string{
+	c.rec = [13]string{
 		start.Format(time.DateOnly),
 		start.Format(time.RFC3339),
 		end,
@@ -124,6 +137,7 @@ func (c *CSVWriter) Write(e *domain.ReportEntry) error {
 		domain.CentSeconds(secs * 100).String(), // hundredths of an hour, rounded
 		rate,
 		amount.String(),
+		safeCell(strings.Join(e.Tags, ", ")),
 	}
 	return c.cw.Write(c.rec[:])
 }

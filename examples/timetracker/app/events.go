@@ -35,6 +35,7 @@ var Schema = analytics.Schema{
 		"billable":  analytics.Bool,
 		"source":    analytics.Enum("api", "web"),
 		"continued": analytics.Bool, // started from an entry with "continue"
+		"has_tags":  analytics.Bool, // never the tags themselves
 	},
 	EventTimerStopped: {
 		"duration": analytics.Duration,
@@ -47,6 +48,7 @@ var Schema = analytics.Schema{
 		"duration":  analytics.Duration,
 		"source":    analytics.Enum("api", "web"),
 		"overlaps":  analytics.Bool, // it overlaps another entry (accepted with a warning)
+		"has_tags":  analytics.Bool, // never the tags themselves
 	},
 	EventProjectCreated: {
 		"billable":   analytics.Bool,
@@ -57,13 +59,15 @@ var Schema = analytics.Schema{
 		"source": analytics.Enum("api", "web"),
 	},
 	EventReportViewed: {
-		"group_by": analytics.Enum("project", "client", "day"),
+		"group_by": analytics.Enum("project", "client", "task", "tag", "day", "week", "month"),
 		"rows":     analytics.Count,
 		"source":   analytics.Enum("api", "web"),
+		"filtered": analytics.Bool, // some filter beyond the range is set; never which value
 	},
 	EventCSVExported: {
-		"entries": analytics.Count,
-		"source":  analytics.Enum("api", "web"),
+		"entries":  analytics.Count,
+		"source":   analytics.Enum("api", "web"),
+		"filtered": analytics.Bool,
 	},
 	EventDataExported: {
 		"entries": analytics.Count,

@@ -542,7 +542,7 @@ func (p *parser) row(rec record) (domain.ImportRow, bool) {
 	} else {
 		problem("billable", "Use Yes or No (or true or false).")
 	}
-	row.Tags = splitTags(p.get(rec, "tags"))
+	row.Tags = splitTags(text(rec, "tags"))
 
 	if p.format == FormatDiscreet {
 		if s := p.get(rec, "start"); s == "" {

@@ -28,10 +28,10 @@ const (
 )
 
 // EntriesXLSXHeader is the header row of the entries workbook.
-var EntriesXLSXHeader = []string{"Date", "Start", "End", "Hours", "Client", "Project", "Task", "Notes", "Billable", "Hourly rate", "Amount"}
+var EntriesXLSXHeader = []string{"Date", "Start", "End", "Hours", "Client", "Project", "Task", "Notes", "Billable", "Hourly rate", "Amount", "Tags"}
 
 type xlsxStyles struct {
-	header, date, dateTime, hours, money, totalLabel, totalHours, totalMoney int
+	header, date, dateTime, hours, money, totalLabel, totalHours, totalMoney, sub, subHours, subMoney int
 }
 
 func newXLSXStyles(f *excelize.File, currency string) (xlsxStyles, error) {
@@ -52,6 +52,9 @@ func newXLSXStyles(f *excelize.File, currency string) (xlsxStyles, error) {
 		{&s.totalLabel, &excelize.Style{Font: bold}},
 		{&s.totalHours, &excelize.Style{Font: bold, CustomNumFmt: &hoursFmt}},
 		{&s.totalMoney, &excelize.Style{Font: bold, CustomNumFmt: &moneyFmt}},
+		{&s.sub, &excelize.Style{Alignment: &excelize.Alignment{Indent: 2}, Font: &excelize.Font{Color: "555555"}}},
+		{&s.subHours, &excelize.Style{CustomNumFmt: &hoursFmt, Font: &excelize.Font{Color: "555555"}}},
+		{&s.subMoney, &excelize.Style{CustomNumFmt: &moneyFmt, Font: &excelize.Font{Color: "555555"}}},
 	} {
 		id, err := f.NewStyle(st.style)
 		if err != nil {
@@ -109,19 +112,19 @@ func text(s string) any {
 	return safeCell(s)
 }
 
-// WriteEntriesXLSX writes the user's entries in [from, to), oldest first,
-// as a workbook with one sheet: dates and times as Excel dates in loc,
-// hours and amounts as numbers. A running entry counts up to now and has
-// no end. It returns the number of entries.
-func WriteEntriesXLSX(ctx context.Context, w io.Writer, s domain.ReportService, userID int64, from, to time.Time, now time.Time, loc *time.Location, currency string) (int, error) {
-	f, sw, st, err := newSheet(EntriesSheet, currency, EntriesXLSXHeader, []float64{12, 17, 17, 8, 20, 24, 20, 50, 9, 12, 14})
+// WriteEntriesXLSX writes the user's entries that pass filter, oldest
+// first, as a workbook with one sheet: dates and times as Excel dates in
+// loc, hours and amounts as numbers. A running entry counts up to now and
+// has no end. It returns the number of entries.
+func WriteEntriesXLSX(ctx context.Context, w io.Writer, s domain.ReportService, userID int64, filter domain.EntryFilter, now time.Time, loc *time.Location, currency string) (int, error) {
+	f, sw, st, err := newSheet(EntriesSheet, currency, EntriesXLSXHeader, []float64{12, 17, 17, 8, 20, 24, 20, 50, 9, 12, 14, 20})
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
 	n := 0
 	row := make([]any, len(EntriesXLSXHeader))
-	err = s.EachReportEntry(ctx, userID, from, to, true, func(e *domain.ReportEntry) error {
+	err = s.EachEntry(ctx, userID, filter, true, func(e *domain.ReportEntry) error {
 		n++
 		start := e.Start.In(loc)
 		secs := int64(e.Duration(now) / time.Second)
@@ -147,6 +150,7 @@ func WriteEntriesXLSX(ctx context.Context, w io.Writer, s domain.ReportService, 
 		row[4], row[5], row[6], row[7] = text(e.Client), text(e.Project), text(e.Task), text(e.Notes)
 		row[8] = e.Billable
 		row[9], row[10] = rate, amount
+		row[11] = text(strings.Join(e.Tags, ", "))
 		cell, _ := excelize.CoordinatesToCellName(1, n+1)
 		return sw.SetRow(cell, row)
 	})
@@ -163,36 +167,53 @@ func WriteEntriesXLSX(ctx context.Context, w io.Writer, s domain.ReportService, 
 }
 
 // WriteSummaryXLSX writes a summary report as a workbook with one sheet:
-// a row per group (a day as an Excel date), hours and amounts as numbers,
-// and a total row.
+// a row per group (a day as an Excel date; a project followed by its
+// tasks, indented), hours and amounts as numbers, and a total row.
 func WriteSummaryXLSX(w io.Writer, rep *domain.Report, loc *time.Location, currency string) error {
-	label := map[domain.GroupBy]string{domain.GroupByProject: "Project", domain.GroupByClient: "Client", domain.GroupByDay: "Day"}[rep.GroupBy]
+	label := map[domain.GroupBy]string{domain.GroupByProject: "Project", domain.GroupByClient: "Client", domain.GroupByTask: "Task",
+		domain.GroupByTag: "Tag", domain.GroupByDay: "Day", domain.GroupByWeek: "Week", domain.GroupByMonth: "Month"}[rep.GroupBy]
 	if label == "" {
-		label = strings.ToUpper(string(rep.GroupBy[:1])) + string(rep.GroupBy[1:])
+		label = string(rep.GroupBy)
+	}
+	if rep.GroupBy == domain.GroupByProject {
+		label = "Project / task"
 	}
 	header := []string{label, "Hours", "Billable hours", "Amount"}
-	f, sw, st, err := newSheet(SummarySheet, currency, header, []float64{30, 10, 15, 16})
+	f, sw, st, err := newSheet(SummarySheet, currency, header, []float64{34, 10, 15, 16})
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	for i, r := range rep.Rows {
+	n := 1
+	put := func(first any, secs, billable int64, amount domain.Cents, hours, money int) error {
+		n++
+		cell, _ := excelize.CoordinatesToCellName(1, n)
+		if err := sw.SetRow(cell, []any{first,
+			excelize.Cell{StyleID: hours, Value: hoursValue(secs)},
+			excelize.Cell{StyleID: hours, Value: hoursValue(billable)},
+			excelize.Cell{StyleID: money, Value: centsValue(amount)},
+		}); err != nil {
+			return fmt.Errorf("app: xlsx: %w", err)
+		}
+		return nil
+	}
+	for _, r := range rep.Rows {
 		var first any = text(r.Label)
 		if rep.GroupBy == domain.GroupByDay {
 			if d, err := time.ParseInLocation(time.DateOnly, r.Key, loc); err == nil {
 				first = excelize.Cell{StyleID: st.date, Value: d}
 			}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, []any{first,
-			excelize.Cell{StyleID: st.hours, Value: hoursValue(r.Seconds)},
-			excelize.Cell{StyleID: st.hours, Value: hoursValue(r.BillableSeconds)},
-			excelize.Cell{StyleID: st.money, Value: centsValue(r.Amount)},
-		}); err != nil {
-			return fmt.Errorf("app: xlsx: %w", err)
+		if err := put(first, r.Seconds, r.BillableSeconds, r.Amount, st.hours, st.money); err != nil {
+			return err
+		}
+		for _, t := range r.Tasks {
+			if err := put(excelize.Cell{StyleID: st.sub, Value: safeCell(t.Task)}, t.Seconds, t.BillableSeconds, t.Amount, st.subHours, st.subMoney); err != nil {
+				return err
+			}
 		}
 	}
-	cell, _ := excelize.CoordinatesToCellName(1, len(rep.Rows)+2)
+	cell, _ := excelize.CoordinatesToCellName(1, n+1)
 	if err := sw.SetRow(cell, []any{
 		excelize.Cell{StyleID: st.totalLabel, Value: "Total"},
 		excelize.Cell{StyleID: st.totalHours, Value: hoursValue(rep.Seconds)},

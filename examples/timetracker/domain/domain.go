@@ -135,9 +135,14 @@ type Entry struct {
 	// edited (its project's, else the client's, else the user's), kept so
 	// that a later change of rate does not rewrite recorded amounts; nil
 	// when no rate was set. The store sets it.
-	HourlyRate *Cents    `json:"hourly_rate"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	HourlyRate *Cents `json:"hourly_rate"`
+	// Tags are the names of the entry's tags, sorted (see [SortTags]).
+	// The store sets an entry's tags to this list on create and update,
+	// creating the user's tags it does not know yet; on the way out it
+	// is never nil.
+	Tags      []string  `json:"tags"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // DefaultMaxEntry is the longest an entry may be unless the operator
@@ -189,18 +194,41 @@ type EntryFilter struct {
 	To        time.Time
 	ProjectID int64
 	ClientID  int64
-	Limit     int
+	TaskID    int64
+	// TagID keeps the entries that carry the tag.
+	TagID int64
+	// Billable, when set, keeps the billable (true) or the non-billable
+	// (false) entries.
+	Billable *bool
+	Limit    int
 }
 
 // GroupBy is how a summary report groups entries.
 type GroupBy string
 
-// The report groupings.
+// The report groupings. Weeks are ISO weeks, starting on Monday; days,
+// weeks and months are taken in the report's location.
 const (
 	GroupByProject GroupBy = "project"
 	GroupByClient  GroupBy = "client"
+	GroupByTask    GroupBy = "task"
+	GroupByTag     GroupBy = "tag"
 	GroupByDay     GroupBy = "day"
+	GroupByWeek    GroupBy = "week"
+	GroupByMonth   GroupBy = "month"
 )
+
+// GroupBys lists every grouping, in the order pages offer them.
+var GroupBys = []GroupBy{GroupByProject, GroupByClient, GroupByTask, GroupByTag, GroupByDay, GroupByWeek, GroupByMonth}
+
+// ReportFilter is what a summary report covers and how it groups it: the
+// entries of [EntryFilter] (its Limit is ignored), grouped by GroupBy,
+// with days, weeks and months taken in Location (nil is UTC).
+type ReportFilter struct {
+	EntryFilter
+	GroupBy  GroupBy
+	Location *time.Location
+}
 
 // ReportRow is one group of a summary report. Seconds counts every entry of
 // the group, BillableSeconds only the billable ones.
@@ -212,6 +240,19 @@ type ReportRow struct {
 	// Amount is the billable entries' seconds times each one's stored
 	// hourly rate, rounded to the cent once per row.
 	Amount Cents `json:"amount"`
+	// Tasks breaks a project row down by task, when grouping by project:
+	// one row per task, and one with a nil TaskID for the entries
+	// without a task. Nil for other groupings.
+	Tasks []TaskRow `json:"tasks,omitempty"`
+}
+
+// TaskRow is one task's share of a project row.
+type TaskRow struct {
+	TaskID          *int64 `json:"task_id"`
+	Task            string `json:"task"`
+	Seconds         int64  `json:"seconds"`
+	BillableSeconds int64  `json:"billable_seconds"`
+	Amount          Cents  `json:"amount"`
 }
 
 // Report is a summary over a date range.
@@ -235,6 +276,7 @@ type Export struct {
 	Projects   []Project `json:"projects"`
 	Tasks      []Task    `json:"tasks"`
 	Entries    []Entry   `json:"entries"`
+	Tags       []Tag     `json:"tags"`
 	Consent    struct {
 		AnalyticsOptOut bool `json:"analytics_opt_out"`
 	} `json:"consent"`
@@ -384,6 +426,12 @@ type ReportService interface {
 	Summary(ctx context.Context, userID int64, from, to time.Time, by GroupBy) (*Report, error)
 	// SummaryIn is Summary with days in loc rather than UTC.
 	SummaryIn(ctx context.Context, userID int64, from, to time.Time, by GroupBy, loc *time.Location) (*Report, error)
+	// Report is the summary of the entries that pass f, grouped by
+	// f.GroupBy in f.Location.
+	Report(ctx context.Context, userID int64, f ReportFilter) (*Report, error)
+	// EachEntry is EachReportEntry for the entries that pass f (its
+	// Limit aside).
+	EachEntry(ctx context.Context, userID int64, f EntryFilter, oldestFirst bool, fn func(*ReportEntry) error) error
 	// EachReportEntry calls fn with each of the user's entries that start
 	// in [from, to), running ones too, latest first or oldest first, one
 	// at a time as the database sends them; it stops at fn's first error

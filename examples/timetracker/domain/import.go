@@ -75,9 +75,6 @@ type ImportResult struct {
 	NewProjects     []ProjectName `json:"new_projects"`
 	NewTasks        []TaskName    `json:"new_tasks"`
 	NewTags         []string      `json:"new_tags"`
-	// TagsStored says whether the rows' tags were stored with the
-	// entries; false when this installation keeps no tags.
-	TagsStored bool `json:"tags_stored"`
 	// RowsWithTags counts the rows that name at least one tag.
 	RowsWithTags int `json:"rows_with_tags"`
 	// Overlaps counts the rows that overlap another entry of the user's

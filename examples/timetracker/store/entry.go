@@ -13,11 +13,15 @@ import (
 
 const entryColumns = "e.id, e.user_id, e.project_id, e.task_id, e.start_at, e.end_at, e.notes, e.billable, e.created_at, e.updated_at, e.hourly_rate"
 
+// entrySelect is entryColumns and the entry's tags, as scanEntry reads
+// them.
+func (x q) entrySelect() string { return entryColumns + ", " + x.entryTagsCol() }
+
 func scanEntry(row interface{ Scan(...any) error }) (*domain.Entry, error) {
 	var e domain.Entry
 	var task sql.NullInt64
 	err := row.Scan(&e.ID, &e.UserID, &e.ProjectID, &task, timeCol{&e.Start}, nullTimeCol{&e.End},
-		&e.Notes, &e.Billable, timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt}, rateCol{&e.HourlyRate})
+		&e.Notes, &e.Billable, timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt}, rateCol{&e.HourlyRate}, tagsCol{&e.Tags})
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +39,8 @@ func (db *DB) checkEntry(e *domain.Entry) error {
 	return e.CheckLength(db.maxEntry())
 }
 
-// checkEntryFields normalises e's times and checks its own fields.
+// checkEntryFields normalises e's times and tags and checks its own
+// fields.
 func checkEntryFields(e *domain.Entry) error {
 	if !e.Start.IsZero() {
 		e.Start = norm(e.Start)
@@ -44,7 +49,12 @@ func checkEntryFields(e *domain.Entry) error {
 		end := norm(*e.End)
 		e.End = &end
 	}
-	return e.Validate()
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	tags, err := domain.CleanTags(e.Tags)
+	e.Tags = tags
+	return err
 }
 
 // checkEntryRefs checks, inside a transaction, that e's project is the
@@ -64,13 +74,20 @@ func insertEntry(ctx context.Context, x q, e *domain.Entry, now time.Time) error
 		return err
 	}
 	e.HourlyRate = rate
-	return x.row(ctx, `INSERT INTO entries (user_id, project_id, task_id, start_at, end_at, notes, billable, hourly_rate, created_at, updated_at)
+	err = x.row(ctx, `INSERT INTO entries (user_id, project_id, task_id, start_at, end_at, notes, billable, hourly_rate, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		e.UserID, e.ProjectID, nullID(e.TaskID), x.ts(e.Start), x.tsPtr(e.End), e.Notes, e.Billable, rateArg(rate),
 		x.ts(now), x.ts(now)).Scan(&e.ID)
+	if err != nil {
+		return err
+	}
+	e.Tags, err = setEntryTags(ctx, x, e.UserID, e.ID, e.Tags, now)
+	return err
 }
 
-// CreateEntry stores e for e.UserID and sets its ID and stamps. Its project
+// CreateEntry stores e for e.UserID and sets its ID and stamps. Its tags
+// are cleaned (domain.CleanTags, EINVALID on tags) and the user's tags
+// missing among them created, in the same transaction. Its project
 // must be the user's (else EINVALID on project_id) and its task, if any,
 // one of that project's (else EINVALID on task_id). An entry without an
 // end is a running timer, so it is ECONFLICT when one runs already.
@@ -99,7 +116,7 @@ func (db *DB) CreateEntry(ctx context.Context, e *domain.Entry) error {
 
 // FindEntry returns the user's entry, or ENOTFOUND.
 func (db *DB) FindEntry(ctx context.Context, userID, id int64) (*domain.Entry, error) {
-	e, err := scanEntry(db.q().row(ctx, "SELECT "+entryColumns+" FROM entries e WHERE e.id = ? AND e.user_id = ?", id, userID))
+	e, err := scanEntry(db.q().row(ctx, "SELECT "+db.q().entrySelect()+" FROM entries e WHERE e.id = ? AND e.user_id = ?", id, userID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("entry")
 	} else if err != nil {
@@ -108,19 +125,12 @@ func (db *DB) FindEntry(ctx context.Context, userID, id int64) (*domain.Entry, e
 	return e, nil
 }
 
-// FindEntries returns the user's entries that pass f, latest start first.
-// Running timers are included.
-func (db *DB) FindEntries(ctx context.Context, userID int64, f domain.EntryFilter) ([]domain.Entry, error) {
-	return findEntries(ctx, db.q(), userID, f)
-}
-
-func findEntries(ctx context.Context, x q, userID int64, f domain.EntryFilter) ([]domain.Entry, error) {
+// entryWhere is the SQL condition, on entries e, for the user's entries
+// that pass f (its Limit aside), and its arguments. The client and tag
+// filters are subqueries, so that no join multiplies the rows.
+func (x q) entryWhere(userID int64, f domain.EntryFilter) (string, []any) {
 	var b strings.Builder
-	b.WriteString("SELECT " + entryColumns + " FROM entries e")
-	if f.ClientID != 0 {
-		b.WriteString(" JOIN projects p ON p.id = e.project_id")
-	}
-	b.WriteString(" WHERE e.user_id = ?")
+	b.WriteString("e.user_id = ?")
 	args := []any{userID}
 	if !f.From.IsZero() {
 		b.WriteString(" AND e.start_at >= ?")
@@ -135,9 +145,34 @@ func findEntries(ctx context.Context, x q, userID int64, f domain.EntryFilter) (
 		args = append(args, f.ProjectID)
 	}
 	if f.ClientID != 0 {
-		b.WriteString(" AND p.client_id = ?")
-		args = append(args, f.ClientID)
+		b.WriteString(" AND e.project_id IN (SELECT fp.id FROM projects fp WHERE fp.client_id = ? AND fp.user_id = ?)")
+		args = append(args, f.ClientID, userID)
 	}
+	if f.TaskID != 0 {
+		b.WriteString(" AND e.task_id = ?")
+		args = append(args, f.TaskID)
+	}
+	if f.TagID != 0 {
+		b.WriteString(" AND EXISTS (SELECT 1 FROM entry_tags ft WHERE ft.entry_id = e.id AND ft.tag_id = ?)")
+		args = append(args, f.TagID)
+	}
+	if f.Billable != nil {
+		b.WriteString(" AND e.billable = ?")
+		args = append(args, *f.Billable)
+	}
+	return b.String(), args
+}
+
+// FindEntries returns the user's entries that pass f, latest start first.
+// Running timers are included.
+func (db *DB) FindEntries(ctx context.Context, userID int64, f domain.EntryFilter) ([]domain.Entry, error) {
+	return findEntries(ctx, db.q(), userID, f)
+}
+
+func findEntries(ctx context.Context, x q, userID int64, f domain.EntryFilter) ([]domain.Entry, error) {
+	var b strings.Builder
+	where, args := x.entryWhere(userID, f)
+	b.WriteString("SELECT " + x.entrySelect() + " FROM entries e WHERE " + where)
 	b.WriteString(" ORDER BY e.start_at DESC, e.id DESC")
 	if f.Limit > 0 {
 		b.WriteString(" LIMIT ?")
@@ -162,7 +197,9 @@ func findEntries(ctx context.Context, x q, userID int64, f domain.EntryFilter) (
 	return es, nil
 }
 
-// UpdateEntry saves e's project, task, start, end, notes and billable flag;
+// UpdateEntry saves e's project, task, start, end, notes, billable flag
+// and tags (the set is replaced by e.Tags: nil removes every tag, so load
+// the entry with FindEntry before changing it);
 // e must be one of e.UserID's entries, else ENOTFOUND, and its references
 // are checked as in CreateEntry. Clearing the end of a stopped entry turns
 // it back into a running timer, which is ECONFLICT when another runs.
@@ -191,10 +228,15 @@ func (db *DB) UpdateEntry(ctx context.Context, e *domain.Entry) error {
 			return err
 		}
 		in.HourlyRate = rate
-		return x.row(ctx, `UPDATE entries SET project_id = ?, task_id = ?, start_at = ?, end_at = ?, notes = ?, billable = ?, hourly_rate = ?, updated_at = ?
+		err = x.row(ctx, `UPDATE entries SET project_id = ?, task_id = ?, start_at = ?, end_at = ?, notes = ?, billable = ?, hourly_rate = ?, updated_at = ?
 			WHERE id = ? AND user_id = ? RETURNING created_at`,
 			in.ProjectID, nullID(in.TaskID), x.ts(in.Start), x.tsPtr(in.End), in.Notes, in.Billable, rateArg(rate), x.ts(now),
 			in.ID, in.UserID).Scan(timeCol{&in.CreatedAt})
+		if err != nil {
+			return err
+		}
+		in.Tags, err = setEntryTags(ctx, x, in.UserID, in.ID, in.Tags, now)
+		return err
 	})
 	if err != nil {
 		return mapErr(err, "update entry", "project_id")
@@ -268,7 +310,9 @@ func (db *DB) StopTimer(ctx context.Context, userID int64, end time.Time) (*doma
 	}
 	var stopped *domain.Entry
 	err := db.inTx(ctx, func(x q) error {
-		running, err := scanEntry(x.row(ctx, "SELECT "+entryColumns+" FROM entries e WHERE e.user_id = ? AND e.end_at IS NULL"+x.forUpdate(), userID))
+		// The tags are read after the update: PostgreSQL locks no rows
+		// of a query with an aggregate.
+		running, err := scanEntry(x.row(ctx, "SELECT "+entryColumns+", NULL FROM entries e WHERE e.user_id = ? AND e.end_at IS NULL"+x.forUpdate(), userID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.Errorf(domain.ENOTFOUND, "no timer is running")
 		} else if err != nil {
@@ -287,13 +331,16 @@ func (db *DB) StopTimer(ctx context.Context, userID int64, end time.Time) (*doma
 		if limit := running.Start.Add(db.maxEntry()); stop.After(limit) {
 			stop = limit
 		}
-		stopped, err = scanEntry(x.row(ctx, `UPDATE entries SET end_at = ?, updated_at = ?
-			WHERE id = ? AND user_id = ? AND end_at IS NULL
-			RETURNING `+strings.ReplaceAll(entryColumns, "e.", ""),
-			x.ts(stop), x.ts(now), running.ID, userID))
+		var id int64
+		err = x.row(ctx, `UPDATE entries SET end_at = ?, updated_at = ?
+			WHERE id = ? AND user_id = ? AND end_at IS NULL RETURNING id`,
+			x.ts(stop), x.ts(now), running.ID, userID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.Errorf(domain.ENOTFOUND, "no timer is running") // stopped by another request meanwhile
+		} else if err != nil {
+			return err
 		}
+		stopped, err = scanEntry(x.row(ctx, "SELECT "+x.entrySelect()+" FROM entries e WHERE e.id = ?", id))
 		return err
 	})
 	if err != nil {
@@ -327,7 +374,7 @@ func (db *DB) StopOverlongTimer(ctx context.Context, userID int64) (*domain.Entr
 
 // RunningTimer returns the user's running timer, or nil and no error.
 func (db *DB) RunningTimer(ctx context.Context, userID int64) (*domain.Entry, error) {
-	e, err := scanEntry(db.q().row(ctx, "SELECT "+entryColumns+" FROM entries e WHERE e.user_id = ? AND e.end_at IS NULL", userID))
+	e, err := scanEntry(db.q().row(ctx, "SELECT "+db.q().entrySelect()+" FROM entries e WHERE e.user_id = ? AND e.end_at IS NULL", userID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {

@@ -29,6 +29,7 @@ type importNames struct {
 	clients map[string]int64
 	projs   map[nameKey]int64
 	tasks   map[nameKey]int64
+	tags    map[string]bool // domain.TagKey of the user's tags
 	res     *domain.ImportResult
 }
 
@@ -47,7 +48,14 @@ func (n *importNames) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	n.clients, n.projs, n.tasks = map[string]int64{}, map[nameKey]int64{}, map[nameKey]int64{}
+	tags, err := findTags(ctx, n.x, n.userID)
+	if err != nil {
+		return err
+	}
+	n.clients, n.projs, n.tasks, n.tags = map[string]int64{}, map[nameKey]int64{}, map[nameKey]int64{}, map[string]bool{}
+	for _, t := range tags {
+		n.tags[domain.TagKey(t.Name)] = true
+	}
 	// The oldest of several objects of the same name wins, whatever the
 	// order of the lists.
 	for _, c := range cs {
@@ -130,6 +138,17 @@ func (n *importNames) task(ctx context.Context, projectID int64, client, project
 	return &id, nil
 }
 
+// noteTags records the tags of names the user does not have yet; the
+// entry's insert creates them.
+func (n *importNames) noteTags(names []string) {
+	for _, t := range names {
+		if k := domain.TagKey(t); !n.tags[k] {
+			n.tags[k] = true
+			n.res.NewTags = append(n.res.NewTags, t)
+		}
+	}
+}
+
 func optID(id int64) *int64 {
 	if id == 0 {
 		return nil
@@ -140,7 +159,7 @@ func optID(id int64) *int64 {
 // ImportEntries stores the rows of an import for the user in one
 // transaction: the clients, projects and tasks they name are found by
 // name ignoring case (a project under the row's client, or under none; a
-// task under its project) or created, and each entry is checked as
+// task under its project; tags as tags are) or created, and each entry is checked as
 // CreateEntry checks one (its fields, the longest entry allowed, and, when
 // RefuseOverlaps is set, overlaps with the user's other entries and with
 // earlier rows) and gets the rate in force. A row without an end (a
@@ -191,7 +210,7 @@ func (db *DB) ImportEntries(ctx context.Context, userID int64, req domain.Import
 			if err != nil {
 				problem("task", err)
 			}
-			e := domain.Entry{UserID: userID, Start: row.Start, Notes: row.Notes, Billable: row.Billable}
+			e := domain.Entry{UserID: userID, Start: row.Start, Notes: row.Notes, Billable: row.Billable, Tags: row.Tags}
 			if row.End.IsZero() {
 				problem("end", domain.FieldError("end", "The entry has no end: a running timer cannot be imported."))
 			} else {
@@ -225,6 +244,7 @@ func (db *DB) ImportEntries(ctx context.Context, userID int64, req domain.Import
 				}
 				res.Overlaps++
 			}
+			names.noteTags(e.Tags)
 			if err := insertEntry(ctx, x, &e, now); err != nil {
 				return err
 			}

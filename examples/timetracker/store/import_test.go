@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -142,6 +143,45 @@ func TestImportEntriesOverlaps(t *testing.T) {
 		// Row 2 is refused, so it is not there for row 3 to overlap.
 		if res.Imported || res.ProblemCount != 1 || res.Problems[0].Line != 2 || res.Problems[0].Column != "Start date" {
 			t.Fatalf("refuse mode: %+v", res)
+		}
+	})
+}
+
+// The rows' tags land on the entries; a tag the user has is matched
+// ignoring case, the others are listed as new and created, and a tag the
+// store refuses is a problem on the file's tags column.
+func TestImportEntriesTags(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		f := seed(t, db)
+		day := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		end := day.Add(time.Hour)
+		must(t, db.CreateEntry(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: f.project.ID, Start: day.Add(-48 * time.Hour), End: &end, Tags: []string{"Urgent"}}))
+		r1 := importRow(2, "", "P", "", day, time.Hour)
+		r1.Tags = []string{"urgent", "Design"}
+		r2 := importRow(3, "", "P", "", day.Add(time.Hour), time.Hour)
+		r2.Tags = []string{"design"}
+		res, err := db.ImportEntries(ctx, f.a.ID, domain.ImportRequest{Rows: []domain.ImportRow{r1, r2}})
+		must(t, err)
+		if !res.Imported || len(res.NewTags) != 1 || res.NewTags[0] != "Design" {
+			t.Fatalf("result %+v", res)
+		}
+		es, err := db.FindEntries(ctx, f.a.ID, domain.EntryFilter{From: day, To: day.Add(24 * time.Hour)})
+		must(t, err)
+		if len(es) != 2 || len(es[1].Tags) != 2 || es[1].Tags[0] != "Design" || es[1].Tags[1] != "Urgent" || len(es[0].Tags) != 1 {
+			t.Fatalf("entries' tags %+v", es)
+		}
+		tags, err := db.FindTags(ctx, f.a.ID)
+		must(t, err)
+		if len(tags) != 2 {
+			t.Errorf("tags %+v", tags)
+		}
+		bad := importRow(4, "", "P", "", day.Add(5*time.Hour), time.Hour)
+		bad.Tags = []string{strings.Repeat("x", domain.MaxTagLen+1)}
+		res, err = db.ImportEntries(ctx, f.a.ID, domain.ImportRequest{Rows: []domain.ImportRow{bad}, Columns: map[string]string{"tags": "Tags"}})
+		must(t, err)
+		if res.Imported || res.ProblemCount != 1 || res.Problems[0].Column != "Tags" || res.Problems[0].Line != 4 {
+			t.Fatalf("bad tag: %+v", res)
 		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -949,7 +950,7 @@ func TestDeleteUserCascade(t *testing.T) {
 			must(t, db.CreateProject(ctx, p))
 			tk := &domain.Task{UserID: u.ID, ProjectID: p.ID, Name: "t"}
 			must(t, db.CreateTask(ctx, tk))
-			must(t, db.CreateEntry(ctx, &domain.Entry{UserID: u.ID, ProjectID: p.ID, TaskID: &tk.ID,
+			must(t, db.CreateEntry(ctx, &domain.Entry{UserID: u.ID, ProjectID: p.ID, TaskID: &tk.ID, Tags: []string{"t1", "t2"},
 				Start: time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC), End: ptr(time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC))}))
 			must(t, db.StartTimer(ctx, &domain.Entry{UserID: u.ID, ProjectID: p.ID}))
 			must(t, db.CreateToken(ctx, &domain.Token{UserID: u.ID, Name: "t", Hash: []byte("tok" + u.Email)}))
@@ -957,7 +958,7 @@ func TestDeleteUserCascade(t *testing.T) {
 		}
 		count := func(id int64) map[string]int {
 			m := map[string]int{}
-			for _, table := range []string{"users", "tokens", "sessions", "clients", "projects", "tasks", "entries"} {
+			for _, table := range []string{"users", "tokens", "sessions", "clients", "projects", "tasks", "entries", "tags", "entry_tags"} {
 				col := "user_id"
 				if table == "users" {
 					col = "id"
@@ -1053,7 +1054,12 @@ func TestSummary(t *testing.T) {
 					t.Fatalf("rows %+v, want %+v", rep.Rows, c.rows)
 				}
 				for i := range c.rows {
-					if rep.Rows[i] != c.rows[i] {
+					got := rep.Rows[i]
+					if c.by == domain.GroupByProject && got.Tasks == nil {
+						t.Errorf("row %d has no task breakdown", i)
+					}
+					got.Tasks = nil // checked in TestReportTaskBreakdown
+					if !reflect.DeepEqual(got, c.rows[i]) {
 						t.Errorf("row %d = %+v, want %+v", i, rep.Rows[i], c.rows[i])
 					}
 				}
@@ -1074,7 +1080,7 @@ func TestSummary(t *testing.T) {
 		})
 
 		t.Run("bad input", func(t *testing.T) {
-			_, err := db.Summary(ctx, f.a.ID, from, to, "week")
+			_, err := db.Summary(ctx, f.a.ID, from, to, "year")
 			wantErr(t, err, domain.EINVALID, "group_by")
 			_, err = db.Summary(ctx, f.a.ID, to, from, domain.GroupByDay)
 			wantErr(t, err, domain.EINVALID, "to")
@@ -1092,9 +1098,13 @@ func TestExport(t *testing.T) {
 		must(t, db.CreateToken(ctx, &domain.Token{UserID: f.a.ID, Name: "cli", Hash: []byte("secret-hash")}))
 		archived := &domain.Project{UserID: f.a.ID, Name: "Old", Archived: true}
 		must(t, db.CreateProject(ctx, archived))
-		must(t, db.StartTimer(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: f.project.ID, Notes: "running"}))
+		must(t, db.StartTimer(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: f.project.ID, Notes: "running", Tags: []string{"ann-tag"}}))
+		_, err = db.EnsureTags(ctx, f.a.ID, []string{"unused"})
+		must(t, err)
 		// Someone else's data must not leak into the export.
 		must(t, db.CreateClient(ctx, &domain.Client{UserID: f.b.ID, Name: "B's client"}))
+		_, err = db.EnsureTags(ctx, f.b.ID, []string{"bob-tag"})
+		must(t, err)
 
 		ex, err := db.Export(ctx, f.a.ID)
 		must(t, err)
@@ -1107,9 +1117,13 @@ func TestExport(t *testing.T) {
 		if len(ex.Clients) != 1 || len(ex.Projects) != 2 || len(ex.Tasks) != 1 || len(ex.Entries) != 1 || ex.Entries[0].Notes != "running" {
 			t.Errorf("export = %+v", ex)
 		}
+		if !slices.Equal(ex.Entries[0].Tags, []string{"ann-tag"}) || len(ex.Tags) != 2 ||
+			ex.Tags[0].Name != "ann-tag" || ex.Tags[0].Entries != 1 || ex.Tags[1].Name != "unused" {
+			t.Errorf("export tags: entry %q, vocabulary %+v", ex.Entries[0].Tags, ex.Tags)
+		}
 		b, err := json.Marshal(ex)
 		must(t, err)
-		for _, leak := range []string{"hash-ann", "secret-hash", "B's client", "bob@"} {
+		for _, leak := range []string{"hash-ann", "secret-hash", "B's client", "bob@", "bob-tag"} {
 			if strings.Contains(string(b), leak) {
 				t.Errorf("export JSON contains %q: %s", leak, b)
 			}

@@ -63,7 +63,7 @@ func TestImportPage(t *testing.T) {
 	if p.status != http.StatusOK {
 		t.Fatalf("preview: %d %s", p.status, excerpt(p.body))
 	}
-	p.mustContain(t, "2. Preview", `id="import-entries">3<`, "1 new client:", "<li>Acme</li>", "2 new projects:", "1 new task:", "Import 3 entries", "2 rows carry tags")
+	p.mustContain(t, "2. Preview", `id="import-entries">3<`, "1 new client:", "<li>Acme</li>", "2 new projects:", "1 new task:", "Import 3 entries", "2 entries carry tags", "3 new tags:", "<li>design</li>", "<li>admin</li>")
 	uid := e.userID("ada@example.com")
 	if es, _ := e.db.FindEntries(context.Background(), uid, domain.EntryFilter{}); len(es) != 0 {
 		t.Fatalf("the preview stored %d entries", len(es))

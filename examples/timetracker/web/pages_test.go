@@ -599,7 +599,7 @@ func TestReportsAndCSV(t *testing.T) {
 	if err != nil || len(rows) != 3 {
 		t.Fatalf("CSV rows %v, %v", rows, err)
 	}
-	if strings.Join(rows[1], ",") != "2026-03-02,2026-03-02T09:00:00Z,2026-03-02T11:00:00Z,7200,Acme Corp,Website,Design,Homepage layout,true,2.00,,0.00" {
+	if strings.Join(rows[1], ",") != "2026-03-02,2026-03-02T09:00:00Z,2026-03-02T11:00:00Z,7200,Acme Corp,Website,Design,Homepage layout,true,2.00,,0.00," {
 		t.Errorf("first CSV row %q", rows[1])
 	}
 	if p := b.get("/reports/entries.csv?from=bad"); p.status != http.StatusBadRequest {

@@ -33,6 +33,7 @@ type Store interface {
 	domain.EntryService
 	domain.ReportService
 	domain.ExportService
+	domain.TagService
 	domain.ImportService
 }
 

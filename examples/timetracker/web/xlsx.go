@@ -22,17 +22,30 @@ func (s *Server) xlsxRange(r *http.Request) (f *form, from, to time.Time, fromS,
 	return f, from, to, fromS, toS, nil
 }
 
-// GET /reports/entries.xlsx?from&to
+// xlsxFilters reads the report filters of the query (app.ParseFilters)
+// and checks they name the user's own objects.
+func (s *Server) xlsxFilters(r *http.Request, f *domain.EntryFilter) error {
+	if err := app.ParseFilters(r.URL.Query(), f); err != nil {
+		return err
+	}
+	return app.CheckFilterRefs(r.Context(), s.store, userOf(r).ID, *f)
+}
+
+// GET /reports/entries.xlsx?from&to and the report filters
 func (s *Server) reportEntriesXLSX(w http.ResponseWriter, r *http.Request) error {
 	_, from, to, fromS, toS, err := s.xlsxRange(r)
 	if err != nil {
+		return err
+	}
+	ef := domain.EntryFilter{From: from, To: to}
+	if err := s.xlsxFilters(r, &ef); err != nil {
 		return err
 	}
 	u := userOf(r)
 	n := 0
 	written, err := app.ServeXLSX(w, fmt.Sprintf("timetracker-%s-to-%s.xlsx", fromS, toS), func(out io.Writer) error {
 		var err error
-		n, err = app.WriteEntriesXLSX(r.Context(), out, s.store, u.ID, from, to, s.now(), app.UserZone(u, s.loc), cmp.Or(s.cfg.Currency, app.DefaultCurrency))
+		n, err = app.WriteEntriesXLSX(r.Context(), out, s.store, u.ID, ef, s.now(), app.UserZone(u, s.loc), cmp.Or(s.cfg.Currency, app.DefaultCurrency))
 		return err
 	})
 	if err != nil {
@@ -53,17 +66,17 @@ func (s *Server) reportSummaryXLSX(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	by := domain.GroupBy(f.Get("group_by"))
-	switch by {
-	case "":
-		by = domain.GroupByProject
-	case domain.GroupByProject, domain.GroupByClient, domain.GroupByDay:
-	default:
-		return domain.FieldError("group_by", "Group by project, client or day.")
+	by, err := app.ParseGroupBy(f.Get("group_by"))
+	if err != nil {
+		return err
 	}
 	u := userOf(r)
 	loc := app.UserZone(u, s.loc)
-	rep, err := s.store.SummaryIn(r.Context(), u.ID, from, to, by, loc)
+	rf := domain.ReportFilter{EntryFilter: domain.EntryFilter{From: from, To: to}, GroupBy: by, Location: loc}
+	if err := s.xlsxFilters(r, &rf.EntryFilter); err != nil {
+		return err
+	}
+	rep, err := s.store.Report(r.Context(), u.ID, rf)
 	if err != nil {
 		return internalf(err, "xlsx summary")
 	}
