@@ -8,5 +8,9 @@
 //   - who may use a route ([Access], [Route], [Allowed]);
 //   - the declared product events and their properties ([Schema]);
 //   - account erasure ([EraseAccount], claim R2);
-//   - the entries CSV ([StreamCSV], [CSVWriter]).
+//   - the entries CSV ([StreamCSV], [CSVWriter]) and the Excel workbooks of
+//     the entries and the summary ([WriteEntriesXLSX], [WriteSummaryXLSX]);
+//   - reading import files from Toggl Track, Clockify and this app's own
+//     CSV ([ParseImport], [Import]), and the zone a user's local times are
+//     in ([UserZone]).
 package app

@@ -131,7 +131,7 @@ func TestReportsExcelLinks(t *testing.T) {
 			t.Errorf("%s: %d %q", path, p.status, p.header.Get("Content-Type"))
 		}
 	}
-	if p := b.get("/reports/summary.xlsx?group_by=tag"); p.status != http.StatusBadRequest {
+	if p := b.get("/reports/summary.xlsx?group_by=year"); p.status != http.StatusBadRequest {
 		t.Errorf("bad group_by: %d", p.status)
 	}
 }
