@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -29,7 +30,8 @@ type importNames struct {
 	clients map[string]int64
 	projs   map[nameKey]int64
 	tasks   map[nameKey]int64
-	tags    map[string]bool // domain.TagKey of the user's tags
+	tags    map[string]int64 // tag IDs by domain.TagKey; 0 for a new tag not stored yet
+	rates   map[int64]*domain.Cents // the rate in force, by project
 	res     *domain.ImportResult
 }
 
@@ -52,9 +54,10 @@ func (n *importNames) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	n.clients, n.projs, n.tasks, n.tags = map[string]int64{}, map[nameKey]int64{}, map[nameKey]int64{}, map[string]bool{}
+	n.clients, n.projs, n.tasks = map[string]int64{}, map[nameKey]int64{}, map[nameKey]int64{}
+	n.tags, n.rates = map[string]int64{}, map[int64]*domain.Cents{}
 	for _, t := range tags {
-		n.tags[domain.TagKey(t.Name)] = true
+		n.tags[domain.TagKey(t.Name)] = t.ID
 	}
 	// The oldest of several objects of the same name wins, whatever the
 	// order of the lists.
@@ -138,15 +141,110 @@ func (n *importNames) task(ctx context.Context, projectID int64, client, project
 	return &id, nil
 }
 
-// noteTags records the tags of names the user does not have yet; the
-// entry's insert creates them.
+// noteTags records the tags of names the user does not have yet; insert
+// creates them.
 func (n *importNames) noteTags(names []string) {
 	for _, t := range names {
-		if k := domain.TagKey(t); !n.tags[k] {
-			n.tags[k] = true
+		if _, ok := n.tags[domain.TagKey(t)]; !ok {
+			n.tags[domain.TagKey(t)] = 0
 			n.res.NewTags = append(n.res.NewTags, t)
 		}
 	}
+}
+
+// insert stores a checked entry as CreateEntry does (the rate in force
+// stamped on it, its tags linked, missing tags created), with the rates
+// and tag IDs looked up once per import rather than once per row.
+func (n *importNames) insert(ctx context.Context, e *domain.Entry) error {
+	rate, ok := n.rates[e.ProjectID]
+	if !ok {
+		var err error
+		if rate, err = rateInForce(ctx, n.x, n.userID, e.ProjectID); err != nil {
+			return err
+		}
+		n.rates[e.ProjectID] = rate
+	}
+	e.HourlyRate = rate
+	err := n.x.row(ctx, `INSERT INTO entries (user_id, project_id, task_id, start_at, end_at, notes, billable, hourly_rate, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.UserID, e.ProjectID, nullID(e.TaskID), n.x.ts(e.Start), n.x.tsPtr(e.End), e.Notes, e.Billable, rateArg(rate),
+		n.x.ts(n.now), n.x.ts(n.now)).Scan(&e.ID)
+	if err != nil {
+		return err
+	}
+	for _, name := range e.Tags {
+		key := domain.TagKey(name)
+		id := n.tags[key]
+		if id == 0 {
+			ts, err := ensureTags(ctx, n.x, n.userID, []string{name}, n.now)
+			if err != nil {
+				return err
+			}
+			id = ts[0].ID
+			n.tags[key] = id
+		}
+		if _, err := n.x.exec(ctx, "INSERT INTO entry_tags (entry_id, tag_id, user_id) VALUES (?, ?, ?)", e.ID, id, n.userID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importOverlaps finds, for an import, the user's entries that overlap a
+// span. The plain overlap query reads every earlier entry of the user,
+// which over thousands of rows grows with their square; here each check
+// reads only the entries starting within the longest entry's length
+// before the span (through entries_user_start_idx), and the one running
+// timer, which the import never creates, is read once.
+type importOverlaps struct {
+	longest time.Duration
+	running *time.Time // the running timer's start
+	now     time.Time
+}
+
+func newImportOverlaps(ctx context.Context, x q, userID int64, max time.Duration, now time.Time) (*importOverlaps, error) {
+	o := &importOverlaps{longest: max, now: now}
+	rows, err := x.query(ctx, "SELECT start_at, end_at FROM entries WHERE user_id = ? AND end_at IS NOT NULL", userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var start, end time.Time
+		if err := rows.Scan(timeCol{&start}, timeCol{&end}); err != nil {
+			return nil, err
+		}
+		// Entries stored under a higher MAX_ENTRY_HOURS may be longer.
+		if d := end.Sub(start); d > o.longest {
+			o.longest = d
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var running time.Time
+	err = x.row(ctx, "SELECT start_at FROM entries WHERE user_id = ? AND end_at IS NULL", userID).Scan(timeCol{&running})
+	if err == nil {
+		o.running = &running
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	return o, nil
+}
+
+// overlaps reports whether [start, end) meets another of the user's
+// entries by more than an instant, as Overlapping decides.
+func (o *importOverlaps) overlaps(ctx context.Context, x q, userID int64, start, end time.Time) (bool, error) {
+	if r := o.running; r != nil && r.Before(end) && o.now.After(start) {
+		return true, nil
+	}
+	var one int
+	err := x.row(ctx, `SELECT 1 FROM entries WHERE user_id = ? AND start_at >= ? AND start_at < ? AND end_at > ? LIMIT 1`,
+		userID, x.ts(norm(start.Add(-o.longest))), x.ts(norm(end)), x.ts(norm(start))).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 func optID(id int64) *int64 {
@@ -191,6 +289,10 @@ func (db *DB) ImportEntries(ctx context.Context, userID int64, req domain.Import
 		if err := names.load(ctx); err != nil {
 			return err
 		}
+		overlaps, err := newImportOverlaps(ctx, x, userID, db.maxEntry(), now)
+		if err != nil {
+			return err
+		}
 		for i := range req.Rows {
 			row := &req.Rows[i]
 			bad := false
@@ -233,11 +335,11 @@ func (db *DB) ImportEntries(ctx context.Context, userID int64, req domain.Import
 			if e.TaskID, err = names.task(ctx, e.ProjectID, client, project, task); err != nil {
 				return err
 			}
-			ids, err := overlapping(ctx, x, userID, e.Start, *e.End, 0, now)
+			overlap, err := overlaps.overlaps(ctx, x, userID, e.Start, *e.End)
 			if err != nil {
 				return err
 			}
-			if len(ids) > 0 {
+			if overlap {
 				if db.RefuseOverlaps {
 					problem("start", domain.FieldError("start", "This entry overlaps another of your entries, or an earlier row of the file; overlapping entries are not accepted here."))
 					continue
@@ -245,7 +347,7 @@ func (db *DB) ImportEntries(ctx context.Context, userID int64, req domain.Import
 				res.Overlaps++
 			}
 			names.noteTags(e.Tags)
-			if err := insertEntry(ctx, x, &e, now); err != nil {
+			if err := names.insert(ctx, &e); err != nil {
 				return err
 			}
 			secs := int64(e.End.Sub(e.Start) / time.Second)

@@ -137,6 +137,23 @@ func TestImportEntriesOverlaps(t *testing.T) {
 		if res.Overlaps != 2 || res.ProblemCount != 0 {
 			t.Fatalf("warn mode: %+v", res)
 		}
+		// An entry longer than today's limit (stored under a higher one)
+		// and the running timer, which spans up to now, are found too.
+		longStart := day.Add(-30 * 24 * time.Hour)
+		longEnd := longStart.Add(72 * time.Hour)
+		must(t, db.CreateEntry(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: f.project.ID, Start: longStart, End: &longEnd}))
+		must(t, db.StartTimer(ctx, &domain.Entry{UserID: f.a.ID, ProjectID: f.project.ID, Start: day.Add(24 * time.Hour)}))
+		db.MaxEntry = 10 * time.Hour
+		later := []domain.ImportRow{
+			importRow(2, "", "P", "", longStart.Add(60*time.Hour), time.Hour), // inside the long entry
+			importRow(3, "", "P", "", day.Add(48*time.Hour), time.Hour),       // while the timer runs
+			importRow(4, "", "P", "", day.Add(-10*24*time.Hour), time.Hour),   // free
+		}
+		res, err = db.ImportEntries(ctx, f.a.ID, domain.ImportRequest{Rows: later, DryRun: true})
+		must(t, err)
+		if res.Overlaps != 2 || res.ProblemCount != 0 {
+			t.Fatalf("long entry and running timer: %+v", res)
+		}
 		db.RefuseOverlaps = true
 		res, err = db.ImportEntries(ctx, f.a.ID, domain.ImportRequest{Rows: rows, Columns: map[string]string{"start": "Start date"}})
 		must(t, err)
@@ -184,4 +201,23 @@ func TestImportEntriesTags(t *testing.T) {
 			t.Fatalf("bad tag: %+v", res)
 		}
 	})
+}
+
+// BenchmarkImportEntries imports 5,000 tagged rows on SQLite. Each row's
+// checks read only what is near it (see importOverlaps), so the time
+// grows with the rows, not with their square.
+func BenchmarkImportEntries(b *testing.B) {
+	db := newSQLite(b).migrated(b)
+	u := newUser(b, db, "bench@example.com")
+	day := time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC)
+	rows := make([]domain.ImportRow, 5000)
+	for i := range rows {
+		rows[i] = importRow(i+2, "C", "P", "T", day.Add(time.Duration(i)*2*time.Hour), time.Hour)
+		rows[i].Tags = []string{"a", "b"}
+	}
+	for b.Loop() {
+		if _, err := db.ImportEntries(b.Context(), u.ID, domain.ImportRequest{Rows: rows, DryRun: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
