@@ -30,7 +30,7 @@ type importNames struct {
 	clients map[string]int64
 	projs   map[nameKey]int64
 	tasks   map[nameKey]int64
-	tags    map[string]int64 // tag IDs by domain.TagKey; 0 for a new tag not stored yet
+	tags    map[string]int64        // tag IDs by domain.TagKey; 0 for a new tag not stored yet
 	rates   map[int64]*domain.Cents // the rate in force, by project
 	res     *domain.ImportResult
 }
