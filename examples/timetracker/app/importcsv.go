@@ -99,7 +99,7 @@ var trackerColumns = map[string][]string{
 	"start_time": {"start time"},
 	"end_date":   {"end date"},
 	"end_time":   {"end time"},
-	"duration":   {"duration", "duration (h)"},
+	"duration":   {"duration", "duration (h)", "duration (decimal)"},
 	"tags":       {"tags"},
 }
 

@@ -121,6 +121,13 @@ func TestParseVariants(t *testing.T) {
 			t.Errorf("past midnight: %v", d)
 		}
 	})
+	t.Run("decimal duration only", func(t *testing.T) {
+		csv := "Project,Start Date,Start Time,Duration (decimal)\nA,2026-03-02,09:00,1.25\n"
+		p := parse(t, csv, utc)
+		if p.Format != app.FormatClockify || len(p.Rows) != 1 || p.Rows[0].End.Sub(p.Rows[0].Start) != 75*time.Minute {
+			t.Fatalf("%+v", p)
+		}
+	})
 	t.Run("bad rows name their line and column", func(t *testing.T) {
 		csv := "User,Project,Billable,Start date,Start time,End date,End time,Duration\n" +
 			"a,Site,Yes,2026-03-02,09:00:00,2026-03-02,10:00:00,01:00:00\n" +
