@@ -78,60 +78,9 @@ func (db *DB) Report(ctx context.Context, userID int64, f domain.ReportFilter) (
 		loc = time.UTC
 	}
 	x := db.q()
-	ef := f.EntryFilter
-	ef.Limit = 0
-	where, args := x.entryWhere(userID, ef)
-	where += " AND e.end_at IS NOT NULL"
-	secs := x.entrySeconds()
-	// Seconds times cents per hour: rounded to cents per row, in Go.
-	cs := secs + " * COALESCE(e.hourly_rate, 0)"
-	sums := "SUM(" + secs + ") AS secs, SUM(" + cs + ") AS cs"
-	var query string
-	switch by {
-	case domain.GroupByProject:
-		query = `SELECT CAST(g.project_id AS TEXT), p.name, COALESCE(CAST(g.task_id AS TEXT), ''), COALESCE(t.name, ?), g.billable, g.secs, g.cs FROM (
-			SELECT e.project_id, e.task_id, e.billable, ` + sums + ` FROM entries e
-			WHERE ` + where + ` GROUP BY e.project_id, e.task_id, e.billable) g
-			JOIN projects p ON p.id = g.project_id
-			LEFT JOIN tasks t ON t.id = g.task_id`
-		args = append([]any{NoTaskLabel}, args...)
-	case domain.GroupByClient:
-		query = `SELECT COALESCE(CAST(c.id AS TEXT), ''), COALESCE(c.name, ?), '', '', g.billable, SUM(g.secs), SUM(g.cs) FROM (
-			SELECT e.project_id, e.billable, ` + sums + ` FROM entries e
-			WHERE ` + where + ` GROUP BY e.project_id, e.billable) g
-			JOIN projects p ON p.id = g.project_id
-			LEFT JOIN clients c ON c.id = p.client_id
-			GROUP BY c.id, c.name, g.billable`
-		args = append([]any{NoClientLabel}, args...)
-	case domain.GroupByTask:
-		// A task's label names its project too: two projects may each
-		// have a task called "Design".
-		query = `SELECT COALESCE(CAST(g.task_id AS TEXT), ''), COALESCE(tp.name || ' / ' || t.name, ?), '', '', g.billable, g.secs, g.cs FROM (
-			SELECT e.task_id, e.billable, ` + sums + ` FROM entries e
-			WHERE ` + where + ` GROUP BY e.task_id, e.billable) g
-			LEFT JOIN tasks t ON t.id = g.task_id
-			LEFT JOIN projects tp ON tp.id = t.project_id`
-		args = append([]any{NoTaskLabel}, args...)
-	case domain.GroupByTag:
-		query = `SELECT COALESCE(CAST(g.tag_id AS TEXT), ''), COALESCE(tg.name, ?), '', '', g.billable, g.secs, g.cs FROM (
-			SELECT et.tag_id, e.billable, ` + sums + ` FROM entries e
-			LEFT JOIN entry_tags et ON et.entry_id = e.id
-			WHERE ` + where + ` GROUP BY et.tag_id, e.billable) g
-			LEFT JOIN tags tg ON tg.id = g.tag_id`
-		args = append([]any{NoTagLabel}, args...)
-	case domain.GroupByDay, domain.GroupByWeek, domain.GroupByMonth:
-		dayArgs, err := db.dayOffsets(ctx, x, userID, from, to, loc)
-		if err != nil {
-			return nil, fmt.Errorf("store: summary: %w", err)
-		}
-		n := -1 // UTC
-		if len(dayArgs) > 0 {
-			n = (len(dayArgs) - 1) / 2
-		}
-		period := x.startPeriod(by, n)
-		query = `SELECT ` + period + ` AS period, NULL, '', '', e.billable, ` + sums + ` FROM entries e
-			WHERE ` + where + ` GROUP BY period, e.billable`
-		args = append(dayArgs, args...)
+	query, args, where, err := db.reportQuery(ctx, x, userID, f, loc)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := x.query(ctx, query, args...)
 	if err != nil {
@@ -268,6 +217,68 @@ func (db *DB) Report(ctx context.Context, userID int64, f domain.ReportFilter) (
 		)
 	})
 	return rep, nil
+}
+
+// reportQuery is the SQL of Report for f, its arguments, and the
+// condition on entries e that it sums (for the totals of a tag report,
+// whose arguments are args[1:]).
+func (db *DB) reportQuery(ctx context.Context, x q, userID int64, f domain.ReportFilter, loc *time.Location) (query string, args []any, where string, err error) {
+	by, from, to := f.GroupBy, f.From, f.To
+	ef := f.EntryFilter
+	ef.Limit = 0
+	where, args = x.entryWhere(userID, ef)
+	where += " AND e.end_at IS NOT NULL"
+	secs := x.entrySeconds()
+	// Seconds times cents per hour: rounded to cents per row, in Go.
+	cs := secs + " * COALESCE(e.hourly_rate, 0)"
+	sums := "SUM(" + secs + ") AS secs, SUM(" + cs + ") AS cs"
+	switch by {
+	case domain.GroupByProject:
+		query = `SELECT CAST(g.project_id AS TEXT), p.name, COALESCE(CAST(g.task_id AS TEXT), ''), COALESCE(t.name, ?), g.billable, g.secs, g.cs FROM (
+			SELECT e.project_id, e.task_id, e.billable, ` + sums + ` FROM entries e
+			WHERE ` + where + ` GROUP BY e.project_id, e.task_id, e.billable) g
+			JOIN projects p ON p.id = g.project_id
+			LEFT JOIN tasks t ON t.id = g.task_id`
+		args = append([]any{NoTaskLabel}, args...)
+	case domain.GroupByClient:
+		query = `SELECT COALESCE(CAST(c.id AS TEXT), ''), COALESCE(c.name, ?), '', '', g.billable, SUM(g.secs), SUM(g.cs) FROM (
+			SELECT e.project_id, e.billable, ` + sums + ` FROM entries e
+			WHERE ` + where + ` GROUP BY e.project_id, e.billable) g
+			JOIN projects p ON p.id = g.project_id
+			LEFT JOIN clients c ON c.id = p.client_id
+			GROUP BY c.id, c.name, g.billable`
+		args = append([]any{NoClientLabel}, args...)
+	case domain.GroupByTask:
+		// A task's label names its project too: two projects may each
+		// have a task called "Design".
+		query = `SELECT COALESCE(CAST(g.task_id AS TEXT), ''), COALESCE(tp.name || ' / ' || t.name, ?), '', '', g.billable, g.secs, g.cs FROM (
+			SELECT e.task_id, e.billable, ` + sums + ` FROM entries e
+			WHERE ` + where + ` GROUP BY e.task_id, e.billable) g
+			LEFT JOIN tasks t ON t.id = g.task_id
+			LEFT JOIN projects tp ON tp.id = t.project_id`
+		args = append([]any{NoTaskLabel}, args...)
+	case domain.GroupByTag:
+		query = `SELECT COALESCE(CAST(g.tag_id AS TEXT), ''), COALESCE(tg.name, ?), '', '', g.billable, g.secs, g.cs FROM (
+			SELECT et.tag_id, e.billable, ` + sums + ` FROM entries e
+			LEFT JOIN entry_tags et ON et.entry_id = e.id
+			WHERE ` + where + ` GROUP BY et.tag_id, e.billable) g
+			LEFT JOIN tags tg ON tg.id = g.tag_id`
+		args = append([]any{NoTagLabel}, args...)
+	case domain.GroupByDay, domain.GroupByWeek, domain.GroupByMonth:
+		dayArgs, err := db.dayOffsets(ctx, x, userID, from, to, loc)
+		if err != nil {
+			return "", nil, "", fmt.Errorf("store: summary: %w", err)
+		}
+		n := -1 // UTC
+		if len(dayArgs) > 0 {
+			n = (len(dayArgs) - 1) / 2
+		}
+		period := x.startPeriod(by, n)
+		query = `SELECT ` + period + ` AS period, NULL, '', '', e.billable, ` + sums + ` FROM entries e
+			WHERE ` + where + ` GROUP BY period, e.billable`
+		args = append(dayArgs, args...)
+	}
+	return query, args, where, nil
 }
 
 // reportTotals sets rep's totals from the entries passing where, each

@@ -143,9 +143,11 @@ func TestBrowserDay(t *testing.T) {
 	b.open("/")
 	b.selectByText("#timer-project", "Website")
 	b.typeInto("#timer-notes", "Landing page copy")
+	b.typeInto("#timer-tags", "copy, Urgent")
 	b.submit("#start-timer")
 	b.wantPath("/")
 	b.wantText(".timer-card", "Landing page copy")
+	b.wantText(".timer-card .timer-tags", "Urgent")
 	b.waitVisible("#timer-elapsed")
 	b.step("timer-running")
 
@@ -167,6 +169,13 @@ func TestBrowserDay(t *testing.T) {
 	b.setValue("#entry-start", "09:00")
 	b.setValue("#entry-end", "11:30")
 	b.typeInto("#entry-notes", "Planning")
+	// The user's tags are suggested: the timer's two.
+	var suggested []string
+	b.eval(`[...document.querySelectorAll("#entry-tags-options option")].map(o => o.value)`, &suggested)
+	if strings.Join(suggested, ",") != "copy,Urgent" {
+		t.Errorf("tag suggestions %q, want the timer's tags", suggested)
+	}
+	b.typeInto("#entry-tags", "planning")
 	b.submit("#add-entry")
 	b.wantText(".flash", "Entry added")
 	list := b.text("section[aria-labelledby=list-heading]")
@@ -215,9 +224,52 @@ func TestBrowserDay(t *testing.T) {
 	if err != nil || len(rows) != 3 {
 		t.Fatalf("CSV: %v\n%s", err, csvBytes)
 	}
-	if rows[0][0] != "date" || !strings.Contains(string(csvBytes), "Internal") || !strings.Contains(string(csvBytes), "Landing page copy") {
+	if rows[0][0] != "date" || !strings.Contains(string(csvBytes), "Internal") || !strings.Contains(string(csvBytes), "Landing page copy") ||
+		!strings.Contains(string(csvBytes), "\"copy, Urgent\"") {
 		t.Errorf("CSV content:\n%s", csvBytes)
 	}
+
+	// 7b. Filter the report: by tag, grouped by tag, then by task under
+	// each project; step through the weeks and back; the CSV follows.
+	b.selectByText("#report-group", "Tag")
+	b.selectByText("#report-tag", "Urgent")
+	b.submit("#show-report")
+	b.wantPath("/reports")
+	b.wantText(".report-table tbody", "Urgent")
+	b.wantText(".report-table tbody", "copy")
+	b.wantText("#tag-overlap-note", "counts under each")
+	b.step("report-by-tag")
+	var search string
+	b.eval(`location.search`, &search)
+	if !strings.Contains(search, "group_by=tag") || !strings.Contains(search, "tag_id=") {
+		t.Errorf("the filtered report's address %q lacks its filters", search)
+	}
+	b.submit("#range-next")
+	b.wantText(".empty", "No finished entries")
+	var nextSearch string
+	b.eval(`location.search`, &nextSearch)
+	if !strings.Contains(nextSearch, "group_by=tag") || !strings.Contains(nextSearch, "tag_id=") || nextSearch == search {
+		t.Errorf("next range %q does not keep the filters or does not move", nextSearch)
+	}
+	b.submit("#range-prev")
+	b.wantText(".report-table tbody", "Urgent")
+	b.step("report-next-and-back")
+	var csvHref string
+	b.eval(`document.getElementById("csv-download").getAttribute("href")`, &csvHref)
+	if !strings.Contains(csvHref, "tag_id=") {
+		t.Errorf("the CSV link %q does not carry the tag filter", csvHref)
+	}
+	filtered := b.download("#csv-download")
+	if rows, err := csv.NewReader(bytes.NewReader(filtered)).ReadAll(); err != nil || len(rows) != 2 || strings.Contains(string(filtered), "Planning") {
+		t.Errorf("filtered CSV: %v\n%s", err, filtered)
+	}
+	b.open("/reports")
+	b.selectByText("#report-group", "Project")
+	b.selectByText("#report-billable", "Not billable")
+	b.submit("#show-report")
+	b.wantText(".report-table tbody", "Internal")
+	b.wantText(".report-table .task-row", "No task")
+	b.step("report-not-billable-by-project")
 
 	// 8. Opt out of product analytics.
 	b.open("/settings/privacy")
@@ -291,7 +343,7 @@ func TestBrowserDay(t *testing.T) {
 	b.phone(false)
 
 	// The pages not visited yet get the accessibility check too.
-	for _, p := range []string{"/clients", "/settings/profile", "/settings/tokens", "/admin", "/privacy"} {
+	for _, p := range []string{"/clients", "/tags", "/settings/profile", "/settings/tokens", "/admin", "/privacy"} {
 		b.open(p)
 		b.step(strings.ReplaceAll(strings.Trim(p, "/"), "/", "-"))
 	}

@@ -57,7 +57,7 @@ func newChart(rep *domain.Report, by domain.GroupBy) *chart {
 	if rep == nil || len(rep.Rows) == 0 || rep.Seconds == 0 {
 		return nil
 	}
-	what := map[domain.GroupBy]string{domain.GroupByProject: "project", domain.GroupByClient: "client", domain.GroupByDay: "day"}[by]
+	what := strings.ToLower(groupLabels[by])
 	c := &chart{
 		Title:  "Hours by " + what,
 		Width:  chartWidth,

@@ -14,12 +14,13 @@ import (
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
 
-// catalog is the user's clients, projects and tasks, for names in lists
-// and for the options of select boxes.
+// catalog is the user's clients, projects, tasks and tags, for names in
+// lists and for the options of select boxes and tag suggestions.
 type catalog struct {
 	Clients  []domain.Client
 	Projects []domain.Project // archived ones too
 	Tasks    []domain.Task
+	Tags     []domain.Tag
 	client   map[int64]*domain.Client
 	project  map[int64]*domain.Project
 	task     map[int64]*domain.Task
@@ -36,6 +37,9 @@ func (s *Server) catalog(ctx context.Context, uid int64) (*catalog, error) {
 	}
 	if c.Tasks, err = s.store.FindTasks(ctx, uid, 0); err != nil {
 		return nil, internalf(err, "tasks")
+	}
+	if c.Tags, err = s.store.FindTags(ctx, uid); err != nil {
+		return nil, internalf(err, "tags")
 	}
 	for i := range c.Clients {
 		c.client[c.Clients[i].ID] = &c.Clients[i]
@@ -92,6 +96,15 @@ type projectOption struct {
 	Client   string
 	Archived bool
 	Tasks    []domain.Task
+}
+
+// TaskLabel is how a task is named in a filter's select box: with its
+// project, as tasks of two projects may share a name.
+func (c *catalog) TaskLabel(t domain.Task) string {
+	if p := c.project[t.ProjectID]; p != nil {
+		return p.Name + " / " + t.Name
+	}
+	return t.Name
 }
 
 // Label is how a project is named in a select box.
@@ -318,6 +331,7 @@ func (s *Server) startTimer(w http.ResponseWriter, r *http.Request) error {
 		default:
 			s.capture(r, app.EventTimerStarted, analytics.Properties{
 				"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
+				"has_tags": len(e.Tags) > 0,
 			})
 			return s.redirect(w, r, "/", "timer-started")
 		}
@@ -347,7 +361,8 @@ func (s *Server) stopTimer(w http.ResponseWriter, r *http.Request) error {
 	return s.redirect(w, r, "/", "timer-stopped")
 }
 
-// formProject reads project_id, task_id, billable and notes into e,
+// formProject reads project_id, task_id, billable, notes and, when the
+// form has the field, tags (comma-separated) into e,
 // recording problems with the input in f. It returns the project, or nil
 // when the input names none of the user's. An error is a failure to check
 // (the database down), never a problem with the input: the caller answers
@@ -356,6 +371,13 @@ func (s *Server) formProject(r *http.Request, f *form, e *domain.Entry) (*domain
 	ctx, uid := r.Context(), userOf(r).ID
 	if err := domain.CheckNotes(e.Notes); err != nil {
 		f.Fail(err, "notes")
+	}
+	if r.PostForm.Has("tags") {
+		tags, err := domain.SplitTags(r.PostForm.Get("tags"))
+		if err != nil {
+			f.Fail(err, "tags")
+		}
+		e.Tags = tags
 	}
 	pid, _ := strconv.ParseInt(r.PostForm.Get("project_id"), 10, 64)
 	var tid *int64
@@ -400,8 +422,9 @@ type entriesData struct {
 }
 
 type entriesFilter struct {
-	From, To            string // as typed, 2006-01-02
-	ProjectID, ClientID int64
+	From, To                           string // as typed, 2006-01-02
+	ProjectID, ClientID, TaskID, TagID int64
+	Billable                           string // "", "true" or "false"
 	// Query is the filter as an encoded query string. It is typed as a
 	// URL so that html/template normalizes rather than re-escapes it after
 	// the "?" of an href or action (re-escaping turned "&" into "%26" and
@@ -412,7 +435,7 @@ type entriesFilter struct {
 // entriesLimit bounds one page of the entries list.
 const entriesLimit = 500
 
-// GET /entries?from&to&project_id&client_id
+// GET /entries?from&to&project_id&client_id&task_id&tag_id&billable
 func (s *Server) entriesPage(w http.ResponseWriter, r *http.Request) error {
 	return s.showEntries(w, r, http.StatusOK, nil)
 }
@@ -443,17 +466,16 @@ func (s *Server) showEntries(w http.ResponseWriter, r *http.Request, status int,
 	if !ef.From.IsZero() && !ef.To.IsZero() && !ef.To.After(ef.From) {
 		ff.Errors["to"] = "The end date must not be before the start date."
 	}
-	ef.ProjectID, _ = strconv.ParseInt(q.Get("project_id"), 10, 64)
-	ef.ClientID, _ = strconv.ParseInt(q.Get("client_id"), 10, 64)
+	if err := s.parseFilters(r, q, &ef); err != nil {
+		if !ff.Fail(err, "") {
+			return err
+		}
+	}
 	ef.Limit = entriesLimit + 1
-	d.Filter = entriesFilter{From: from, To: to, ProjectID: ef.ProjectID, ClientID: ef.ClientID}
+	d.Filter = entriesFilter{From: from, To: to, ProjectID: ef.ProjectID, ClientID: ef.ClientID, TaskID: ef.TaskID, TagID: ef.TagID}
 	fq := url.Values{"from": {from}, "to": {to}}
-	if ef.ProjectID > 0 {
-		fq.Set("project_id", strconv.FormatInt(ef.ProjectID, 10))
-	}
-	if ef.ClientID > 0 {
-		fq.Set("client_id", strconv.FormatInt(ef.ClientID, 10))
-	}
+	addFilters(fq, ef)
+	d.Filter.Billable = fq.Get("billable")
 	d.Filter.Query = template.URL(fq.Encode()) // Encode escapes every value
 
 	cat, err := s.catalog(ctx, uid)
@@ -567,7 +589,7 @@ func (s *Server) createEntry(w http.ResponseWriter, r *http.Request) error {
 			}
 			s.capture(r, app.EventEntryCreated, analytics.Properties{
 				"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable,
-				"duration": e.Duration(s.now()), "overlaps": len(ws) > 0,
+				"duration": e.Duration(s.now()), "overlaps": len(ws) > 0, "has_tags": len(e.Tags) > 0,
 			})
 			flash := "entry-created"
 			if len(ws) > 0 {
@@ -605,6 +627,7 @@ func (s *Server) editEntryPage(w http.ResponseWriter, r *http.Request) error {
 	if e.Billable {
 		v.Set("billable", "on")
 	}
+	v.Set("tags", strings.Join(e.Tags, ", "))
 	return s.showEditEntry(w, r, http.StatusOK, e, newForm(v))
 }
 
@@ -714,7 +737,7 @@ func pathID(r *http.Request) (int64, error) {
 }
 
 // POST /entries/{id}/continue starts the timer with the entry's project,
-// task, notes and billable flag, and shows the dashboard.
+// task, notes, tags and billable flag, and shows the dashboard.
 func (s *Server) continueEntry(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -735,6 +758,7 @@ func (s *Server) continueEntry(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.capture(r, app.EventTimerStarted, analytics.Properties{
 		"has_task": e.TaskID != nil, "has_notes": e.Notes != "", "billable": e.Billable, "continued": true,
+		"has_tags": len(e.Tags) > 0,
 	})
 	return s.redirect(w, r, "/", "timer-started")
 }

@@ -34,6 +34,8 @@ var flashes = map[string]flashMessage{
 	"entry-deleted":                   {"success", "Entry deleted."},
 	"client-created":                  {"success", "Client added."},
 	"client-updated":                  {"success", "Client renamed."},
+	"tag-updated":                     {"success", "Tag renamed on every entry that carries it."},
+	"tag-deleted":                     {"success", "Tag deleted. Its entries are kept, without it."},
 	"client-deleted":                  {"success", "Client deleted. Its projects are kept, without a client."},
 	"project-created":                 {"success", "Project created."},
 	"project-updated":                 {"success", "Project saved."},

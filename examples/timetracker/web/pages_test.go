@@ -178,7 +178,7 @@ func TestPrivacyPageShowsThePolicy(t *testing.T) {
 func TestSignedOutVisitorsAreSentToSignIn(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	b := e.browser()
-	for _, path := range []string{"/", "/entries", "/entries/1/edit", "/clients", "/projects", "/projects/1", "/reports", "/reports/entries.csv", "/settings/profile", "/settings/tokens", "/settings/privacy", "/settings/export", "/settings/delete", "/admin"} {
+	for _, path := range []string{"/", "/entries", "/entries/1/edit", "/clients", "/tags", "/projects", "/projects/1", "/reports", "/reports/entries.csv", "/settings/profile", "/settings/tokens", "/settings/privacy", "/settings/export", "/settings/delete", "/admin"} {
 		t.Run(path, func(t *testing.T) {
 			p := b.get(path)
 			want := "/signin?next=" + url.QueryEscape(path)
@@ -586,7 +586,7 @@ func TestReportsAndCSV(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
-	for _, bad := range []string{"from=2026-13-01", "from=2026-03-09&to=2026-03-01", "group_by=week"} {
+	for _, bad := range []string{"from=2026-13-01", "from=2026-03-09&to=2026-03-01", "group_by=year", "tag_id=x", "billable=maybe", "project_id=999999", "task_id=0"} {
 		if p := b.get("/reports?" + bad); p.status != http.StatusBadRequest || !strings.Contains(p.body, `class="field-error"`) {
 			t.Errorf("%s: status %d", bad, p.status)
 		}

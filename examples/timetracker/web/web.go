@@ -175,6 +175,10 @@ func (s *Server) routes() []app.Handled {
 		r("POST /tasks/{id}", app.SignedIn, s.updateTask),
 		r("POST /tasks/{id}/delete", app.SignedIn, s.deleteTask),
 
+		r("GET /tags", app.SignedIn, s.tagsPage),
+		r("POST /tags/{id}", app.SignedIn, s.updateTag),
+		r("POST /tags/{id}/delete", app.SignedIn, s.deleteTag),
+
 		r("GET /reports", app.SignedIn, s.reportsPage),
 		r("GET /reports/entries.csv", app.SignedIn, s.reportCSV),
 		r("GET /reports/entries.xlsx", app.SignedIn, s.reportEntriesXLSX),

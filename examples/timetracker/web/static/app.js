@@ -24,3 +24,42 @@
   tick();
   setInterval(tick, 1000);
 })();
+
+// Tag suggestions: a datalist suggests whole values, so for a field of
+// comma-separated tags each suggestion is what has been typed so far with
+// one more of the user's tags in place of the last part. Without this
+// script the list suggests single tags, which is enough for the first.
+(function () {
+  "use strict";
+  var inputs = document.querySelectorAll("input[data-tags]");
+  Array.prototype.forEach.call(inputs, function (input) {
+    var list = input.list;
+    if (!list) {
+      return;
+    }
+    var tags = Array.prototype.map.call(list.options, function (o) {
+      return o.value;
+    });
+    function update() {
+      var value = input.value;
+      var cut = value.lastIndexOf(",");
+      var head = cut < 0 ? "" : value.slice(0, cut + 1) + " ";
+      var have = {};
+      value.split(",").slice(0, -1).forEach(function (t) {
+        have[t.trim().toLowerCase()] = true;
+      });
+      while (list.firstChild) {
+        list.removeChild(list.firstChild);
+      }
+      tags.forEach(function (t) {
+        if (have[t.toLowerCase()]) {
+          return;
+        }
+        var o = document.createElement("option");
+        o.value = head + t;
+        list.appendChild(o);
+      });
+    }
+    input.addEventListener("input", update);
+  });
+})();

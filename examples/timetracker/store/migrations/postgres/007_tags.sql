@@ -28,3 +28,9 @@ CREATE TABLE entry_tags (
 );
 CREATE INDEX entry_tags_tag_idx ON entry_tags (tag_id, entry_id);
 CREATE INDEX entry_tags_user_idx ON entry_tags (user_id);
+
+-- The report index also carries the task, which the task breakdown of
+-- the project report and the task grouping need.
+DROP INDEX entries_report_idx;
+CREATE INDEX entries_report_idx ON entries (user_id, start_at) INCLUDE (end_at, project_id, billable, hourly_rate, task_id)
+    WHERE end_at IS NOT NULL;
