@@ -125,6 +125,10 @@ func TestReportsExcelLinks(t *testing.T) {
 	b := e.signUp("Ada", "ada@example.com")
 	p := b.get("/reports?from=2026-03-01&to=2026-03-07&group_by=client")
 	p.mustContain(t, `href="/reports/entries.xlsx?from=2026-03-01&amp;to=2026-03-07"`, `href="/reports/summary.xlsx?from=2026-03-01&amp;group_by=client&amp;to=2026-03-07"`)
+	// The report's filters go with the links.
+	p = b.get("/reports?from=2026-03-01&to=2026-03-07&group_by=day&billable=true")
+	p.mustContain(t, `href="/reports/entries.xlsx?billable=true&amp;from=2026-03-01&amp;to=2026-03-07"`,
+		`href="/reports/summary.xlsx?billable=true&amp;from=2026-03-01&amp;group_by=day&amp;to=2026-03-07"`)
 	for _, path := range []string{"/reports/entries.xlsx?from=2026-03-01&to=2026-03-07", "/reports/summary.xlsx?from=2026-03-01&to=2026-03-07&group_by=day"} {
 		p := b.get(path)
 		if p.status != http.StatusOK || p.header.Get("Content-Type") != app.XLSXContentType || !strings.HasPrefix(p.body, "PK") {
