@@ -18,6 +18,7 @@ type importResult struct {
 	Imported    bool     `json:"imported"`
 	Entries     int      `json:"entries"`
 	Seconds     int64    `json:"seconds"`
+	Hours       float64  `json:"hours"`
 	NewClients  []string `json:"new_clients"`
 	NewProjects []struct {
 		Name, Client string
@@ -69,7 +70,7 @@ func TestImportTogglThroughTheAPI(t *testing.T) {
 	csv := fixture(t, "toggl_detailed.csv")
 
 	pre := c.importCSV(t, "?dry_run=true", csv, http.StatusOK)
-	if pre.Format != "toggl" || !pre.DryRun || pre.Imported || pre.Entries != 3 || pre.Seconds != 2*3600+45*60 || pre.ErrorCount != 0 {
+	if pre.Format != "toggl" || !pre.DryRun || pre.Imported || pre.Entries != 3 || pre.Seconds != 2*3600+45*60 || pre.Hours != 2.75 || pre.ErrorCount != 0 {
 		t.Fatalf("preview %+v", pre)
 	}
 	if strings.Join(pre.NewClients, ",") != "Acme" || len(pre.NewProjects) != 2 || len(pre.NewTasks) != 1 || pre.RowsWithTags != 2 ||

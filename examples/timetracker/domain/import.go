@@ -65,11 +65,14 @@ type TaskName struct {
 // ImportResult is what an import stored, or with DryRun what it would
 // store. When Problems is not empty nothing was stored.
 type ImportResult struct {
-	Format          string        `json:"format"`
-	DryRun          bool          `json:"dry_run"`
-	Imported        bool          `json:"imported"` // the entries were stored
-	Entries         int           `json:"entries"`
-	Seconds         int64         `json:"seconds"`
+	Format   string `json:"format"`
+	DryRun   bool   `json:"dry_run"`
+	Imported bool   `json:"imported"` // the entries were stored
+	Entries  int    `json:"entries"`
+	Seconds  int64  `json:"seconds"`
+	// Hours is Seconds in decimal hours, to two places (written like an
+	// amount: hundredths of an hour).
+	Hours           Cents         `json:"hours"`
 	BillableSeconds int64         `json:"billable_seconds"`
 	NewClients      []string      `json:"new_clients"`
 	NewProjects     []ProjectName `json:"new_projects"`

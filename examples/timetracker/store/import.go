@@ -325,16 +325,7 @@ func (db *DB) ImportEntries(ctx context.Context, userID int64, req domain.Import
 			if bad {
 				continue
 			}
-			clientID, err := names.client(ctx, client)
-			if err != nil {
-				return err
-			}
-			if e.ProjectID, err = names.project(ctx, clientID, client, project, row.Billable); err != nil {
-				return err
-			}
-			if e.TaskID, err = names.task(ctx, e.ProjectID, client, project, task); err != nil {
-				return err
-			}
+			// Before any name is created: a refused row creates nothing.
 			overlap, err := overlaps.overlaps(ctx, x, userID, e.Start, *e.End)
 			if err != nil {
 				return err
@@ -345,6 +336,16 @@ func (db *DB) ImportEntries(ctx context.Context, userID int64, req domain.Import
 					continue
 				}
 				res.Overlaps++
+			}
+			clientID, err := names.client(ctx, client)
+			if err != nil {
+				return err
+			}
+			if e.ProjectID, err = names.project(ctx, clientID, client, project, row.Billable); err != nil {
+				return err
+			}
+			if e.TaskID, err = names.task(ctx, e.ProjectID, client, project, task); err != nil {
+				return err
 			}
 			names.noteTags(e.Tags)
 			if err := names.insert(ctx, &e); err != nil {
@@ -367,6 +368,7 @@ func (db *DB) ImportEntries(ctx context.Context, userID int64, req domain.Import
 	}
 	sort.SliceStable(res.Problems, func(i, j int) bool { return res.Problems[i].Line < res.Problems[j].Line })
 	res.ProblemCount = len(res.Problems)
+	res.Hours = domain.CentSeconds(res.Seconds * 100)
 	res.Imported = err == nil
 	return res, nil
 }

@@ -161,6 +161,12 @@ func TestImportEntriesOverlaps(t *testing.T) {
 		if res.Imported || res.ProblemCount != 1 || res.Problems[0].Line != 2 || res.Problems[0].Column != "Start date" {
 			t.Fatalf("refuse mode: %+v", res)
 		}
+		// Only refused rows name Q: it is not among the new projects.
+		res, err = db.ImportEntries(ctx, f.a.ID, domain.ImportRequest{Rows: []domain.ImportRow{importRow(2, "", "Q", "", day, time.Hour)}, DryRun: true})
+		must(t, err)
+		if res.ProblemCount != 1 || len(res.NewProjects) != 0 {
+			t.Fatalf("refuse mode: %+v", res)
+		}
 	})
 }
 
