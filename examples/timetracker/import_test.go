@@ -65,7 +65,18 @@ func (c *client) importCSV(t *testing.T, query, csv string, want int) importResu
 // tasks, read in the server's zone, exported again as this app's CSV and
 // previewed once more with nothing new to create.
 func TestImportTogglThroughTheAPI(t *testing.T) {
-	app := newTestApp(t, nil)
+	onBothEngines(t, testImportToggl)
+}
+
+// onBothEngines runs fn on the app with SQLite, and with PostgreSQL when
+// TEST_POSTGRES_URL is set.
+func onBothEngines(t *testing.T, fn func(t *testing.T, env map[string]string)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, nil) })
+	t.Run("postgres", func(t *testing.T) { fn(t, map[string]string{"DATABASE_URL": postgresURL(t)}) })
+}
+
+func testImportToggl(t *testing.T, env map[string]string) {
+	app := newTestApp(t, env)
 	c, _ := app.register("imp@example.org", "password-of-imp", "Imp")
 	csv := fixture(t, "toggl_detailed.csv")
 

@@ -36,7 +36,17 @@ func cellType(t *testing.T, f *excelize.File, sheet, cell string) excelize.CellT
 // Excel dates in the server's zone, hours and amounts as numbers with
 // their formats, and text that would run as a formula kept as text.
 func TestExcelExports(t *testing.T) {
-	app := newTestApp(t, map[string]string{"CURRENCY": "USD"})
+	onBothEngines(t, func(t *testing.T, env map[string]string) {
+		if env == nil {
+			env = map[string]string{}
+		}
+		env["CURRENCY"] = "USD"
+		testExcelExports(t, env)
+	})
+}
+
+func testExcelExports(t *testing.T, env map[string]string) {
+	app := newTestApp(t, env)
 	c, _ := app.register("xl@example.org", "password-of-xl", "XL")
 	var cl, pr idOnly
 	c.must(http.StatusCreated, "POST", "/api/v1/clients", map[string]any{"name": "Acme"}, &cl)
