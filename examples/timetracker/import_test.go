@@ -63,7 +63,11 @@ func (c *client) importCSV(t *testing.T, query, csv string, want int) importResu
 
 // Toggl's export: previewed, imported with its clients, projects and
 // tasks, read in the server's zone, exported again as this app's CSV and
-// previewed once more with nothing new to create.
+// previewed once more with nothing new to create. What was imported is
+// in the data export and goes with the account; the logs carry nothing
+// from the file.
+//
+// claim: R1, R2
 func TestImportTogglThroughTheAPI(t *testing.T) {
 	onBothEngines(t, testImportToggl)
 }

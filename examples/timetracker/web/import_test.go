@@ -45,6 +45,8 @@ var hiddenCSV = regexp.MustCompile(`name="csv" value="([^"]*)"`)
 // The import page: a preview of what the file creates, stored only on
 // confirm, with the file sent back by the confirm form; a bad file shows
 // each problem and no confirm button. The event says how much, never what.
+//
+// claim: A1, A2
 func TestImportPage(t *testing.T) {
 	e := newEnv(t, envOptions{analytics: true})
 	b := e.signUp("Ada", "ada@example.com")
