@@ -191,7 +191,7 @@ func newHandler(d *deps, draining *atomic.Bool) http.Handler {
 	var h http.Handler = mux
 	h = analyticsContext(d.analytics, h)
 	h = d.auth.Middleware(h)
-	h = limitBody(h)
+	h = limitBody(h, d.authError)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d.authError(w, r, domain.Errorf(domain.EFORBIDDEN, "Cross-origin requests may not change anything."))
@@ -250,11 +250,25 @@ func writeStatus(w http.ResponseWriter, code int, status string) {
 }
 
 // limitBody caps every request body at api.MaxBodyBytes, HTML forms
-// included; reading past it fails, and the handlers answer 413.
-func limitBody(next http.Handler) http.Handler {
+// included; reading past it fails, and the handlers answer 413. An
+// import's upload may be larger (app.ImportBodyLimit); the import itself
+// refuses a file over domain.MaxImportBytes.
+//
+// An import whose declared length is over its limit is refused at once,
+// with the usual error for the API or the pages (refuse), before the CSRF
+// check would read the body and fail on it.
+func limitBody(next http.Handler, refuse func(http.ResponseWriter, *http.Request, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = http.MaxBytesReader(w, r.Body, api.MaxBodyBytes)
+			limit := int64(api.MaxBodyBytes)
+			if r.Method == http.MethodPost && app.IsImportPath(r.URL.Path) {
+				limit = app.ImportBodyLimit
+				if r.ContentLength > limit {
+					refuse(w, r, domain.Errorf(domain.ETOOLARGE, "The file is larger than %d MB; export a shorter range and import it in parts.", domain.MaxImportBytes>>20))
+					return
+				}
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -41,6 +41,7 @@ type Store interface {
 	domain.ReportService
 	domain.ExportService
 	domain.TagService
+	domain.ImportService
 }
 
 // Options configure [New]. Store and Auth are required; the others default
@@ -187,6 +188,10 @@ func (a *API) routes() []app.Handled {
 
 		r("GET /reports/summary", app.SignedIn, a.summary),
 		r("GET /reports/entries.csv", app.SignedIn, a.entriesCSV),
+		r("GET /reports/entries.xlsx", app.SignedIn, a.entriesXLSX),
+		r("GET /reports/summary.xlsx", app.SignedIn, a.summaryXLSX),
+
+		r("POST /import", app.SignedIn, a.importEntries),
 
 		r("POST /admin/test-error", app.Admin, a.testError),
 	}

@@ -8,5 +8,10 @@
 //   - who may use a route ([Access], [Route], [Allowed]);
 //   - the declared product events and their properties ([Schema]);
 //   - account erasure ([EraseAccount], claim R2);
-//   - the entries CSV ([StreamCSV], [CSVWriter]).
+//   - the entries CSV ([StreamCSV], [CSVWriter]) and the Excel workbooks of
+//     the entries and the summary ([WriteEntriesXLSX], [WriteSummaryXLSX]);
+//   - reading import files from Toggl Track, Clockify and this app's own
+//     CSV ([ParseImport], [Import]);
+//   - the caller's time zone on a request's context ([WithLocation],
+//     [Location]).
 package app

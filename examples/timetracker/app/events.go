@@ -1,6 +1,9 @@
 package app
 
-import "github.com/discreet-dev/discreet/analytics"
+import (
+	"github.com/discreet-dev/discreet/analytics"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+)
 
 // The product events the time tracker sends, when product analytics is on
 // and the user has not opted out. This file is the whole list: an event or
@@ -16,6 +19,8 @@ const (
 	EventCSVExported    = "csv.exported"
 	EventDataExported   = "data.exported"
 	EventTimesheetSaved = "timesheet.saved"
+	EventEntriesImport  = "entries.imported"
+	EventXLSXExported   = "xlsx.exported"
 )
 
 // Schema declares every event with the properties it may carry: booleans,
@@ -78,4 +83,31 @@ var Schema = analytics.Schema{
 		"overlaps": analytics.Bool,
 		"source":   analytics.Enum("api", "web"),
 	},
+	// Sent when an import is stored (not for a preview): the format and
+	// how much it created, as counts; never a name from the file.
+	EventEntriesImport: {
+		"format":       analytics.Enum(FormatToggl, FormatClockify, FormatDiscreet),
+		"entries":      analytics.Count,
+		"new_clients":  analytics.Count,
+		"new_projects": analytics.Count,
+		"new_tasks":    analytics.Count,
+		"has_tags":     analytics.Bool, // some row carried tags
+		"overlaps":     analytics.Bool, // some entry overlaps another (accepted)
+		"source":       analytics.Enum("api", "web"),
+	},
+	EventXLSXExported: {
+		"report": analytics.Enum("entries", "summary"),
+		"rows":   analytics.Count,
+		"source": analytics.Enum("api", "web"),
+	},
+}
+
+// ImportEventProperties are the declared properties of EventEntriesImport
+// for an import that was stored.
+func ImportEventProperties(res *domain.ImportResult, source string) analytics.Properties {
+	return analytics.Properties{
+		"format": res.Format, "entries": res.Entries, "new_clients": len(res.NewClients),
+		"new_projects": len(res.NewProjects), "new_tasks": len(res.NewTasks),
+		"has_tags": res.RowsWithTags > 0, "overlaps": res.Overlaps > 0, "source": source,
+	}
 }

@@ -371,6 +371,33 @@ func TestBrowserDay(t *testing.T) {
 		t.Errorf("export = %+v", ex)
 	}
 
+	// 9b. The Excel download of the report, and an import from Toggl:
+	// the preview says what will be created, confirming stores it.
+	b.open("/reports")
+	if x := b.download("#xlsx-entries-download"); !bytes.HasPrefix(x, []byte("PK")) {
+		t.Errorf("the Excel download is not a workbook: %.40q", x)
+	}
+	b.open("/entries")
+	b.click("#import-link")
+	b.do("wait for the import page", chromedp.WaitVisible(chromedp.CSS("#import-file")))
+	b.a11y()
+	fixture, err := filepath.Abs("../app/testdata/toggl_detailed.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.do("choose the file", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{fixture}))
+	b.submit("#import-form button[type=submit]")
+	b.waitVisible("#import-preview")
+	b.wantText("#import-entries", "3")
+	b.wantText("#import-new-clients", "Acme")
+	b.step("import-preview")
+	b.submit("#import-confirm button[type=submit]")
+	b.wantPath("/entries")
+	b.wantText(".flash", "Import done")
+	b.open("/entries?from=2026-03-01&to=2026-03-07")
+	b.wantText("section[aria-labelledby=list-heading]", "Homepage layout")
+	b.step("import-done")
+
 	// The same pages on a phone.
 	b.phone(true)
 	b.open("/")

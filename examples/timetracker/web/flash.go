@@ -66,6 +66,7 @@ var flashes = map[string]flashMessage{
 	"last-admin":               {"error", "This is the only administrator. Make another user an administrator first."},
 	"not-yourself":             {"error", "You cannot deactivate your own account."},
 	"timer-capped":             {"error", app.TimerCappedNotice},
+	"entries-imported":         {"success", "Import done: the file's entries, and the clients, projects and tasks they needed, are saved."},
 }
 
 func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, code string) {

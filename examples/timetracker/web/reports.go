@@ -14,19 +14,22 @@ import (
 )
 
 type reportData struct {
-	From, To   string // as in the form, inclusive dates
-	GroupBy    domain.GroupBy
-	GroupBys   []groupOption
-	Report     *domain.Report
-	Chart      *chart
-	CSVURL     string
-	Ranges     []quickRange
-	Prev, Next quickRange
-	NonBill    int64
-	GroupLabel string
-	Currency   string // of the amounts
-	Catalog    *catalog
-	Filter     entriesFilter
+	From, To string // as in the form, inclusive dates
+	GroupBy  domain.GroupBy
+	GroupBys []groupOption
+	Report   *domain.Report
+	Chart    *chart
+	CSVURL   string
+	// EntriesXLSXURL and SummaryXLSXURL download the same entries and
+	// report as Excel workbooks.
+	EntriesXLSXURL, SummaryXLSXURL string
+	Ranges                         []quickRange
+	Prev, Next                     quickRange
+	NonBill                        int64
+	GroupLabel                     string
+	Currency                       string // of the amounts
+	Catalog                        *catalog
+	Filter                         entriesFilter
 	// Overlap says that rows may add up to more than the total: by tag,
 	// an entry with several tags counts under each.
 	Overlap bool
@@ -139,6 +142,9 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 		csv := url.Values{"from": {fromS}, "to": {toS}}
 		addFilters(csv, ef)
 		d.CSVURL = "/reports/entries.csv?" + csv.Encode()
+		d.EntriesXLSXURL = "/reports/entries.xlsx?" + csv.Encode()
+		csv.Set("group_by", string(by))
+		d.SummaryXLSXURL = "/reports/summary.xlsx?" + csv.Encode()
 		s.capture(r, app.EventReportViewed, analytics.Properties{"group_by": string(by), "rows": len(rep.Rows), "filtered": app.Filtered(ef)})
 	}
 	s.render(w, r, status, "reports", &page{Title: "Reports", Nav: "reports", Form: f, Data: d})

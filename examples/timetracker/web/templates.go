@@ -114,7 +114,9 @@ func (s *Server) funcs(loc *time.Location) template.FuncMap {
 			return fmt.Sprint(*id)
 		},
 		"version": func() string { return s.cfg.Version },
-		"sub":     func(a, b int64) int64 { return a - b },
+		// zoneName names the zone local times are read and shown in.
+		"zoneName": func() string { return zoneLabel(s.loc, s.now()) },
+		"sub":      func(a, b int64) int64 { return a - b },
 		// dict passes several values to a partial template.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {

@@ -35,6 +35,7 @@ type Store interface {
 	domain.ReportService
 	domain.ExportService
 	domain.TagService
+	domain.ImportService
 }
 
 // Telemetry is what the admin page shows of install telemetry;
@@ -192,6 +193,11 @@ func (s *Server) routes() []app.Handled {
 
 		r("GET /reports", app.SignedIn, s.reportsPage),
 		r("GET /reports/entries.csv", app.SignedIn, s.reportCSV),
+		r("GET /reports/entries.xlsx", app.SignedIn, s.reportEntriesXLSX),
+		r("GET /reports/summary.xlsx", app.SignedIn, s.reportSummaryXLSX),
+
+		r("GET /import", app.SignedIn, s.importPage),
+		r("POST /import", app.SignedIn, s.importUpload),
 
 		r("GET /settings", app.SignedIn, s.settingsPage),
 		r("GET /settings/profile", app.SignedIn, s.profilePage),

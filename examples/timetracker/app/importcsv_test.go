@@ -1,0 +1,208 @@
+package app_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/discreet-dev/discreet/examples/timetracker/app"
+	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+)
+
+func parse(t *testing.T, csv string, opts app.ImportOptions) *app.ParsedImport {
+	t.Helper()
+	p, err := app.ParseImport(strings.NewReader(csv), opts)
+	if err != nil {
+		t.Fatalf("ParseImport: %v", err)
+	}
+	return p
+}
+
+func parseFile(t *testing.T, name string, opts app.ImportOptions) *app.ParsedImport {
+	t.Helper()
+	f, err := os.Open("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := app.ParseImport(f, opts)
+	if err != nil {
+		t.Fatalf("ParseImport %s: %v", name, err)
+	}
+	return p
+}
+
+func TestParseTogglFixture(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	p := parseFile(t, "toggl_detailed.csv", app.ImportOptions{Location: berlin})
+	if p.Format != app.FormatToggl || p.DateOrder != app.DateYMD {
+		t.Fatalf("format %q order %q", p.Format, p.DateOrder)
+	}
+	if len(p.Problems) != 0 || len(p.Rows) != 3 {
+		t.Fatalf("rows %d problems %v", len(p.Rows), p.Problems)
+	}
+	r := p.Rows[0]
+	// 09:00 in Berlin in March (CET, +01:00) is 08:00 UTC.
+	if r.Line != 2 || r.Client != "Acme" || r.Project != "Website" || r.Task != "Design" || r.Notes != "Homepage layout" || !r.Billable ||
+		!r.Start.Equal(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)) || !r.End.Equal(time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)) {
+		t.Errorf("row 1: %+v", r)
+	}
+	if strings.Join(r.Tags, "|") != "design|client" {
+		t.Errorf("tags %q", r.Tags)
+	}
+	if p.Rows[1].Notes != "Call, with notes" || p.Rows[1].Billable || p.Rows[1].Tags != nil {
+		t.Errorf("row 2: %+v", p.Rows[1])
+	}
+	// The end date is the next day.
+	if got := p.Rows[2].End.Sub(p.Rows[2].Start); got != time.Hour || p.Rows[2].Notes != "=SUM(A1:A2)" {
+		t.Errorf("row 3: %v %+v", got, p.Rows[2])
+	}
+	if p.Columns["notes"] != "Description" || p.Columns["start"] != "Start date" {
+		t.Errorf("columns %v", p.Columns)
+	}
+}
+
+func TestParseClockifyFixture(t *testing.T) {
+	p := parseFile(t, "clockify_detailed.csv", app.ImportOptions{})
+	if p.Format != app.FormatClockify || p.DateOrder != app.DateMDY {
+		t.Fatalf("format %q order %q", p.Format, p.DateOrder)
+	}
+	if len(p.Problems) != 0 || len(p.Rows) != 2 {
+		t.Fatalf("rows %d problems %v", len(p.Rows), p.Problems)
+	}
+	r := p.Rows[1]
+	if r.Project != "Mobile app" || r.Client != "Beta Ltd" || r.Billable ||
+		!r.Start.Equal(time.Date(2026, 3, 13, 13, 15, 0, 0, time.UTC)) || !r.End.Equal(time.Date(2026, 3, 13, 14, 0, 0, 0, time.UTC)) {
+		t.Errorf("row 2: %+v", r)
+	}
+}
+
+func TestParseVariants(t *testing.T) {
+	utc := app.ImportOptions{}
+	t.Run("day first detected, 24h, semicolons, header case, extra columns", func(t *testing.T) {
+		csv := "PROJECT;client;Description;Billable;start date;START TIME;End Date;End Time;Duration (decimal);Cost Rate (EUR);Whatever\n" +
+			"Site;Acme;one;yes;02.03.2026;9:05;02.03.2026;17:00;7.9;0;x\n" +
+			"Site;Acme;two;no;13.03.2026;08:00:00;13.03.2026;09:00:00;1;0;x\n"
+		p := parse(t, csv, utc)
+		if p.Format != app.FormatClockify || p.DateOrder != app.DateDMY || len(p.Problems) != 0 {
+			t.Fatalf("%+v", p)
+		}
+		if !p.Rows[0].Start.Equal(time.Date(2026, 3, 2, 9, 5, 0, 0, time.UTC)) {
+			t.Errorf("start %v", p.Rows[0].Start)
+		}
+	})
+	t.Run("slash dates all ambiguous read month first, can be forced", func(t *testing.T) {
+		csv := "Project,Start Date,Start Time,End Date,End Time,Duration (h)\nSite,03/04/2026,10:00 PM,03/04/2026,11:00 PM,01:00:00\n"
+		if p := parse(t, csv, utc); !p.Rows[0].Start.Equal(time.Date(2026, 3, 4, 22, 0, 0, 0, time.UTC)) {
+			t.Errorf("month first: %v", p.Rows[0].Start)
+		}
+		if p := parse(t, csv, app.ImportOptions{DateOrder: app.DateDMY}); !p.Rows[0].Start.Equal(time.Date(2026, 4, 3, 22, 0, 0, 0, time.UTC)) {
+			t.Errorf("day first: %v", p.Rows[0].Start)
+		}
+	})
+	t.Run("mixed orders refused", func(t *testing.T) {
+		csv := "Project,Start Date,Start Time,End Time,Duration (h)\nSite,31/01/2026,10:00,11:00,1:00\nSite,01/31/2026,10:00,11:00,1:00\n"
+		_, err := app.ParseImport(strings.NewReader(csv), utc)
+		if domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(domain.ErrorMessage(err), "day first and month first") {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("duration when no end, past midnight without end date", func(t *testing.T) {
+		csv := "Project,Start date,Start time,End time,Duration\nA,2026-03-02,23:00:00,,02:30:00\nA,2026-03-02,23:00:00,01:00:00,\n"
+		p := parse(t, csv, utc)
+		if len(p.Problems) != 0 {
+			t.Fatal(p.Problems)
+		}
+		if d := p.Rows[0].End.Sub(p.Rows[0].Start); d != 150*time.Minute {
+			t.Errorf("duration: %v", d)
+		}
+		if d := p.Rows[1].End.Sub(p.Rows[1].Start); d != 2*time.Hour {
+			t.Errorf("past midnight: %v", d)
+		}
+	})
+	t.Run("decimal duration only", func(t *testing.T) {
+		csv := "Project,Start Date,Start Time,Duration (decimal)\nA,2026-03-02,09:00,1.25\n"
+		p := parse(t, csv, utc)
+		if p.Format != app.FormatClockify || len(p.Rows) != 1 || p.Rows[0].End.Sub(p.Rows[0].Start) != 75*time.Minute {
+			t.Fatalf("%+v", p)
+		}
+	})
+	t.Run("bad rows name their line and column", func(t *testing.T) {
+		csv := "User,Project,Billable,Start date,Start time,End date,End time,Duration\n" +
+			"a,Site,Yes,2026-03-02,09:00:00,2026-03-02,10:00:00,01:00:00\n" +
+			"\n" +
+			"a,Site,maybe,2026-02-30,25:00,2026-03-02,10:00:00,01:00:00\n" +
+			"a,Site,No,2026-03-02,09:00:00,2026-03-02,,\n"
+		p := parse(t, csv, utc)
+		if len(p.Rows) != 1 {
+			t.Fatalf("rows %d", len(p.Rows))
+		}
+		want := []domain.ImportProblem{
+			{Line: 4, Column: "Billable"}, {Line: 4, Column: "Start date"}, {Line: 4, Column: "Start time"}, {Line: 5, Column: "End time"},
+		}
+		if len(p.Problems) != len(want) {
+			t.Fatalf("problems %+v", p.Problems)
+		}
+		for i, w := range want {
+			if p.Problems[i].Line != w.Line || p.Problems[i].Column != w.Column || p.Problems[i].Message == "" {
+				t.Errorf("problem %d: %+v, want line %d column %s", i, p.Problems[i], w.Line, w.Column)
+			}
+		}
+	})
+	t.Run("this app's CSV round trip, formula quote undone", func(t *testing.T) {
+		csv := strings.Join(app.CSVHeader, ",") + "\n" +
+			"2026-03-02,2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,3600,Acme,Site,,'=cmd,true,1.00,,0.00\n" +
+			"2026-03-02,2026-03-02T11:00:00Z,,60,Acme,Site,,running,false,0.02,,0.00\n"
+		p := parse(t, csv, utc)
+		if p.Format != app.FormatDiscreet || len(p.Rows) != 2 || len(p.Problems) != 0 {
+			t.Fatalf("%+v", p)
+		}
+		if p.Rows[0].Notes != "=cmd" || !p.Rows[0].Billable || !p.Rows[0].End.Equal(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)) {
+			t.Errorf("row 1 %+v", p.Rows[0])
+		}
+		if !p.Rows[1].End.IsZero() {
+			t.Errorf("running row got an end: %+v", p.Rows[1])
+		}
+	})
+}
+
+func TestParseFileErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, csv string
+		opts      app.ImportOptions
+		code      string
+		msg       string
+	}{
+		{"empty", "", app.ImportOptions{}, domain.EINVALID, "empty"},
+		{"unknown header", "a,b,c\n1,2,3\n", app.ImportOptions{}, domain.EINVALID, "does not look like"},
+		{"missing column", "Project,Start date\nA,2026-03-01\n", app.ImportOptions{Format: "toggl"}, domain.EINVALID, "Start time"},
+		{"bad format", "x\n", app.ImportOptions{Format: "harvest"}, domain.EINVALID, "auto, toggl"},
+		{"bad csv", "Project,Start date,Start time,Duration\n\"A,2026\n", app.ImportOptions{}, domain.EINVALID, "Line 2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := app.ParseImport(strings.NewReader(tc.csv), tc.opts)
+			if domain.ErrorCode(err) != tc.code || !strings.Contains(domain.ErrorMessage(err), tc.msg) {
+				t.Fatalf("err %v, want %s containing %q", err, tc.code, tc.msg)
+			}
+		})
+	}
+	t.Run("too many rows", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString("Project,Start date,Start time,Duration\n")
+		for range domain.MaxImportRows + 1 {
+			b.WriteString("A,2026-03-01,09:00,1:00\n")
+		}
+		_, err := app.ParseImport(strings.NewReader(b.String()), app.ImportOptions{})
+		if domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(domain.ErrorMessage(err), "more than 20000") {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("too large", func(t *testing.T) {
+		big := "Project,Start date,Start time,Duration,Description\n" + strings.Repeat("A,2026-03-01,09:00,1:00,"+strings.Repeat("x", 1000)+"\n", domain.MaxImportBytes/1000)
+		_, err := app.ParseImport(strings.NewReader(big), app.ImportOptions{})
+		if domain.ErrorCode(err) != domain.ETOOLARGE {
+			t.Fatalf("err %v", err)
+		}
+	})
+}
