@@ -13,6 +13,9 @@ var (
 	Rebind = rebind
 )
 
+// DeleteEntryTagsSQL is the statement that clears an entry's tags.
+const DeleteEntryTagsSQL = deleteEntryTags
+
 // ReportPlan is SQLite's query plan of the report for f, one detail a
 // line.
 func (db *DB) ReportPlan(ctx context.Context, userID int64, f domain.ReportFilter) (string, error) {
@@ -21,7 +24,12 @@ func (db *DB) ReportPlan(ctx context.Context, userID int64, f domain.ReportFilte
 	if err != nil {
 		return "", err
 	}
-	rows, err := x.query(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+	return db.Plan(ctx, query, args...)
+}
+
+// Plan is SQLite's query plan of query, one detail a line.
+func (db *DB) Plan(ctx context.Context, query string, args ...any) (string, error) {
+	rows, err := db.q().query(ctx, "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
 		return "", err
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
+	"github.com/discreet-dev/discreet/examples/timetracker/store"
 )
 
 // On SQLite every grouping, with or without filters, reads the entries
@@ -35,5 +36,17 @@ func TestReportReadsTheCoveringIndex(t *testing.T) {
 				t.Errorf("%s: the plan does not use the report index:\n%s", by, plan)
 			}
 		}
+	}
+}
+
+// Clearing an entry's tags, on every entry write, finds the rows by the
+// primary key (entry first), not by the user's index, which would read all
+// of the user's tag links each time.
+func TestClearingTagsUsesThePrimaryKey(t *testing.T) {
+	db := newSQLite(t).migrated(t)
+	plan, err := db.Plan(t.Context(), store.DeleteEntryTagsSQL, 1, 1)
+	must(t, err)
+	if !strings.Contains(plan, "PRIMARY KEY") && !strings.Contains(plan, "sqlite_autoindex_entry_tags_1") || strings.Contains(plan, "entry_tags_user_idx") {
+		t.Errorf("clearing an entry's tags is planned as:\n%s", plan)
 	}
 }

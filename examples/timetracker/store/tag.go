@@ -182,11 +182,17 @@ func ensureTags(ctx context.Context, x q, userID int64, names []string, now time
 	return ts, nil
 }
 
+// deleteEntryTags clears an entry's tags. The user is checked as well, but
+// written user_id + 0 so that SQLite looks the rows up by the primary key
+// (entry first) rather than by entry_tags_user_idx, which would read every
+// tag link of the user on each entry write.
+const deleteEntryTags = "DELETE FROM entry_tags WHERE entry_id = ? AND user_id + 0 = ?"
+
 // setEntryTags makes the tags of the user's entry exactly names (cleaned),
 // creating the user's missing tags, and returns the names as stored,
 // sorted.
 func setEntryTags(ctx context.Context, x q, userID, entryID int64, names []string, now time.Time) ([]string, error) {
-	if _, err := x.exec(ctx, "DELETE FROM entry_tags WHERE entry_id = ? AND user_id = ?", entryID, userID); err != nil {
+	if _, err := x.exec(ctx, deleteEntryTags, entryID, userID); err != nil {
 		return nil, err
 	}
 	out := []string{}

@@ -149,7 +149,7 @@ func TestReportFiltersPage(t *testing.T) {
 	for q, want := range map[string]string{
 		"group_by=project":               "Internal=1:30 No task=1:30 Website=3:00 Design=2:00 No task=1:00 Total=4:30",
 		"group_by=tag":                   "call=3:30 urgent=2:00 No tag=1:00 Total=4:30",
-		"group_by=week":                  "Week 9, from Mon 23 Feb 2026=1:00 Week 10, from Mon 2 Mar 2026=3:30 Total=4:30",
+		"group_by=week":                  "Week 9, from Mon 2026-02-23=1:00 Week 10, from Mon 2026-03-02=3:30 Total=4:30",
 		"group_by=month":                 "February 2026=1:00 March 2026=3:30 Total=4:30",
 		"group_by=task":                  "Website / Design=2:00 No task=2:30 Total=4:30",
 		"group_by=client&billable=false": "No client=1:30 Total=1:30",
@@ -169,7 +169,7 @@ func TestReportFiltersPage(t *testing.T) {
 	}
 	// Day rows in a filtered report: 2 March only.
 	p := b.get(fmt.Sprintf("/reports?%s&group_by=day&client_id=%d&task_id=%d", rng, s.client, s.task))
-	if !strings.Contains(p.body, `data-label="Mon 2 Mar" data-seconds="7200"`) || !strings.Contains(p.body, `data-label="Fri 27 Feb" data-seconds="0"`) {
+	if !strings.Contains(p.body, `data-label="Mon 2026-03-02" data-seconds="7200"`) || !strings.Contains(p.body, `data-label="Fri 2026-02-27" data-seconds="0"`) {
 		t.Errorf("filtered day report: %s", excerpt(p.body))
 	}
 
