@@ -56,6 +56,9 @@ func (c *client) importCSV(t *testing.T, query, csv string, want int) importResu
 	if r.status != want {
 		t.Fatalf("POST /import%s: status %d, want %d: %s", query, r.status, want, r.body)
 	}
+	if strings.Contains(string(r.body), `"errors":null`) {
+		t.Errorf("POST /import%s answers errors as null, not a list: %s", query, r.body)
+	}
 	var res importResult
 	r.decode(t, &res)
 	return res

@@ -674,7 +674,7 @@ func Import(ctx context.Context, s domain.ImportService, userID int64, r io.Read
 			res.RowsWithTags++
 		}
 	}
-	all := append(parsed.Problems, res.Problems...)
+	all := append(append([]domain.ImportProblem{}, parsed.Problems...), res.Problems...)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Line < all[j].Line })
 	res.ProblemCount = len(all)
 	if len(all) > domain.MaxImportErrors {
