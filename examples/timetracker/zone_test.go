@@ -171,3 +171,36 @@ func testTimeZonePerUser(t *testing.T, env map[string]string) {
 		t.Errorf("server-zone user's report does not name UTC")
 	}
 }
+
+// TestCSVDateIsTheUsersDay: the entries CSV's date column is the day the
+// entry starts in the user's zone, the day the range filter counted it in,
+// on the API's CSV and the page's; start and end stay RFC 3339 in UTC, and
+// the file still imports as this app's own CSV.
+func TestCSVDateIsTheUsersDay(t *testing.T) {
+	now := time.Date(2026, 12, 2, 7, 30, 0, 0, time.UTC) // Tue 23:30 in Los Angeles
+	app := newTestAppWith(t, nil, runOptions{now: func() time.Time { return now }, location: time.UTC})
+	api, _ := app.register("lena@example.org", "correct horse battery", "Lena")
+	api.must(http.StatusOK, "PATCH", "/api/v1/me", map[string]any{"time_zone": "America/Los_Angeles"}, nil)
+	var p idOnly
+	api.must(http.StatusCreated, "POST", "/api/v1/projects", map[string]any{"name": "Night shift"}, &p)
+	// Tue 2026-12-01 22:00-23:00 in Los Angeles, Wednesday in UTC.
+	api.must(http.StatusCreated, "POST", "/api/v1/entries", map[string]any{"project_id": p.ID, "start": "2026-12-02T06:00:00Z", "end": "2026-12-02T07:00:00Z"}, nil)
+
+	web := app.client()
+	web.signIn("lena@example.org", "correct horse battery")
+	for who, c := range map[string]*client{"api": api, "page": web} {
+		path := "/api/v1/reports/entries.csv?from=2026-12-01&to=2026-12-01"
+		if who == "page" {
+			path = "/reports/entries.csv?from=2026-12-01&to=2026-12-01"
+		}
+		r := c.must(http.StatusOK, "GET", path, nil, nil)
+		lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+		if len(lines) != 2 || !strings.HasPrefix(lines[1], "2026-12-01,2026-12-02T06:00:00Z,2026-12-02T07:00:00Z,3600,") {
+			t.Fatalf("%s CSV of Tue 2026-12-01:\n%s\nwant one row dated 2026-12-01 with its UTC start and end", who, r.body)
+		}
+		res := api.importCSV(t, "?dry_run=true", string(r.body), http.StatusOK)
+		if res.Format != "discreet" || res.Entries != 1 || res.Overlaps != 1 {
+			t.Fatalf("%s CSV imported back: %+v, want this app's format, one entry overlapping the stored one", who, res)
+		}
+	}
+}

@@ -59,7 +59,9 @@ var CSVHeader = []string{"date", "start", "end", "duration_seconds", "client", "
 // first or oldest first, row by row as the store reads them: memory stays
 // bounded whatever the range holds. It returns the number of entries
 // written, or -1 with the error when the query failed before anything was
-// written (so the caller can still answer with an error status).
+// written (so the caller can still answer with an error status). The date
+// column is the start's day in the zone that [WithLocation] put in ctx
+// (UTC when none).
 func StreamCSV(ctx context.Context, w io.Writer, s domain.ReportService, userID int64, from, to time.Time, oldestFirst bool, now time.Time) (int, error) {
 	return StreamFilteredCSV(ctx, w, s, userID, domain.EntryFilter{From: from, To: to}, oldestFirst, now)
 }
@@ -71,6 +73,9 @@ func StreamFilteredCSV(ctx context.Context, w io.Writer, s domain.ReportService,
 	// at once leaves the response untouched.
 	bw := bufio.NewWriterSize(w, 32<<10)
 	cw := NewCSVWriter(bw, now)
+	if loc, ok := ctx.Value(locationKey{}).(*time.Location); ok && loc != nil {
+		cw.Location = loc
+	}
 	n := 0
 	err := s.EachEntry(ctx, userID, f, oldestFirst, func(e *domain.ReportEntry) error {
 		n++
@@ -93,6 +98,12 @@ func StreamFilteredCSV(ctx context.Context, w io.Writer, s domain.ReportService,
 // is written up to now. Cells that a spreadsheet would run as a formula
 // are prefixed with a quote (CSV injection).
 type CSVWriter struct {
+	// Location is the zone of the date column, the day the entry starts
+	// on as the user counts days (the report's filters and groupings use
+	// the same); nil means UTC. start and end are RFC 3339 in UTC always.
+	// StreamCSV sets it from the request's [Location].
+	Location *time.Location
+
 	cw     *csv.Writer
 	now    time.Time
 	header bool
@@ -124,8 +135,12 @@ func (c *CSVWriter) Write(e *domain.ReportEntry) error {
 			amount = domain.Amount(secs, *e.HourlyRate)
 		}
 	}
+	day := start
+	if c.Location != nil {
+		day = start.In(c.Location)
+	}
 	c.rec = [13]string{
-		start.Format(time.DateOnly),
+		day.Format(time.DateOnly),
 		start.Format(time.RFC3339),
 		end,
 		strconv.FormatInt(secs, 10),

@@ -274,6 +274,8 @@ func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := fmt.Sprintf("timetracker-%s-to-%s.csv", strings.ReplaceAll(fromS, "/", "-"), strings.ReplaceAll(toS, "/", "-"))
 	// Oldest first reads naturally in a spreadsheet.
+	// The date column in the user's days, as the range was read.
+	r = r.WithContext(app.WithLocation(r.Context(), s.locOf(r)))
 	n, err := app.ServeFilteredCSV(w, r, s.store, uid, ef, true, s.now(), name, s.log)
 	if err != nil {
 		return internalf(err, "csv entries")
