@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
@@ -154,6 +156,15 @@ func ParseImport(r io.Reader, opts ImportOptions) (*ParsedImport, error) {
 		loc = time.UTC
 	}
 	br := bufio.NewReader(&limitedReader{r: r, n: domain.MaxImportBytes})
+	// Excel's "Unicode text" is UTF-16 with a byte order mark (and tabs
+	// between the cells): read it as the UTF-8 it stands for.
+	if b, err := br.Peek(2); err == nil && (bytes.Equal(b, []byte{0xff, 0xfe}) || bytes.Equal(b, []byte{0xfe, 0xff})) {
+		u8, err := fromUTF16(br)
+		if err != nil {
+			return nil, err
+		}
+		br = bufio.NewReader(bytes.NewReader(u8))
+	}
 	// A byte order mark, as spreadsheet programs and Clockify write one.
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		_, _ = br.Discard(3)
@@ -268,14 +279,44 @@ func readError(err error, header bool) error {
 	return fmt.Errorf("app: read import: %w", err)
 }
 
-// delimiter guesses the separator from the header line: a comma, or a
-// semicolon as spreadsheets in many locales write CSV.
+// delimiter guesses the separator from the header line: a comma, a
+// semicolon as spreadsheets in many locales write CSV, or a tab as in
+// Excel's "Unicode text".
 func delimiter(head []byte) rune {
 	line, _, _ := bytes.Cut(head, []byte("\n"))
-	if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
+	commas, semis, tabs := bytes.Count(line, []byte(",")), bytes.Count(line, []byte(";")), bytes.Count(line, []byte("\t"))
+	switch {
+	case tabs > commas && tabs > semis:
+		return '\t'
+	case semis > commas:
 		return ';'
 	}
 	return ','
+}
+
+// fromUTF16 reads the rest of a file that starts with a UTF-16 byte order
+// mark (little or big endian) and returns it as UTF-8, with a byte order
+// mark of its own for the caller to drop.
+func fromUTF16(r io.Reader) ([]byte, error) {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		if errors.Is(err, errTooLarge) {
+			return nil, tooLarge()
+		}
+		return nil, fmt.Errorf("app: read import: %w", err)
+	}
+	if len(raw)%2 != 0 {
+		return nil, domain.Errorf(domain.EINVALID, "The file starts as UTF-16 text but ends in the middle of a character; save it again as CSV UTF-8.")
+	}
+	order := binary.ByteOrder(binary.LittleEndian)
+	if raw[0] == 0xfe {
+		order = binary.BigEndian
+	}
+	units := make([]uint16, len(raw)/2)
+	for i := range units {
+		units[i] = order.Uint16(raw[2*i:])
+	}
+	return []byte(string(utf16.Decode(units))), nil
 }
 
 func blank(rec []string) bool {

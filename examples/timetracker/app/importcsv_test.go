@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
@@ -205,4 +206,39 @@ func TestParseFileErrors(t *testing.T) {
 			t.Fatalf("err %v", err)
 		}
 	})
+}
+
+// Excel's "Unicode text" export is UTF-16 little endian with a byte order
+// mark, tabs between the cells and CRLF line ends; some tools write big
+// endian. Both read as the UTF-8 they stand for, names with accents kept;
+// a file cut in the middle of a character is a clear error.
+func TestParseUTF16(t *testing.T) {
+	text := "Project\tClient\tDescription\tStart date\tStart time\tDuration\r\n" +
+		"Café\tÄrger GmbH\tnote, with comma\t2026-03-02\t09:00:00\t01:30:00\r\n"
+	encode := func(s string, big bool) string {
+		var b []byte
+		for _, u := range utf16.Encode([]rune("\ufeff" + s)) {
+			if big {
+				b = append(b, byte(u>>8), byte(u))
+			} else {
+				b = append(b, byte(u), byte(u>>8))
+			}
+		}
+		return string(b)
+	}
+	for _, big := range []bool{false, true} {
+		p := parse(t, encode(text, big), app.ImportOptions{})
+		if p.Format != app.FormatToggl || len(p.Problems) != 0 || len(p.Rows) != 1 {
+			t.Fatalf("big endian %v: format %q rows %d problems %v", big, p.Format, len(p.Rows), p.Problems)
+		}
+		r := p.Rows[0]
+		if r.Project != "Café" || r.Client != "Ärger GmbH" || r.Notes != "note, with comma" || r.End.Sub(r.Start) != 90*time.Minute {
+			t.Errorf("big endian %v: row %+v", big, r)
+		}
+	}
+	cut := encode(text, false)
+	_, err := app.ParseImport(strings.NewReader(cut[:len(cut)-1]), app.ImportOptions{})
+	if domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(domain.ErrorMessage(err), "UTF-16") {
+		t.Errorf("a cut UTF-16 file: %v, want an invalid error naming UTF-16", err)
+	}
 }
