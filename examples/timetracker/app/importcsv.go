@@ -606,7 +606,7 @@ func (p *parser) row(rec record) (domain.ImportRow, bool) {
 		problem("start_time", "Use a time such as 09:30:00 or 9:30 AM.")
 	}
 	if okDate && okTime {
-		row.Start = time.Date(y, m, d, 0, 0, 0, 0, p.loc).Add(st)
+		row.Start = wallClock(y, m, d, st, p.loc)
 	}
 	et, hasEnd := time.Duration(0), false
 	if s := p.get(rec, "end_time"); s != "" {
@@ -628,9 +628,9 @@ func (p *parser) row(rec record) (domain.ImportRow, bool) {
 	switch {
 	case bad:
 	case hasEnd:
-		row.End = time.Date(ey, em, ed, 0, 0, 0, 0, p.loc).Add(et)
+		row.End = wallClock(ey, em, ed, et, p.loc)
 		if !endDate && row.End.Before(row.Start) {
-			row.End = time.Date(ey, em, ed+1, 0, 0, 0, 0, p.loc).Add(et) // past midnight
+			row.End = wallClock(ey, em, ed+1, et, p.loc) // past midnight
 		}
 	default:
 		ds := p.get(rec, "duration")
@@ -646,6 +646,14 @@ func (p *parser) row(rec record) (domain.ImportRow, bool) {
 		row.End = row.Start.Add(dur)
 	}
 	return row, !bad
+}
+
+// wallClock is the time the clocks of loc show at clock (a time of day)
+// on the date: on a day daylight saving time starts or ends, that is not
+// midnight plus clock, since the day is shorter or longer.
+func wallClock(y int, m time.Month, d int, clock time.Duration, loc *time.Location) time.Time {
+	h, mi, sec := int(clock/time.Hour), int(clock/time.Minute%60), int(clock/time.Second%60)
+	return time.Date(y, m, d, h, mi, sec, 0, loc)
 }
 
 func (p *parser) dateMessage(s string) string {

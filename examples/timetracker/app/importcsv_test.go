@@ -242,3 +242,30 @@ func TestParseUTF16(t *testing.T) {
 		t.Errorf("a cut UTF-16 file: %v, want an invalid error naming UTF-16", err)
 	}
 }
+
+// The trackers' times are wall-clock times: on the day daylight saving
+// time starts (Berlin, Sunday 2026-03-29, 02:00 CET becomes 03:00 CEST;
+// Lord Howe Island, Sunday 2026-10-04, 02:00 becomes 02:30) a row at 09:00
+// starts at 09:00 of that day's clocks, not nine hours after midnight.
+func TestParseWallClockOnDSTDays(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	lordHowe, _ := time.LoadLocation("Australia/Lord_Howe")
+	for _, tc := range []struct {
+		loc        *time.Location
+		date       string
+		start, end time.Time
+	}{
+		{berlin, "2026-03-29", time.Date(2026, 3, 29, 7, 0, 0, 0, time.UTC), time.Date(2026, 3, 29, 8, 30, 0, 0, time.UTC)},
+		{berlin, "2026-10-25", time.Date(2026, 10, 25, 8, 0, 0, 0, time.UTC), time.Date(2026, 10, 25, 9, 30, 0, 0, time.UTC)},
+		{lordHowe, "2026-10-04", time.Date(2026, 10, 3, 22, 0, 0, 0, time.UTC), time.Date(2026, 10, 3, 23, 30, 0, 0, time.UTC)},
+	} {
+		csv := "Project,Start date,Start time,End date,End time\nP," + tc.date + ",09:00:00," + tc.date + ",10:30:00\n"
+		p := parse(t, csv, app.ImportOptions{Location: tc.loc})
+		if len(p.Rows) != 1 || len(p.Problems) != 0 {
+			t.Fatalf("%s %s: rows %v problems %v", tc.loc, tc.date, p.Rows, p.Problems)
+		}
+		if r := p.Rows[0]; !r.Start.Equal(tc.start) || !r.End.Equal(tc.end) {
+			t.Errorf("%s %s 09:00-10:30: %v-%v, want %v-%v", tc.loc, tc.date, r.Start.UTC(), r.End.UTC(), tc.start, tc.end)
+		}
+	}
+}
