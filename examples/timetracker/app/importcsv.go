@@ -294,6 +294,20 @@ func delimiter(head []byte) rune {
 	return ','
 }
 
+// ImportText returns an import file as UTF-8: b itself, or, for a file
+// that starts with a UTF-16 byte order mark, its text in UTF-8 (as
+// [ParseImport] reads it). The import page keeps a previewed file in the
+// form in this form, since a page cannot carry UTF-16 bytes.
+func ImportText(b []byte) ([]byte, error) {
+	if len(b) < 2 || !(b[0] == 0xff && b[1] == 0xfe || b[0] == 0xfe && b[1] == 0xff) {
+		return b, nil
+	}
+	if len(b) > domain.MaxImportBytes {
+		return nil, tooLarge()
+	}
+	return fromUTF16(bytes.NewReader(b))
+}
+
 // fromUTF16 reads the rest of a file that starts with a UTF-16 byte order
 // mark (little or big endian) and returns it as UTF-8, with a byte order
 // mark of its own for the caller to drop.

@@ -74,6 +74,11 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return internalf(err, "read import file")
 		}
+		if b, err = app.ImportText(b); err != nil {
+			f.Errors["file"] = domain.ErrorMessage(err)
+			s.renderImport(w, r, app.FormStatus(err), f, importData{})
+			return nil
+		}
 		csv = string(b)
 	}
 	u := userOf(r)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/discreet-dev/discreet/examples/timetracker/app"
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
@@ -118,6 +119,43 @@ func TestImportPage(t *testing.T) {
 	}
 	if es, _ := e.db.FindEntries(context.Background(), uid, domain.EntryFilter{}); len(es) != 3 {
 		t.Errorf("bad files changed the entries: %d", len(es))
+	}
+}
+
+// A UTF-16 file (Excel's "Unicode text") is previewed and then stored
+// with its names intact: the confirm form carries its text as UTF-8, which
+// a page can hold, not the UTF-16 bytes (NUL bytes a page turns into
+// replacement characters).
+func TestImportPageUTF16(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	b := e.signUp("Ada", "ada@example.com")
+	text := "\ufeffProject\tClient\tDescription\tStart date\tStart time\tDuration\r\nCafé\tÄrger GmbH\tTräume\t2026-03-02\t09:00:00\t01:30:00\r\n"
+	var file []byte
+	for _, u := range utf16.Encode([]rune(text)) {
+		file = append(file, byte(u), byte(u>>8))
+	}
+	p := b.postMultipart("/import", map[string]string{"step": "preview"}, file)
+	if p.status != http.StatusOK {
+		t.Fatalf("preview: %d %s", p.status, excerpt(p.body))
+	}
+	p.mustContain(t, `id="import-entries">1<`, "<li>Ärger GmbH</li>")
+	m := hiddenCSV.FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatal("no confirm form with the file")
+	}
+	p = b.postMultipart("/import", map[string]string{"step": "confirm", "csv": html.UnescapeString(m[1])}, nil)
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d %s", p.status, excerpt(p.body))
+	}
+	uid := e.userID("ada@example.com")
+	es, _ := e.db.FindEntries(context.Background(), uid, domain.EntryFilter{})
+	ps, _ := e.db.FindProjects(context.Background(), uid, true)
+	if len(es) != 1 || es[0].Notes != "Träume" || len(ps) != 1 || ps[0].Name != "Café" {
+		t.Fatalf("stored %+v, projects %+v", es, ps)
+	}
+	// Cut in the middle of a character: said beside the file input.
+	if p := b.postMultipart("/import", map[string]string{"step": "preview"}, file[:len(file)-1]); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "UTF-16") {
+		t.Errorf("a cut UTF-16 file: %d %s", p.status, excerpt(p.body))
 	}
 }
 
