@@ -176,6 +176,9 @@ func ParseImport(r io.Reader, opts ImportOptions) (*ParsedImport, error) {
 		}
 		return nil, fmt.Errorf("app: read import: %w", err)
 	}
+	if err := notText(first); err != nil {
+		return nil, err
+	}
 	cr := csv.NewReader(br)
 	cr.Comma = delimiter(first)
 	cr.FieldsPerRecord = -1
@@ -306,6 +309,18 @@ func ImportText(b []byte) ([]byte, error) {
 		return nil, tooLarge()
 	}
 	return fromUTF16(bytes.NewReader(b))
+}
+
+// notText refuses a file whose start is not text: a workbook or another
+// binary file chosen by mistake, or UTF-16 without a byte order mark.
+func notText(head []byte) error {
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0")):
+		return domain.Errorf(domain.EINVALID, "The file is a spreadsheet workbook (such as .xlsx or .xls), not CSV; save it as CSV (CSV UTF-8 in Excel) and import that.")
+	case bytes.IndexByte(head, 0) >= 0:
+		return domain.Errorf(domain.EINVALID, "The file is not text CSV (it holds NUL bytes, as UTF-16 without a byte order mark or a binary file does); save it as CSV UTF-8 and import that.")
+	}
+	return nil
 }
 
 // fromUTF16 reads the rest of a file that starts with a UTF-16 byte order

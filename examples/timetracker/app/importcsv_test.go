@@ -269,3 +269,23 @@ func TestParseWallClockOnDSTDays(t *testing.T) {
 		}
 	}
 }
+
+// A workbook chosen instead of its CSV, or UTF-16 without a byte order
+// mark, is refused with a message that says what the file is and what to
+// do, not as a header that fits no format.
+func TestParseNotText(t *testing.T) {
+	var noBOM []byte
+	for _, u := range utf16.Encode([]rune("Project,Start date,Start time,Duration\n")) {
+		noBOM = append(noBOM, byte(u), byte(u>>8))
+	}
+	for name, tc := range map[string]struct{ file, want string }{
+		"xlsx":           {"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "workbook"},
+		"xls":            {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "workbook"},
+		"utf-16, no BOM": {string(noBOM), "UTF-16"},
+	} {
+		_, err := app.ParseImport(strings.NewReader(tc.file), app.ImportOptions{})
+		if domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(domain.ErrorMessage(err), tc.want) || !strings.Contains(domain.ErrorMessage(err), "CSV UTF-8") {
+			t.Errorf("%s: %v, want an invalid error naming %q and CSV UTF-8", name, err, tc.want)
+		}
+	}
+}
