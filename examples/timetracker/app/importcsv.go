@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/discreet-dev/discreet/examples/timetracker/domain"
 )
@@ -319,8 +320,23 @@ func notText(head []byte) error {
 		return domain.Errorf(domain.EINVALID, "The file is a spreadsheet workbook (such as .xlsx or .xls), not CSV; save it as CSV (CSV UTF-8 in Excel) and import that.")
 	case bytes.IndexByte(head, 0) >= 0:
 		return domain.Errorf(domain.EINVALID, "The file is not text CSV (it holds NUL bytes, as UTF-16 without a byte order mark or a binary file does); save it as CSV UTF-8 and import that.")
+	case !validUTF8Start(head):
+		return domain.Errorf(domain.EINVALID, "The file is not UTF-8 text (spreadsheets in many locales save CSV in a legacy encoding such as Windows-1252 unless told otherwise); save it as CSV UTF-8 and import that.")
 	}
 	return nil
+}
+
+// validUTF8Start reports whether head, the start of a file, is UTF-8, but
+// for a character cut at its end.
+func validUTF8Start(head []byte) bool {
+	for len(head) > 0 {
+		r, n := utf8.DecodeRune(head)
+		if r == utf8.RuneError && n <= 1 {
+			return !utf8.FullRune(head)
+		}
+		head = head[n:]
+	}
+	return true
 }
 
 // fromUTF16 reads the rest of a file that starts with a UTF-16 byte order

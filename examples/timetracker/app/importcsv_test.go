@@ -270,8 +270,9 @@ func TestParseWallClockOnDSTDays(t *testing.T) {
 	}
 }
 
-// A workbook chosen instead of its CSV, or UTF-16 without a byte order
-// mark, is refused with a message that says what the file is and what to
+// A workbook chosen instead of its CSV, UTF-16 without a byte order mark,
+// or a CSV in a legacy encoding (Excel's default "CSV" in Western locales)
+// is refused with a message that says what the file is and what to
 // do, not as a header that fits no format.
 func TestParseNotText(t *testing.T) {
 	var noBOM []byte
@@ -282,10 +283,25 @@ func TestParseNotText(t *testing.T) {
 		"xlsx":           {"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "workbook"},
 		"xls":            {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "workbook"},
 		"utf-16, no BOM": {string(noBOM), "UTF-16"},
+		"windows-1252":   {"Project;Client;Start Date;Start Time;Duration (h)\nCaf\xe9;M\xfcller;30.12.2026;13:30;01:30:00\n", "Windows-1252"},
 	} {
 		_, err := app.ParseImport(strings.NewReader(tc.file), app.ImportOptions{})
 		if domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(domain.ErrorMessage(err), tc.want) || !strings.Contains(domain.ErrorMessage(err), "CSV UTF-8") {
 			t.Errorf("%s: %v, want an invalid error naming %q and CSV UTF-8", name, err, tc.want)
+		}
+	}
+}
+
+// A UTF-8 file whose first 4 KB (what the format is told from) end in the
+// middle of a character is UTF-8 all the same.
+func TestParseUTF8CutAtThePeek(t *testing.T) {
+	notes := strings.Repeat("€", 1500) // 3 bytes each, across byte 4096
+	for shift := range 3 {
+		csv := "Project,Start date,Start time,Duration,Description" + strings.Repeat(" ", shift) + "\n" +
+			"Café,2026-03-02,09:00:00,01:00:00," + notes + "\n"
+		p := parse(t, csv, app.ImportOptions{})
+		if len(p.Problems) != 0 || len(p.Rows) != 1 || p.Rows[0].Notes != notes {
+			t.Fatalf("shift %d: rows %d problems %v", shift, len(p.Rows), p.Problems)
 		}
 	}
 }
