@@ -62,10 +62,30 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h *Handler) handle(ctx context.Context, r slog.Record) error {
-	msg := h.s.eng.String(r.Message)
+	// The scrubbed strings that differ from the record's (the message and
+	// string attribute values) are written one after the other into buf,
+	// on the stack while they fit, and become one string at the end: a
+	// record with personal data in a few places costs one allocation for
+	// all of them.
+	var stack [256]byte
+	var refStack [4]strRef
+	buf, refs := stack[:0], refStack[:0]
+	buf, msgChanged := h.s.eng.AppendChanged(buf, r.Message)
+	msgEnd := len(buf)
 	// The first attribute that scrubbing changes, found without copying
 	// anything: most records are clean.
-	first, i := h.firstChange(r)
+	first, i := slog.Attr{}, -1
+	n := 0
+	r.Attrs(func(a slog.Attr) bool {
+		var c bool
+		first, c, buf, refs = h.attrTo(buf, refs, n, a)
+		if c {
+			i = n
+			return false
+		}
+		n++
+		return true
+	})
 	var extra [2]slog.Attr
 	ctxAttrs := extra[:0]
 	if info := requestInfo(ctx); info != nil {
@@ -90,16 +110,18 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 			r = r.Clone()
 			r.AddAttrs(ctxAttrs...)
 		}
-		r.Message, r.Time = msg, t
+		if msgChanged {
+			r.Message = string(buf)
+		}
+		r.Time = t
 		return h.next.Handle(ctx, r)
 	}
 
 	// An attribute changed, and a record's attributes cannot be replaced:
 	// build a new one, keeping the attributes before the first change as
 	// they are and scrubbing the rest once.
-	nr := slog.NewRecord(t, r.Level, msg, r.PC)
-	var buf [10]slog.Attr
-	attrs := buf[:0]
+	var attrStack [10]slog.Attr
+	attrs := attrStack[:0]
 	j := 0
 	r.Attrs(func(a slog.Attr) bool {
 		switch {
@@ -107,30 +129,53 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 		case j == i:
 			a = first
 		default:
-			a = h.scrubAttr(a)
+			a, _, buf, refs = h.attrTo(buf, refs, j, a)
 		}
 		attrs = append(attrs, a)
 		j++
 		return true
 	})
+	all := string(buf)
+	msg := r.Message
+	if msgChanged {
+		msg = all[:msgEnd]
+	}
+	for _, ref := range refs {
+		attrs[ref.i] = slog.String(attrs[ref.i].Key, all[ref.start:ref.end])
+	}
 	attrs = append(attrs, ctxAttrs...)
+	nr := slog.NewRecord(t, r.Level, msg, r.PC)
 	nr.AddAttrs(attrs...)
 	return h.next.Handle(ctx, nr)
 }
 
-// firstChange returns the first attribute of r that scrubbing changes,
-// scrubbed, and its index; -1 when none does.
-func (h *Handler) firstChange(r slog.Record) (slog.Attr, int) {
-	first, i, at := slog.Attr{}, 0, -1
-	r.Attrs(func(a slog.Attr) bool {
-		if b, c := h.attr(a); c {
-			first, at = b, i
-			return false
-		}
-		i++
-		return true
-	})
-	return first, at
+// strRef says that the value of the record's attribute i is
+// buf[start:end] of the handler's scratch buffer, once that is a string.
+type strRef struct{ i, start, end int }
+
+// attrTo scrubs the record's attribute i like attr. A string value that
+// changes is appended to buf and noted in refs; the attribute returned
+// then has the scrubbed key and a placeholder value. Other values go
+// through attr.
+func (h *Handler) attrTo(buf []byte, refs []strRef, i int, a slog.Attr) (slog.Attr, bool, []byte, []strRef) {
+	if a.Value.Kind() != slog.KindString {
+		b, c := h.attr(a)
+		return b, c, buf, refs
+	}
+	key, eng := h.s.key(a.Key)
+	if eng == nil || h.redactAll {
+		return slog.String(key, redact.Redacted), true, buf, refs
+	}
+	v := a.Value.String()
+	start := len(buf)
+	buf, c := eng.AppendChanged(buf, v)
+	switch {
+	case c:
+		return slog.Attr{Key: key}, true, buf, append(refs, strRef{i, start, len(buf)})
+	case key != a.Key:
+		return slog.String(key, v), true, buf, refs
+	}
+	return a, false, buf, refs
 }
 
 // WithAttrs returns a Handler whose wrapped handler has the scrubbed as.

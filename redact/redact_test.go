@@ -105,6 +105,9 @@ func TestStringRemoves(t *testing.T) {
 			if got := string(e.AppendString([]byte("p:"), tt.in)); got != "p:"+tt.want {
 				t.Errorf("AppendString(%q) = %q, want %q", tt.in, got, "p:"+tt.want)
 			}
+			if got, changed := e.AppendChanged([]byte("p:"), tt.in); changed != (tt.in != tt.want) || changed && string(got) != "p:"+tt.want || !changed && string(got) != "p:" {
+				t.Errorf("AppendChanged(%q) = %q, %v, want %q", tt.in, got, changed, "p:"+tt.want)
+			}
 			checkJSON(t, e, tt.in, tt.want)
 		})
 	}

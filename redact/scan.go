@@ -120,6 +120,7 @@ type scanner struct {
 	pemEnd     int  // end of the last private key block removed
 	esc        bool // a byte that JSON must escape was seen
 	tokEnd     int  // end of the last vendor token body read
+	quietEnd   int  // end of a token being removed whose bytes need no second look; see quiet
 }
 
 func newScanner(e *Engine, s string) scanner {
@@ -163,15 +164,30 @@ func (sc *scanner) pop() span {
 func (sc *scanner) next() (sp span, ok bool) {
 	s := sc.s
 	i := sc.i
+	qe := sc.quietEnd
 	for sc.outN == 0 && i < len(s) {
-		for i+4 <= len(s) && trig[s[i]]|trig[s[i+1]]|trig[s[i+2]]|trig[s[i+3]] == 0 {
-			i += 4
-		}
-		for i < len(s) && trig[s[i]] == 0 {
-			i++
-		}
-		if i == len(s) {
-			break
+		if i < qe {
+			// Inside a token already being removed only digits and '='
+			// can start something that reaches past it (see quiet).
+			for i+4 <= qe && inQuiet[s[i]]|inQuiet[s[i+1]]|inQuiet[s[i+2]]|inQuiet[s[i+3]] == 0 {
+				i += 4
+			}
+			for i < qe && inQuiet[s[i]] == 0 {
+				i++
+			}
+			if i == qe {
+				continue
+			}
+		} else {
+			for i+4 <= len(s) && trig[s[i]]|trig[s[i+1]]|trig[s[i+2]]|trig[s[i+3]] == 0 {
+				i += 4
+			}
+			for i < len(s) && trig[s[i]] == 0 {
+				i++
+			}
+			if i == len(s) {
+				break
+			}
 		}
 		c := s[i]
 		if trig[c]&tEsc != 0 {
@@ -187,6 +203,7 @@ func (sc *scanner) next() (sp span, ok bool) {
 				continue
 			}
 			sc.look(i)
+			qe = sc.quietEnd
 			i++
 			continue
 		}
@@ -387,6 +404,7 @@ func (sc *scanner) authScheme(i int) {
 			k++
 		}
 		sc.add(j, k, Token)
+		sc.quiet(j, k)
 		return
 	}
 	if i+5 < len(s) && hasFoldPrefix(s[i:], "basic") {
@@ -454,6 +472,40 @@ func (sc *scanner) jwt(i int) {
 	}
 	sc.jwtEnd = k // the "eyJ" of the payload starts nothing more
 	sc.add(i, k, Token)
+	if k == len(s) || class[s[k]]&cToken == 0 {
+		sc.quiet(i, k)
+	}
+}
+
+// inQuiet marks the bytes that the scanner still looks at inside a quiet
+// token: digits (card, phone and IBAN groups may go on past the token) and
+// '=' (a key=value pair may).
+var inQuiet = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 1
+	}
+	t['='] = 1
+	return t
+}()
+
+// quiet lets the scanner skip most of the token s[a:k] that it has just
+// marked for removal: a bearer token, or a JWT that nothing of the token
+// alphabet follows. Every byte of such a token is in the token alphabet
+// (letters, digits, "-._~+/="), none can start an email, a URL, an IPv6
+// address or an escape, and the detectors that its letters, '.', '-' and
+// '_' start (JWTs, vendor tokens, dotted numbers) read only that alphabet,
+// so whatever they find lies inside the token, which goes anyway. Only
+// three things could reach past its end, and the token then gets the
+// full look: a "bearer" or "basic" ending it (a scheme before the next
+// word), and a "BEGIN" ending it (a private key block). Digits and '='
+// keep their look (see inQuiet). The state those skipped detectors keep
+// (jwtEnd, tokEnd, v4End) only ever concerns bytes of the same run.
+func (sc *scanner) quiet(a, k int) {
+	s := sc.s[a:k]
+	if len(s) == 0 || hasFoldSuffixLoose(s, "bearer") || hasFoldSuffixLoose(s, "basic") || len(s) >= 5 && s[len(s)-5:] == "BEGIN" {
+		return
+	}
+	sc.quietEnd = k
 }
 
 // keyValue looks at the key before the separator s[i] ('=' or ':') and, when
@@ -642,6 +694,27 @@ func replaced(sc *scanner, s string, sp span) string {
 	}
 	b = append(b, s[last:]...)
 	return string(b)
+}
+
+// AppendChanged appends the scrubbed s to dst, unquoted, when s holds
+// something to replace, and reports whether it did. When there is nothing
+// to replace it returns dst as it was and false, without copying s, so a
+// caller can gather the changed values of a record in one buffer and keep
+// the clean ones as they are.
+func (e *Engine) AppendChanged(dst []byte, s string) ([]byte, bool) {
+	sc := newScanner(e, s)
+	sp, ok := sc.next()
+	if !ok {
+		return dst, false
+	}
+	last := 0
+	for ok {
+		dst = append(dst, s[last:sp.start]...)
+		dst = append(dst, sp.marker...)
+		last = sp.end
+		sp, ok = sc.next()
+	}
+	return append(dst, s[last:]...), true
 }
 
 // AppendString appends the scrubbed s to dst, unquoted.
