@@ -77,11 +77,28 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 	first, i := slog.Attr{}, -1
 	n := 0
 	r.Attrs(func(a slog.Attr) bool {
-		var c bool
-		first, c, buf, refs = h.attrTo(buf, refs, n, a)
-		if c {
-			i = n
-			return false
+		// Only a change is written to the variables outside: they are
+		// reached through a pointer, and pointer writes cost a write
+		// barrier while the collector runs.
+		switch a.Value.Kind() {
+		case slog.KindString:
+			if b, c, nb, nr := h.stringAttr(buf, refs, n, a); c {
+				first, buf, refs, i = b, nb, nr, n
+				return false
+			}
+		case slog.KindAny, slog.KindGroup, slog.KindLogValuer:
+			if b, c := h.attr(a); c {
+				first, i = b, n
+				return false
+			}
+		default:
+			// A number, a boolean, a duration or a time: only its key
+			// can make it change.
+			if key, eng := h.s.key(a.Key); eng == nil || h.redactAll || key != a.Key {
+				first, _ = h.attr(a)
+				i = n
+				return false
+			}
 		}
 		n++
 		return true
@@ -128,8 +145,12 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 		case j < i:
 		case j == i:
 			a = first
+		case a.Value.Kind() == slog.KindString:
+			if b, c, nb, nr := h.stringAttr(buf, refs, j, a); c {
+				a, buf, refs = b, nb, nr
+			}
 		default:
-			a, _, buf, refs = h.attrTo(buf, refs, j, a)
+			a, _ = h.attr(a)
 		}
 		attrs = append(attrs, a)
 		j++
@@ -153,15 +174,10 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 // buf[start:end] of the handler's scratch buffer, once that is a string.
 type strRef struct{ i, start, end int }
 
-// attrTo scrubs the record's attribute i like attr. A string value that
-// changes is appended to buf and noted in refs; the attribute returned
-// then has the scrubbed key and a placeholder value. Other values go
-// through attr.
-func (h *Handler) attrTo(buf []byte, refs []strRef, i int, a slog.Attr) (slog.Attr, bool, []byte, []strRef) {
-	if a.Value.Kind() != slog.KindString {
-		b, c := h.attr(a)
-		return b, c, buf, refs
-	}
+// stringAttr scrubs the record's attribute i, whose value is a string,
+// like attr. A value that changes is appended to buf and noted in refs;
+// the attribute returned then has the scrubbed key and no value yet.
+func (h *Handler) stringAttr(buf []byte, refs []strRef, i int, a slog.Attr) (slog.Attr, bool, []byte, []strRef) {
 	key, eng := h.s.key(a.Key)
 	if eng == nil || h.redactAll {
 		return slog.String(key, redact.Redacted), true, buf, refs

@@ -38,6 +38,19 @@ func (sc *scanner) email(at, after int, spelled bool) {
 		return
 	}
 	sc.add(start, end, Email)
+	if after == at+1 && s[at] == '@' && (end == len(s) || class[s[end]]&cToken == 0) && asciiToken(s[after:end]) {
+		sc.quiet(after, end) // a plain domain: see quiet
+	}
+}
+
+// asciiToken reports whether every byte of s is in the token alphabet.
+func asciiToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if class[s[i]]&cToken == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // mailDomain reads the domain that starts at s[d] and returns where it
@@ -58,9 +71,13 @@ func mailDomain(s string, d int, spelled bool) (int, bool) {
 			}
 		}
 		ls := k
-		for k < len(s) && class[s[k]]&cDomain != 0 && s[k] != '.' {
-			if s[k] == 0xEF && (hasPrefix(s[k:], "\uff0e") || hasPrefix(s[k:], "\uff20") || hasPrefix(s[k:], "\ufe6b")) {
-				break // a fullwidth dot, or the next address's fullwidth '@'
+		for k < len(s) {
+			if class[s[k]]&cLabel != 0 {
+				k++
+				continue
+			}
+			if s[k] != 0xEF || hasPrefix(s[k:], "\uff0e") || hasPrefix(s[k:], "\uff20") || hasPrefix(s[k:], "\ufe6b") {
+				break // not a label byte, a fullwidth dot, or the next address's fullwidth '@'
 			}
 			k++
 		}

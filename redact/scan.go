@@ -25,6 +25,7 @@ const (
 	// word: all of them but 'b', 'B' ("bearer", "basic"), 'J' ("eyJ")
 	// and 'A' (AWS and Google keys).
 	cPlain
+	cLabel // may appear inside an email domain label: cDomain but '.' and 0xEF
 )
 
 var class [256]uint16
@@ -56,6 +57,9 @@ func init() {
 		}
 		if alnum || b == '.' || b == '-' || b >= 0x80 {
 			f |= cDomain
+			if b != '.' && b != 0xEF {
+				f |= cLabel
+			}
 		}
 		if alnum || strings.IndexByte("-._~+/=", b) >= 0 {
 			f |= cToken
@@ -488,18 +492,21 @@ var inQuiet = func() (t [256]uint8) {
 	return t
 }()
 
-// quiet lets the scanner skip most of the token s[a:k] that it has just
-// marked for removal: a bearer token, or a JWT that nothing of the token
-// alphabet follows. Every byte of such a token is in the token alphabet
-// (letters, digits, "-._~+/="), none can start an email, a URL, an IPv6
-// address or an escape, and the detectors that its letters, '.', '-' and
-// '_' start (JWTs, vendor tokens, dotted numbers) read only that alphabet,
-// so whatever they find lies inside the token, which goes anyway. Only
-// three things could reach past its end, and the token then gets the
-// full look: a "bearer" or "basic" ending it (a scheme before the next
-// word), and a "BEGIN" ending it (a private key block). Digits and '='
-// keep their look (see inQuiet). The state those skipped detectors keep
-// (jwtEnd, tokEnd, v4End) only ever concerns bytes of the same run.
+// quiet lets the scanner skip most of s[a:k], a token it has just marked
+// for removal: a bearer token, or a JWT or the ASCII domain of an email
+// that no byte of the token alphabet follows. The caller makes sure of
+// three things: every byte of the token is in the token alphabet (letters,
+// digits, "-._~+/="), the byte after it is not, and the byte before it
+// cannot extend a word or a number into it (the space after "Bearer", the
+// '@' before a domain, the start of "eyJ"). Then no byte inside can start
+// an email, a URL, an IPv6 address or an escape, and what its letters, '.',
+// '-' and '_' start (a JWT, a vendor token, a dotted number) reads only
+// that alphabet, so it lies inside the token, which goes anyway; the state
+// those detectors keep (jwtEnd, tokEnd, v4End) only concerns the same run.
+// What could reach past the end keeps its full look: digits (a card,
+// phone or IBAN whose groups go on), '=' (key=value), and, by giving up
+// on the skip, a token ending in "bearer" or "basic" (a scheme before the
+// next word) or in "BEGIN" (a private key block).
 func (sc *scanner) quiet(a, k int) {
 	s := sc.s[a:k]
 	if len(s) == 0 || hasFoldSuffixLoose(s, "bearer") || hasFoldSuffixLoose(s, "basic") || len(s) >= 5 && s[len(s)-5:] == "BEGIN" {
