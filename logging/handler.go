@@ -3,6 +3,7 @@ package logging
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/discreet-dev/discreet/redact"
@@ -62,47 +63,62 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h *Handler) handle(ctx context.Context, r slog.Record) error {
-	// The scrubbed strings that differ from the record's (the message and
-	// string attribute values) are written one after the other into buf,
-	// on the stack while they fit, and become one string at the end: a
-	// record with personal data in a few places costs one allocation for
-	// all of them.
+	// The attributes are copied out once, to the stack when they fit, and
+	// scrubbed in a plain loop. The scrubbed strings that differ from the
+	// record's (the message and string attribute values) are written one
+	// after the other into buf, on the stack while they fit, and become
+	// one string at the end: a record with personal data in a few places
+	// costs one allocation for all of them, and a clean one none.
+	if r.NumAttrs() > maxStackAttrs {
+		p := largeAttrs.Get().(*[]slog.Attr)
+		r.Attrs(func(a slog.Attr) bool {
+			*p = append(*p, a)
+			return true
+		})
+		err := h.handleAttrs(ctx, r, *p)
+		clear((*p)[:cap(*p)])
+		*p = (*p)[:0]
+		largeAttrs.Put(p)
+		return err
+	}
+	var attrStack [maxStackAttrs]slog.Attr
+	n := 0
+	r.Attrs(func(a slog.Attr) bool {
+		attrStack[n] = a
+		n++
+		return true
+	})
+	return h.handleAttrs(ctx, r, attrStack[:n])
+}
+
+// handleAttrs is handle once the attributes of r are copied to attrs,
+// which it changes.
+func (h *Handler) handleAttrs(ctx context.Context, r slog.Record, attrs []slog.Attr) error {
 	var stack [256]byte
 	var refStack [4]strRef
 	buf, refs := stack[:0], refStack[:0]
 	buf, msgChanged := h.s.eng.AppendChanged(buf, r.Message)
 	msgEnd := len(buf)
-	// The first attribute that scrubbing changes, found without copying
-	// anything: most records are clean.
-	first, i := slog.Attr{}, -1
-	n := 0
-	r.Attrs(func(a slog.Attr) bool {
-		// Only a change is written to the variables outside: they are
-		// reached through a pointer, and pointer writes cost a write
-		// barrier while the collector runs.
+	changed := false
+	for j, a := range attrs {
+		var b slog.Attr
+		var c bool
 		switch a.Value.Kind() {
 		case slog.KindString:
-			if b, c, nb, nr := h.stringAttr(buf, refs, n, a); c {
-				first, buf, refs, i = b, nb, nr, n
-				return false
-			}
+			b, c, buf, refs = h.stringAttr(buf, refs, j, a)
 		case slog.KindAny, slog.KindGroup, slog.KindLogValuer:
-			if b, c := h.attr(a); c {
-				first, i = b, n
-				return false
-			}
+			b, c = h.attr(a)
 		default:
 			// A number, a boolean, a duration or a time: only its key
 			// can make it change.
 			if key, eng := h.s.key(a.Key); eng == nil || h.redactAll || key != a.Key {
-				first, _ = h.attr(a)
-				i = n
-				return false
+				b, c = h.attr(a)
 			}
 		}
-		n++
-		return true
-	})
+		if c {
+			attrs[j], changed = b, true
+		}
+	}
 	var extra [2]slog.Attr
 	ctxAttrs := extra[:0]
 	if info := requestInfo(ctx); info != nil {
@@ -118,7 +134,7 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 	if h.omitTime {
 		t = time.Time{}
 	}
-	if i < 0 {
+	if !changed {
 		// No attribute changed. The message and the time are fields of the
 		// record, so they are set in place, and the context's attributes
 		// go on a clone: a clean record is passed on as it is, and one with
@@ -135,27 +151,7 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 	}
 
 	// An attribute changed, and a record's attributes cannot be replaced:
-	// build a new one, keeping the attributes before the first change as
-	// they are and scrubbing the rest once.
-	var attrStack [10]slog.Attr
-	attrs := attrStack[:0]
-	j := 0
-	r.Attrs(func(a slog.Attr) bool {
-		switch {
-		case j < i:
-		case j == i:
-			a = first
-		case a.Value.Kind() == slog.KindString:
-			if b, c, nb, nr := h.stringAttr(buf, refs, j, a); c {
-				a, buf, refs = b, nb, nr
-			}
-		default:
-			a, _ = h.attr(a)
-		}
-		attrs = append(attrs, a)
-		j++
-		return true
-	})
+	// build a new one.
 	all := string(buf)
 	msg := r.Message
 	if msgChanged {
@@ -164,11 +160,16 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 	for _, ref := range refs {
 		attrs[ref.i] = slog.String(attrs[ref.i].Key, all[ref.start:ref.end])
 	}
-	attrs = append(attrs, ctxAttrs...)
 	nr := slog.NewRecord(t, r.Level, msg, r.PC)
-	nr.AddAttrs(attrs...)
+	nr.AddAttrs(append(attrs, ctxAttrs...)...)
 	return h.next.Handle(ctx, nr)
 }
+
+// maxStackAttrs is how many attributes a record may have for the handler
+// to copy them to the stack; larger records borrow a slice from largeAttrs.
+const maxStackAttrs = 16
+
+var largeAttrs = sync.Pool{New: func() any { return new([]slog.Attr) }}
 
 // strRef says that the value of the record's attribute i is
 // buf[start:end] of the handler's scratch buffer, once that is a string.
