@@ -53,7 +53,7 @@ func (h *Handler) Enabled(ctx context.Context, l slog.Level) bool {
 // Handle scrubs r and passes it on, subject to [Options.RepeatInterval].
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if h.rep != nil {
-		write, summaries := h.rep.admit(r)
+		write, summaries := h.rep.admit(&r)
 		writeSummaries(summaries, h.handle)
 		if !write {
 			return nil
@@ -75,7 +75,7 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 			*p = append(*p, a)
 			return true
 		})
-		err := h.handleAttrs(ctx, r, *p)
+		err := h.handleAttrs(ctx, &r, *p)
 		clear((*p)[:cap(*p)])
 		*p = (*p)[:0]
 		largeAttrs.Put(p)
@@ -88,12 +88,12 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 		n++
 		return true
 	})
-	return h.handleAttrs(ctx, r, attrStack[:n])
+	return h.handleAttrs(ctx, &r, attrStack[:n])
 }
 
 // handleAttrs is handle once the attributes of r are copied to attrs,
 // which it changes.
-func (h *Handler) handleAttrs(ctx context.Context, r slog.Record, attrs []slog.Attr) error {
+func (h *Handler) handleAttrs(ctx context.Context, r *slog.Record, attrs []slog.Attr) error {
 	var stack [256]byte
 	var refStack [4]strRef
 	buf, refs := stack[:0], refStack[:0]
@@ -122,7 +122,7 @@ func (h *Handler) handleAttrs(ctx context.Context, r slog.Record, attrs []slog.A
 	var extra [2]slog.Attr
 	ctxAttrs := extra[:0]
 	if info := requestInfo(ctx); info != nil {
-		needID, needUser := missingRequestKeys(r)
+		needID, needUser := missingRequestKeys(*r)
 		if needID {
 			ctxAttrs = append(ctxAttrs, h.scrubAttr(slog.String(RequestIDKey, info.RequestID())))
 		}
@@ -140,14 +140,14 @@ func (h *Handler) handleAttrs(ctx context.Context, r slog.Record, attrs []slog.A
 		// go on a clone: a clean record is passed on as it is, and one with
 		// personal data only in its message costs that message.
 		if len(ctxAttrs) > 0 {
-			r = r.Clone()
+			*r = r.Clone()
 			r.AddAttrs(ctxAttrs...)
 		}
 		if msgChanged {
 			r.Message = string(buf)
 		}
 		r.Time = t
-		return h.next.Handle(ctx, r)
+		return h.next.Handle(ctx, *r)
 	}
 
 	// An attribute changed, and a record's attributes cannot be replaced:

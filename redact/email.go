@@ -38,19 +38,6 @@ func (sc *scanner) email(at, after int, spelled bool) {
 		return
 	}
 	sc.add(start, end, Email)
-	if after == at+1 && s[at] == '@' && (end == len(s) || class[s[end]]&cToken == 0) && asciiToken(s[after:end]) {
-		sc.quiet(after, end) // a plain domain: see quiet
-	}
-}
-
-// asciiToken reports whether every byte of s is in the token alphabet.
-func asciiToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if class[s[i]]&cToken == 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // mailDomain reads the domain that starts at s[d] and returns where it

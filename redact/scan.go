@@ -173,13 +173,25 @@ func (sc *scanner) next() (sp span, ok bool) {
 		if i < qe {
 			// Inside a token already being removed only digits and '='
 			// can start something that reaches past it (see quiet).
-			for i+4 <= qe && inQuiet[s[i]]|inQuiet[s[i+1]]|inQuiet[s[i+2]]|inQuiet[s[i+3]] == 0 {
-				i += 4
-			}
-			for i < qe && inQuiet[s[i]] == 0 {
+			for i < qe {
+				for i+4 <= qe && inQuiet[s[i]]|inQuiet[s[i+1]]|inQuiet[s[i+2]]|inQuiet[s[i+3]] == 0 {
+					i += 4
+				}
+				for i < qe && inQuiet[s[i]] == 0 {
+					i++
+				}
+				if i == qe || !isDigit(s[i]) || i == 0 || !isWordByte(s[i-1]) ||
+					i >= 2 && isUpper(s[i-1]) && isUpper(s[i-2]) && i >= sc.skipTo {
+					break
+				}
+				// A digit inside a word that can start nothing: skip the
+				// word as below, without the round trip.
 				i++
+				for i < len(s) && class[s[i]]&cPlain != 0 {
+					i++
+				}
 			}
-			if i == qe {
+			if i >= qe {
 				continue
 			}
 		} else {
@@ -403,10 +415,7 @@ func (sc *scanner) authScheme(i int) {
 		if j == i+6 {
 			return
 		}
-		k := j
-		for k < len(s) && class[s[k]]&cToken != 0 {
-			k++
-		}
+		k := tokenEnd(s, j)
 		sc.add(j, k, Token)
 		sc.quiet(j, k)
 		return
@@ -481,6 +490,18 @@ func (sc *scanner) jwt(i int) {
 	}
 }
 
+// tokenEnd returns the end of the run of token bytes that starts at s[k].
+// Tokens are long, so it takes four bytes at a time where it can.
+func tokenEnd(s string, k int) int {
+	for k+4 <= len(s) && class[s[k]]&class[s[k+1]]&class[s[k+2]]&class[s[k+3]]&cToken != 0 {
+		k += 4
+	}
+	for k < len(s) && class[s[k]]&cToken != 0 {
+		k++
+	}
+	return k
+}
+
 // inQuiet marks the bytes that the scanner still looks at inside a quiet
 // token: digits (card, phone and IBAN groups may go on past the token) and
 // '=' (a key=value pair may).
@@ -493,12 +514,12 @@ var inQuiet = func() (t [256]uint8) {
 }()
 
 // quiet lets the scanner skip most of s[a:k], a token it has just marked
-// for removal: a bearer token, or a JWT or the ASCII domain of an email
-// that no byte of the token alphabet follows. The caller makes sure of
+// for removal: a bearer token, or a JWT that no byte of the token
+// alphabet follows. The caller makes sure of
 // three things: every byte of the token is in the token alphabet (letters,
 // digits, "-._~+/="), the byte after it is not, and the byte before it
 // cannot extend a word or a number into it (the space after "Bearer", the
-// '@' before a domain, the start of "eyJ"). Then no byte inside can start
+// start of "eyJ"). Then no byte inside can start
 // an email, a URL, an IPv6 address or an escape, and what its letters, '.',
 // '-' and '_' start (a JWT, a vendor token, a dotted number) reads only
 // that alphabet, so it lies inside the token, which goes anyway; the state
