@@ -59,10 +59,13 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 			return nil
 		}
 	}
-	return h.handle(ctx, r)
+	return h.handleRec(ctx, &r)
 }
 
-func (h *Handler) handle(ctx context.Context, r slog.Record) error {
+func (h *Handler) handle(ctx context.Context, r slog.Record) error { return h.handleRec(ctx, &r) }
+
+// handleRec scrubs *r, which it may change, and passes it on.
+func (h *Handler) handleRec(ctx context.Context, r *slog.Record) error {
 	// The attributes are copied out once, to the stack when they fit, and
 	// scrubbed in a plain loop. The scrubbed strings that differ from the
 	// record's (the message and string attribute values) are written one
@@ -75,7 +78,7 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 			*p = append(*p, a)
 			return true
 		})
-		err := h.handleAttrs(ctx, &r, *p)
+		err := h.handleAttrs(ctx, r, *p)
 		clear((*p)[:cap(*p)])
 		*p = (*p)[:0]
 		largeAttrs.Put(p)
@@ -88,7 +91,7 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 		n++
 		return true
 	})
-	return h.handleAttrs(ctx, &r, attrStack[:n])
+	return h.handleAttrs(ctx, r, attrStack[:n])
 }
 
 // handleAttrs is handle once the attributes of r are copied to attrs,
@@ -105,7 +108,11 @@ func (h *Handler) handleAttrs(ctx context.Context, r *slog.Record, attrs []slog.
 		var c bool
 		switch a.Value.Kind() {
 		case slog.KindString:
-			b, c, buf, refs = h.stringAttr(buf, refs, j, a)
+			var nb []byte
+			if b, c, nb = h.stringAttr(buf, a); len(nb) > len(buf) {
+				refs = append(refs, strRef{j, len(buf), len(nb)})
+				buf = nb
+			}
 		case slog.KindAny, slog.KindGroup, slog.KindLogValuer:
 			b, c = h.attr(a)
 		default:
@@ -175,24 +182,24 @@ var largeAttrs = sync.Pool{New: func() any { return new([]slog.Attr) }}
 // buf[start:end] of the handler's scratch buffer, once that is a string.
 type strRef struct{ i, start, end int }
 
-// stringAttr scrubs the record's attribute i, whose value is a string,
-// like attr. A value that changes is appended to buf and noted in refs;
-// the attribute returned then has the scrubbed key and no value yet.
-func (h *Handler) stringAttr(buf []byte, refs []strRef, i int, a slog.Attr) (slog.Attr, bool, []byte, []strRef) {
+// stringAttr scrubs a, whose value is a string, like attr. A value that
+// changes is appended to buf, and the attribute returned then has the
+// scrubbed key and no value yet: the caller finds the value in what was
+// appended (a scrubbed value is never empty).
+func (h *Handler) stringAttr(buf []byte, a slog.Attr) (slog.Attr, bool, []byte) {
 	key, eng := h.s.key(a.Key)
 	if eng == nil || h.redactAll {
-		return slog.String(key, redact.Redacted), true, buf, refs
+		return slog.String(key, redact.Redacted), true, buf
 	}
 	v := a.Value.String()
-	start := len(buf)
 	buf, c := eng.AppendChanged(buf, v)
 	switch {
 	case c:
-		return slog.Attr{Key: key}, true, buf, append(refs, strRef{i, start, len(buf)})
+		return slog.Attr{Key: key}, true, buf
 	case key != a.Key:
-		return slog.String(key, v), true, buf, refs
+		return slog.String(key, v), true, buf
 	}
-	return a, false, buf, refs
+	return a, false, buf
 }
 
 // WithAttrs returns a Handler whose wrapped handler has the scrubbed as.

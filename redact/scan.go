@@ -131,6 +131,22 @@ func newScanner(e *Engine, s string) scanner {
 	return scanner{e: e, s: s, urlAt: -1}
 }
 
+// firstTrig returns the index of the first byte of s that the scanner
+// would look at, len(s) when there is none. The scanner's state does not
+// change over the bytes before it, so a scan may start there, and a string
+// without any needs no scanner at all: nothing to remove, nothing to
+// escape.
+func firstTrig(s string) int {
+	i := 0
+	for i+4 <= len(s) && trig[s[i]]|trig[s[i+1]]|trig[s[i+2]]|trig[s[i+3]] == 0 {
+		i += 4
+	}
+	for i < len(s) && trig[s[i]] == 0 {
+		i++
+	}
+	return i
+}
+
 // add records that s[start:end] must become marker.
 func (sc *scanner) add(start, end int, marker string) {
 	if start < sc.flushed {
@@ -699,7 +715,12 @@ func hasFoldSuffixLoose(key, w string) bool {
 // String returns s with personal data and secrets replaced by markers. It
 // returns s itself, without allocating, when there was nothing to replace.
 func (e *Engine) String(s string) string {
+	k := firstTrig(s)
+	if k == len(s) {
+		return s
+	}
 	sc := newScanner(e, s)
+	sc.i = k
 	sp, ok := sc.next()
 	if !ok {
 		return s
@@ -730,7 +751,12 @@ func replaced(sc *scanner, s string, sp span) string {
 // caller can gather the changed values of a record in one buffer and keep
 // the clean ones as they are.
 func (e *Engine) AppendChanged(dst []byte, s string) ([]byte, bool) {
+	k := firstTrig(s)
+	if k == len(s) {
+		return dst, false
+	}
 	sc := newScanner(e, s)
+	sc.i = k
 	sp, ok := sc.next()
 	if !ok {
 		return dst, false
