@@ -354,8 +354,8 @@ func (sc *scanner) look(i int) {
 				k--
 			}
 			sc.ipv4(k)
-		} else if i >= 2 {
-			sc.dotToken(i)
+		} else if i >= 2 && (s[i-1] == 'G' || s[i-1] == '9') {
+			sc.dotToken(i) // "SG." or "ya29."
 		}
 	case 'b', 'B':
 		sc.authScheme(i)
