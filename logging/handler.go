@@ -3,6 +3,7 @@ package logging
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/discreet-dev/discreet/redact"
@@ -52,24 +53,83 @@ func (h *Handler) Enabled(ctx context.Context, l slog.Level) bool {
 // Handle scrubs r and passes it on, subject to [Options.RepeatInterval].
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if h.rep != nil {
-		write, summaries := h.rep.admit(r)
+		write, summaries := h.rep.admit(&r)
 		writeSummaries(summaries, h.handle)
 		if !write {
 			return nil
 		}
 	}
-	return h.handle(ctx, r)
+	return h.handleRec(ctx, &r)
 }
 
-func (h *Handler) handle(ctx context.Context, r slog.Record) error {
-	msg := h.s.eng.String(r.Message)
-	// The first attribute that scrubbing changes, found without copying
-	// anything: most records are clean.
-	first, i := h.firstChange(r)
+func (h *Handler) handle(ctx context.Context, r slog.Record) error { return h.handleRec(ctx, &r) }
+
+// handleRec scrubs *r, which it may change, and passes it on.
+func (h *Handler) handleRec(ctx context.Context, r *slog.Record) error {
+	// The attributes are copied out once, to the stack when they fit, and
+	// scrubbed in a plain loop. The scrubbed strings that differ from the
+	// record's (the message and string attribute values) are written one
+	// after the other into buf, on the stack while they fit, and become
+	// one string at the end: a record with personal data in a few places
+	// costs one allocation for all of them, and a clean one none.
+	if r.NumAttrs() > maxStackAttrs {
+		p := largeAttrs.Get().(*[]slog.Attr)
+		r.Attrs(func(a slog.Attr) bool {
+			*p = append(*p, a)
+			return true
+		})
+		err := h.handleAttrs(ctx, r, *p)
+		clear((*p)[:cap(*p)])
+		*p = (*p)[:0]
+		largeAttrs.Put(p)
+		return err
+	}
+	var attrStack [maxStackAttrs]slog.Attr
+	n := 0
+	r.Attrs(func(a slog.Attr) bool {
+		attrStack[n] = a
+		n++
+		return true
+	})
+	return h.handleAttrs(ctx, r, attrStack[:n])
+}
+
+// handleAttrs is handle once the attributes of r are copied to attrs,
+// which it changes.
+func (h *Handler) handleAttrs(ctx context.Context, r *slog.Record, attrs []slog.Attr) error {
+	var stack [256]byte
+	var refStack [4]strRef
+	buf, refs := stack[:0], refStack[:0]
+	buf, msgChanged := h.s.eng.AppendChanged(buf, r.Message)
+	msgEnd := len(buf)
+	changed := false
+	for j, a := range attrs {
+		var b slog.Attr
+		var c bool
+		switch a.Value.Kind() {
+		case slog.KindString:
+			var nb []byte
+			if b, c, nb = h.stringAttr(buf, a); len(nb) > len(buf) {
+				refs = append(refs, strRef{j, len(buf), len(nb)})
+				buf = nb
+			}
+		case slog.KindAny, slog.KindGroup, slog.KindLogValuer:
+			b, c = h.attr(a)
+		default:
+			// A number, a boolean, a duration or a time: only its key
+			// can make it change.
+			if key, eng := h.s.key(a.Key); eng == nil || h.redactAll || key != a.Key {
+				b, c = h.attr(a)
+			}
+		}
+		if c {
+			attrs[j], changed = b, true
+		}
+	}
 	var extra [2]slog.Attr
 	ctxAttrs := extra[:0]
 	if info := requestInfo(ctx); info != nil {
-		needID, needUser := missingRequestKeys(r)
+		needID, needUser := missingRequestKeys(*r)
 		if needID {
 			ctxAttrs = append(ctxAttrs, h.scrubAttr(slog.String(RequestIDKey, info.RequestID())))
 		}
@@ -81,56 +141,65 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error {
 	if h.omitTime {
 		t = time.Time{}
 	}
-	if i < 0 {
+	if !changed {
 		// No attribute changed. The message and the time are fields of the
 		// record, so they are set in place, and the context's attributes
 		// go on a clone: a clean record is passed on as it is, and one with
 		// personal data only in its message costs that message.
 		if len(ctxAttrs) > 0 {
-			r = r.Clone()
+			*r = r.Clone()
 			r.AddAttrs(ctxAttrs...)
 		}
-		r.Message, r.Time = msg, t
-		return h.next.Handle(ctx, r)
+		if msgChanged {
+			r.Message = string(buf)
+		}
+		r.Time = t
+		return h.next.Handle(ctx, *r)
 	}
 
 	// An attribute changed, and a record's attributes cannot be replaced:
-	// build a new one, keeping the attributes before the first change as
-	// they are and scrubbing the rest once.
+	// build a new one.
+	all := string(buf)
+	msg := r.Message
+	if msgChanged {
+		msg = all[:msgEnd]
+	}
+	for _, ref := range refs {
+		attrs[ref.i] = slog.String(attrs[ref.i].Key, all[ref.start:ref.end])
+	}
 	nr := slog.NewRecord(t, r.Level, msg, r.PC)
-	var buf [10]slog.Attr
-	attrs := buf[:0]
-	j := 0
-	r.Attrs(func(a slog.Attr) bool {
-		switch {
-		case j < i:
-		case j == i:
-			a = first
-		default:
-			a = h.scrubAttr(a)
-		}
-		attrs = append(attrs, a)
-		j++
-		return true
-	})
-	attrs = append(attrs, ctxAttrs...)
-	nr.AddAttrs(attrs...)
+	nr.AddAttrs(append(attrs, ctxAttrs...)...)
 	return h.next.Handle(ctx, nr)
 }
 
-// firstChange returns the first attribute of r that scrubbing changes,
-// scrubbed, and its index; -1 when none does.
-func (h *Handler) firstChange(r slog.Record) (slog.Attr, int) {
-	first, i, at := slog.Attr{}, 0, -1
-	r.Attrs(func(a slog.Attr) bool {
-		if b, c := h.attr(a); c {
-			first, at = b, i
-			return false
-		}
-		i++
-		return true
-	})
-	return first, at
+// maxStackAttrs is how many attributes a record may have for the handler
+// to copy them to the stack; larger records borrow a slice from largeAttrs.
+const maxStackAttrs = 16
+
+var largeAttrs = sync.Pool{New: func() any { return new([]slog.Attr) }}
+
+// strRef says that the value of the record's attribute i is
+// buf[start:end] of the handler's scratch buffer, once that is a string.
+type strRef struct{ i, start, end int }
+
+// stringAttr scrubs a, whose value is a string, like attr. A value that
+// changes is appended to buf, and the attribute returned then has the
+// scrubbed key and no value yet: the caller finds the value in what was
+// appended (a scrubbed value is never empty).
+func (h *Handler) stringAttr(buf []byte, a slog.Attr) (slog.Attr, bool, []byte) {
+	key, eng := h.s.key(a.Key)
+	if eng == nil || h.redactAll {
+		return slog.String(key, redact.Redacted), true, buf
+	}
+	v := a.Value.String()
+	buf, c := eng.AppendChanged(buf, v)
+	switch {
+	case c:
+		return slog.Attr{Key: key}, true, buf
+	case key != a.Key:
+		return slog.String(key, v), true, buf
+	}
+	return a, false, buf
 }
 
 // WithAttrs returns a Handler whose wrapped handler has the scrubbed as.

@@ -299,3 +299,43 @@ func TestJSONHandlerWriterFails(t *testing.T) {
 		t.Error("want the write error")
 	}
 }
+
+// A record with more attributes than the handler copies to the stack
+// takes another path through NewHandler: what changes must change there
+// too, what does not must stay, and nothing of one record may show up in
+// the next.
+func TestHandlerManyAttributes(t *testing.T) {
+	const email, token = "alice.smith@example.com", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlLXZhbHVl"
+	for _, n := range []int{maxStackAttrs - 1, maxStackAttrs, maxStackAttrs + 1, 3 * maxStackAttrs} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			var got, want bytes.Buffer
+			h := NewHandler(slog.NewJSONHandler(&got, nil), nil)
+			plain := slog.NewJSONHandler(&want, nil)
+			for round, dirty := range []bool{true, false, true} {
+				var in, out []slog.Attr
+				for i := range n {
+					key := fmt.Sprintf("k%d", i)
+					switch {
+					case dirty && i == 1:
+						in, out = append(in, slog.String(key, "by "+email)), append(out, slog.String(key, "by [email]"))
+					case dirty && i == n-1:
+						in, out = append(in, slog.String(key, "Bearer "+token)), append(out, slog.String(key, "Bearer [token]"))
+					case dirty && i == n-2:
+						in, out = append(in, slog.Int("pin", 1234)), append(out, slog.String("pin", "[redacted]"))
+					default:
+						in, out = append(in, slog.Int(key, round*100+i)), append(out, slog.Int(key, round*100+i))
+					}
+				}
+				if err := logRecord(h, slog.LevelInfo, "request by "+email, in...); err != nil {
+					t.Fatal(err)
+				}
+				if err := logRecord(plain, slog.LevelInfo, "request by [email]", out...); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got.String() != want.String() {
+				t.Errorf("got\n%s\nwant\n%s", got.String(), want.String())
+			}
+		})
+	}
+}

@@ -74,7 +74,7 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b 
 // [Options.RepeatInterval].
 func (h *JSONHandler) Handle(ctx context.Context, r slog.Record) error {
 	if h.rep != nil {
-		write, summaries := h.rep.admit(r)
+		write, summaries := h.rep.admit(&r)
 		writeSummaries(summaries, h.handle)
 		if !write {
 			return nil

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/discreet-dev/discreet/internal/reqctx"
 	"github.com/discreet-dev/discreet/redact"
@@ -91,8 +92,29 @@ type scrubber struct {
 	// check on every attribute of every record. The map is replaced, never
 	// changed, so readers need no lock; it is bounded because a program
 	// may build keys from data.
-	keys   atomic.Pointer[map[string]keyVerdict]
+	keys   atomic.Pointer[map[string]*keyEntry]
 	keysMu sync.Mutex // serializes writers
+
+	// recent holds entries of keys, found by the address of the key's
+	// bytes: a constant key has the same address at every call, so a hit
+	// costs a multiplication and two comparisons instead of hashing the
+	// key. An entry keeps its key alive, so while it is in a slot no
+	// other string can have that address; a key built at run time that
+	// misses here still finds its verdict in keys.
+	recent [recentSlots]atomic.Pointer[keyEntry]
+}
+
+// keyEntry is a cached verdict on a key.
+type keyEntry struct {
+	key     string
+	verdict keyVerdict
+}
+
+const recentSlots = 128
+
+func recentSlot(key string) uintptr {
+	p := uintptr(unsafe.Pointer(unsafe.StringData(key))) ^ uintptr(len(key))
+	return p * 0x9E3779B97F4A7C15 >> (64 - 7) // the top 7 bits: 0 to recentSlots-1
 }
 
 type keyVerdict uint8
@@ -117,10 +139,18 @@ func newScrubber(o *Options) *scrubber {
 // key returns the scrubbed key and the engine for the value under it, nil
 // when the value must be replaced whole by "[redacted]".
 func (s *scrubber) key(key string) (string, *redact.Engine) {
+	slot := &s.recent[recentSlot(key)]
+	cur := slot.Load()
+	if cur != nil && len(cur.key) == len(key) && unsafe.StringData(cur.key) == unsafe.StringData(key) {
+		return key, s.engineOf(cur.verdict)
+	}
 	m := s.keys.Load()
 	if m != nil {
-		if v, ok := (*m)[key]; ok {
-			return key, s.engineOf(v)
+		if e, ok := (*m)[key]; ok {
+			if e != cur {
+				slot.Store(e)
+			}
+			return key, s.engineOf(e.verdict)
 		}
 	}
 	verdict := keyClean
@@ -134,18 +164,18 @@ func (s *scrubber) key(key string) (string, *redact.Engine) {
 	if clean == key && (m == nil || len(*m) < maxCachedKeys) {
 		s.keysMu.Lock()
 		old := s.keys.Load()
-		next := make(map[string]keyVerdict, 1+lenOf(old))
+		next := make(map[string]*keyEntry, 1+lenOf(old))
 		if old != nil {
 			maps.Copy(next, *old)
 		}
-		next[key] = verdict
+		next[key] = &keyEntry{key: key, verdict: verdict}
 		s.keys.Store(&next)
 		s.keysMu.Unlock()
 	}
 	return clean, s.engineOf(verdict)
 }
 
-func lenOf(m *map[string]keyVerdict) int {
+func lenOf(m *map[string]*keyEntry) int {
 	if m == nil {
 		return 0
 	}

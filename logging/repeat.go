@@ -56,7 +56,7 @@ func newRepeats(interval time.Duration) *repeats {
 // that are due before it (of r's kind or of others whose interval ended).
 // Only records at Warn or above with an "error" attribute are limited;
 // two are identical when level, message and error text are.
-func (rp *repeats) admit(r slog.Record) (write bool, summaries []slog.Record) {
+func (rp *repeats) admit(r *slog.Record) (write bool, summaries []slog.Record) {
 	if rp == nil {
 		return true, nil
 	}
@@ -70,7 +70,7 @@ func (rp *repeats) admit(r slog.Record) (write bool, summaries []slog.Record) {
 	if r.Level < slog.LevelWarn {
 		return true, summaries
 	}
-	errText, ok := errorText(r)
+	errText, ok := errorText(*r)
 	if !ok {
 		return true, summaries
 	}

@@ -58,9 +58,13 @@ func mailDomain(s string, d int, spelled bool) (int, bool) {
 			}
 		}
 		ls := k
-		for k < len(s) && class[s[k]]&cDomain != 0 && s[k] != '.' {
-			if s[k] == 0xEF && (hasPrefix(s[k:], "\uff0e") || hasPrefix(s[k:], "\uff20") || hasPrefix(s[k:], "\ufe6b")) {
-				break // a fullwidth dot, or the next address's fullwidth '@'
+		for k < len(s) {
+			if class[s[k]]&cLabel != 0 {
+				k++
+				continue
+			}
+			if s[k] != 0xEF || hasPrefix(s[k:], "\uff0e") || hasPrefix(s[k:], "\uff20") || hasPrefix(s[k:], "\ufe6b") {
+				break // not a label byte, a fullwidth dot, or the next address's fullwidth '@'
 			}
 			k++
 		}

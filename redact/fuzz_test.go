@@ -139,6 +139,12 @@ func checkConsistent(t *testing.T, e *Engine, in, out string, js []byte) {
 	if got := string(e.AppendString(nil, in)); got != out {
 		t.Errorf("AppendString(%q) = %q, String gave %q", in, got, out)
 	}
+	switch got, changed := e.AppendChanged([]byte("p:"), in); {
+	case changed && string(got) != "p:"+out:
+		t.Errorf("AppendChanged(%q) = %q, String gave %q", in, got, out)
+	case !changed && (string(got) != "p:" || out != in):
+		t.Errorf("AppendChanged(%q) = %q and unchanged, String gave %q", in, got, out)
+	}
 	if !utf8.ValidString(in) {
 		return
 	}

@@ -12,7 +12,13 @@ import "unicode/utf8"
 // pieces between them gives the same bytes as escaping the whole.
 func (e *Engine) AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	k := firstTrig(s)
+	if k == len(s) {
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
 	sc := newScanner(e, s)
+	sc.i = k
 	sp, ok := sc.next()
 	if !ok && !sc.esc {
 		// Nothing to remove and nothing to escape: the common case.

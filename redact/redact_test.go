@@ -94,6 +94,16 @@ func TestStringRemoves(t *testing.T) {
 		{"ipv6 trailing colon", "dial 2001:db8::1: refused", "dial [ip]: refused"},
 		{"ipv6 ending compressed", "2001:db8::", "[ip]"},
 
+		// The scanner skips most of a token it is removing already; what
+		// starts inside one and goes on past its end is still found.
+		{"scheme ending a bearer token", "Bearer xbearer secretvalue", "Bearer [token] [token]"},
+		{"basic ending a bearer token", "Bearer xbasic dXNlcjpwYXNz", "Bearer [token] [credentials]"},
+		{"key=value inside a bearer token", `Bearer x.password="hunter2 two"`, `Bearer [token]"[redacted]"`},
+		{"private key after a bearer token", "Bearer x-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3\n-----END RSA PRIVATE KEY----- after", "Bearer [token] after"},
+		{"IBAN starting in a bearer token", "Bearer DE89 3704 0044 0532 0130 00 after", "Bearer [token] after"},
+		{"scheme ending a JWT", "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlbearer abc123 after", "token [token] [token] after"},
+		{"scheme ending an email domain", "mail alice@example.xbearer tok123", "mail [email] [token]"},
+
 		// Several kinds in one line.
 		{"mixed", "login failed for alice@example.com from 10.1.2.3", "login failed for [email] from [ip]"},
 	}
@@ -104,6 +114,9 @@ func TestStringRemoves(t *testing.T) {
 			}
 			if got := string(e.AppendString([]byte("p:"), tt.in)); got != "p:"+tt.want {
 				t.Errorf("AppendString(%q) = %q, want %q", tt.in, got, "p:"+tt.want)
+			}
+			if got, changed := e.AppendChanged([]byte("p:"), tt.in); changed != (tt.in != tt.want) || changed && string(got) != "p:"+tt.want || !changed && string(got) != "p:" {
+				t.Errorf("AppendChanged(%q) = %q, %v, want %q", tt.in, got, changed, "p:"+tt.want)
 			}
 			checkJSON(t, e, tt.in, tt.want)
 		})

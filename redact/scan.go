@@ -25,6 +25,7 @@ const (
 	// word: all of them but 'b', 'B' ("bearer", "basic"), 'J' ("eyJ")
 	// and 'A' (AWS and Google keys).
 	cPlain
+	cLabel // may appear inside an email domain label: cDomain but '.' and 0xEF
 )
 
 var class [256]uint16
@@ -56,6 +57,9 @@ func init() {
 		}
 		if alnum || b == '.' || b == '-' || b >= 0x80 {
 			f |= cDomain
+			if b != '.' && b != 0xEF {
+				f |= cLabel
+			}
 		}
 		if alnum || strings.IndexByte("-._~+/=", b) >= 0 {
 			f |= cToken
@@ -120,10 +124,27 @@ type scanner struct {
 	pemEnd     int  // end of the last private key block removed
 	esc        bool // a byte that JSON must escape was seen
 	tokEnd     int  // end of the last vendor token body read
+	quietEnd   int  // end of a token being removed whose bytes need no second look; see quiet
 }
 
 func newScanner(e *Engine, s string) scanner {
 	return scanner{e: e, s: s, urlAt: -1}
+}
+
+// firstTrig returns the index of the first byte of s that the scanner
+// would look at, len(s) when there is none. The scanner's state does not
+// change over the bytes before it, so a scan may start there, and a string
+// without any needs no scanner at all: nothing to remove, nothing to
+// escape.
+func firstTrig(s string) int {
+	i := 0
+	for i+4 <= len(s) && trig[s[i]]|trig[s[i+1]]|trig[s[i+2]]|trig[s[i+3]] == 0 {
+		i += 4
+	}
+	for i < len(s) && trig[s[i]] == 0 {
+		i++
+	}
+	return i
 }
 
 // add records that s[start:end] must become marker.
@@ -163,15 +184,42 @@ func (sc *scanner) pop() span {
 func (sc *scanner) next() (sp span, ok bool) {
 	s := sc.s
 	i := sc.i
+	qe := sc.quietEnd
 	for sc.outN == 0 && i < len(s) {
-		for i+4 <= len(s) && trig[s[i]]|trig[s[i+1]]|trig[s[i+2]]|trig[s[i+3]] == 0 {
-			i += 4
-		}
-		for i < len(s) && trig[s[i]] == 0 {
-			i++
-		}
-		if i == len(s) {
-			break
+		if i < qe {
+			// Inside a token already being removed only digits and '='
+			// can start something that reaches past it (see quiet).
+			for i < qe {
+				for i+4 <= qe && inQuiet[s[i]]|inQuiet[s[i+1]]|inQuiet[s[i+2]]|inQuiet[s[i+3]] == 0 {
+					i += 4
+				}
+				for i < qe && inQuiet[s[i]] == 0 {
+					i++
+				}
+				if i == qe || !isDigit(s[i]) || i == 0 || !isWordByte(s[i-1]) ||
+					i >= 2 && isUpper(s[i-1]) && isUpper(s[i-2]) && i >= sc.skipTo {
+					break
+				}
+				// A digit inside a word that can start nothing: skip the
+				// word as below, without the round trip.
+				i++
+				for i < len(s) && class[s[i]]&cPlain != 0 {
+					i++
+				}
+			}
+			if i >= qe {
+				continue
+			}
+		} else {
+			for i+4 <= len(s) && trig[s[i]]|trig[s[i+1]]|trig[s[i+2]]|trig[s[i+3]] == 0 {
+				i += 4
+			}
+			for i < len(s) && trig[s[i]] == 0 {
+				i++
+			}
+			if i == len(s) {
+				break
+			}
 		}
 		c := s[i]
 		if trig[c]&tEsc != 0 {
@@ -187,6 +235,7 @@ func (sc *scanner) next() (sp span, ok bool) {
 				continue
 			}
 			sc.look(i)
+			qe = sc.quietEnd
 			i++
 			continue
 		}
@@ -305,8 +354,8 @@ func (sc *scanner) look(i int) {
 				k--
 			}
 			sc.ipv4(k)
-		} else if i >= 2 {
-			sc.dotToken(i)
+		} else if i >= 2 && (s[i-1] == 'G' || s[i-1] == '9') {
+			sc.dotToken(i) // "SG." or "ya29."
 		}
 	case 'b', 'B':
 		sc.authScheme(i)
@@ -382,11 +431,9 @@ func (sc *scanner) authScheme(i int) {
 		if j == i+6 {
 			return
 		}
-		k := j
-		for k < len(s) && class[s[k]]&cToken != 0 {
-			k++
-		}
+		k := tokenEnd(s, j)
 		sc.add(j, k, Token)
+		sc.quiet(j, k)
 		return
 	}
 	if i+5 < len(s) && hasFoldPrefix(s[i:], "basic") {
@@ -454,6 +501,55 @@ func (sc *scanner) jwt(i int) {
 	}
 	sc.jwtEnd = k // the "eyJ" of the payload starts nothing more
 	sc.add(i, k, Token)
+	if k == len(s) || class[s[k]]&cToken == 0 {
+		sc.quiet(i, k)
+	}
+}
+
+// tokenEnd returns the end of the run of token bytes that starts at s[k].
+// Tokens are long, so it takes four bytes at a time where it can.
+func tokenEnd(s string, k int) int {
+	for k+4 <= len(s) && class[s[k]]&class[s[k+1]]&class[s[k+2]]&class[s[k+3]]&cToken != 0 {
+		k += 4
+	}
+	for k < len(s) && class[s[k]]&cToken != 0 {
+		k++
+	}
+	return k
+}
+
+// inQuiet marks the bytes that the scanner still looks at inside a quiet
+// token: digits (card, phone and IBAN groups may go on past the token) and
+// '=' (a key=value pair may).
+var inQuiet = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 1
+	}
+	t['='] = 1
+	return t
+}()
+
+// quiet lets the scanner skip most of s[a:k], a token it has just marked
+// for removal: a bearer token, or a JWT that no byte of the token
+// alphabet follows. The caller makes sure of
+// three things: every byte of the token is in the token alphabet (letters,
+// digits, "-._~+/="), the byte after it is not, and the byte before it
+// cannot extend a word or a number into it (the space after "Bearer", the
+// start of "eyJ"). Then no byte inside can start
+// an email, a URL, an IPv6 address or an escape, and what its letters, '.',
+// '-' and '_' start (a JWT, a vendor token, a dotted number) reads only
+// that alphabet, so it lies inside the token, which goes anyway; the state
+// those detectors keep (jwtEnd, tokEnd, v4End) only concerns the same run.
+// What could reach past the end keeps its full look: digits (a card,
+// phone or IBAN whose groups go on), '=' (key=value), and, by giving up
+// on the skip, a token ending in "bearer" or "basic" (a scheme before the
+// next word) or in "BEGIN" (a private key block).
+func (sc *scanner) quiet(a, k int) {
+	s := sc.s[a:k]
+	if len(s) == 0 || hasFoldSuffixLoose(s, "bearer") || hasFoldSuffixLoose(s, "basic") || len(s) >= 5 && s[len(s)-5:] == "BEGIN" {
+		return
+	}
+	sc.quietEnd = k
 }
 
 // keyValue looks at the key before the separator s[i] ('=' or ':') and, when
@@ -619,7 +715,12 @@ func hasFoldSuffixLoose(key, w string) bool {
 // String returns s with personal data and secrets replaced by markers. It
 // returns s itself, without allocating, when there was nothing to replace.
 func (e *Engine) String(s string) string {
+	k := firstTrig(s)
+	if k == len(s) {
+		return s
+	}
 	sc := newScanner(e, s)
+	sc.i = k
 	sp, ok := sc.next()
 	if !ok {
 		return s
@@ -642,6 +743,32 @@ func replaced(sc *scanner, s string, sp span) string {
 	}
 	b = append(b, s[last:]...)
 	return string(b)
+}
+
+// AppendChanged appends the scrubbed s to dst, unquoted, when s holds
+// something to replace, and reports whether it did. When there is nothing
+// to replace it returns dst as it was and false, without copying s, so a
+// caller can gather the changed values of a record in one buffer and keep
+// the clean ones as they are.
+func (e *Engine) AppendChanged(dst []byte, s string) ([]byte, bool) {
+	k := firstTrig(s)
+	if k == len(s) {
+		return dst, false
+	}
+	sc := newScanner(e, s)
+	sc.i = k
+	sp, ok := sc.next()
+	if !ok {
+		return dst, false
+	}
+	last := 0
+	for ok {
+		dst = append(dst, s[last:sp.start]...)
+		dst = append(dst, sp.marker...)
+		last = sp.end
+		sp, ok = sc.next()
+	}
+	return append(dst, s[last:]...), true
 }
 
 // AppendString appends the scrubbed s to dst, unquoted.

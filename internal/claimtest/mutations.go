@@ -186,6 +186,13 @@ var Mutations = []Mutation{
 	{ID: "L5-engine-url-password-kept", Claim: "L5", File: "redact/email.go",
 		Old: "sc.add(a, at, Credentials)", New: "_ = at",
 		Desc: "URL userinfo with a password passes"},
+	{ID: "L5-engine-quiet-token-hides-scheme", Claim: "L5", File: "redact/scan.go",
+		Old:  `if len(s) == 0 || hasFoldSuffixLoose(s, "bearer") || hasFoldSuffixLoose(s, "basic") || len(s) >= 5 && s[len(s)-5:] == "BEGIN" {`,
+		New:  `if len(s) == 0 {`,
+		Desc: "a scheme or a private key header that ends a token being removed hides the secret after it"},
+	{ID: "L5-engine-quiet-token-skips-digits", Claim: "L5", File: "redact/scan.go",
+		Old: "\tfor c := '0'; c <= '9'; c++ {\n\t\tt[c] = 1\n\t}\n", New: "",
+		Desc: "digits inside a token being removed are skipped, so an IBAN or card starting there passes"},
 
 	{ID: "L6-client-ip-with-proxy", Claim: "L6", File: "logging/middleware.go",
 		Old: "if o.ClientIP {", New: "if o.ClientIP || o.TrustProxy {",
