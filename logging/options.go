@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"maps"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -97,16 +98,18 @@ type scrubber struct {
 
 	// recent holds entries of keys, found by the address of the key's
 	// bytes: a constant key has the same address at every call, so a hit
-	// costs a multiplication and two comparisons instead of hashing the
-	// key. An entry keeps its key alive, so while it is in a slot no
-	// other string can have that address; a key built at run time that
-	// misses here still finds its verdict in keys.
+	// costs a multiplication and a short comparison instead of hashing
+	// the key. The address alone is not enough, since a program may reuse
+	// a buffer's bytes for another key (a zero-copy string), so a hit also
+	// compares the key with the entry's own copy of it; a key that misses
+	// here still finds its verdict in keys.
 	recent [recentSlots]atomic.Pointer[keyEntry]
 }
 
 // keyEntry is a cached verdict on a key.
 type keyEntry struct {
-	key     string
+	key     string // a private copy of the key, which nobody can change
+	at      *byte  // where the key's bytes were when it was cached
 	verdict keyVerdict
 }
 
@@ -141,7 +144,7 @@ func newScrubber(o *Options) *scrubber {
 func (s *scrubber) key(key string) (string, *redact.Engine) {
 	slot := &s.recent[recentSlot(key)]
 	cur := slot.Load()
-	if cur != nil && len(cur.key) == len(key) && unsafe.StringData(cur.key) == unsafe.StringData(key) {
+	if cur != nil && cur.at == unsafe.StringData(key) && cur.key == key {
 		return key, s.engineOf(cur.verdict)
 	}
 	m := s.keys.Load()
@@ -168,7 +171,8 @@ func (s *scrubber) key(key string) (string, *redact.Engine) {
 		if old != nil {
 			maps.Copy(next, *old)
 		}
-		next[key] = &keyEntry{key: key, verdict: verdict}
+		own := strings.Clone(key)
+		next[own] = &keyEntry{key: own, at: unsafe.StringData(key), verdict: verdict}
 		s.keys.Store(&next)
 		s.keysMu.Unlock()
 	}

@@ -144,6 +144,9 @@ var Mutations = []Mutation{
 	{ID: "L5-sensitive-key-clean", Claim: "L5", File: "logging/options.go",
 		Old: "\t\tverdict = keySensitive\n", New: "\t\tverdict = keyClean\n",
 		Desc: "a value under a sensitive key (password, token) is only scrubbed, not hidden"},
+	{ID: "L5-key-cache-by-address-only", Claim: "L5", File: "logging/options.go",
+		Old: "cur.at == unsafe.StringData(key) && cur.key == key", New: "cur.at == unsafe.StringData(key)",
+		Desc: "a cached key verdict is trusted by the address of the key's bytes alone, so reused bytes keep an old verdict"},
 
 	// The redaction engine itself: every category it finds by value, and
 	// the precision rules that keep operational context.
