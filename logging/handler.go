@@ -3,6 +3,7 @@ package logging
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -65,67 +66,32 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 func (h *Handler) handle(ctx context.Context, r slog.Record) error { return h.handleRec(ctx, &r) }
 
 // handleRec scrubs *r, which it may change, and passes it on.
+//
+// The attributes are scrubbed as the record hands them out; only those
+// that change are noted, and a record is rebuilt only when one does. The scrubbed
+// strings that differ from the record's (the message and string attribute
+// values) are written one after the other into one buffer, on the stack
+// while they fit, and become one string at the end: a record with
+// personal data in a few places costs one allocation for all of them, and
+// a clean one none.
 func (h *Handler) handleRec(ctx context.Context, r *slog.Record) error {
-	// The attributes are copied out once, to the stack when they fit, and
-	// scrubbed in a plain loop. The scrubbed strings that differ from the
-	// record's (the message and string attribute values) are written one
-	// after the other into buf, on the stack while they fit, and become
-	// one string at the end: a record with personal data in a few places
-	// costs one allocation for all of them, and a clean one none.
-	if r.NumAttrs() > maxStackAttrs {
-		p := largeAttrs.Get().(*[]slog.Attr)
-		r.Attrs(func(a slog.Attr) bool {
-			*p = append(*p, a)
-			return true
-		})
-		err := h.handleAttrs(ctx, r, *p)
-		clear((*p)[:cap(*p)])
-		*p = (*p)[:0]
-		largeAttrs.Put(p)
-		return err
-	}
+	var stack [256]byte
+	var changeStack [4]attrChange
+	buf, msgChanged := h.s.eng.AppendChanged(stack[:0], r.Message)
+	msgEnd := len(buf)
+	changes := changeStack[:0]
+	// The attributes are kept on the stack as they go by, when they fit,
+	// for the rebuild below.
 	var attrStack [maxStackAttrs]slog.Attr
 	n := 0
 	r.Attrs(func(a slog.Attr) bool {
-		attrStack[n] = a
+		if n < len(attrStack) {
+			attrStack[n] = a
+		}
+		buf, changes = h.scrubTop(buf, changes, n, a)
 		n++
 		return true
 	})
-	return h.handleAttrs(ctx, r, attrStack[:n])
-}
-
-// handleAttrs is handle once the attributes of r are copied to attrs,
-// which it changes.
-func (h *Handler) handleAttrs(ctx context.Context, r *slog.Record, attrs []slog.Attr) error {
-	var stack [256]byte
-	var refStack [4]strRef
-	buf, refs := stack[:0], refStack[:0]
-	buf, msgChanged := h.s.eng.AppendChanged(buf, r.Message)
-	msgEnd := len(buf)
-	changed := false
-	for j, a := range attrs {
-		var b slog.Attr
-		var c bool
-		switch a.Value.Kind() {
-		case slog.KindString:
-			var nb []byte
-			if b, c, nb = h.stringAttr(buf, a); len(nb) > len(buf) {
-				refs = append(refs, strRef{j, len(buf), len(nb)})
-				buf = nb
-			}
-		case slog.KindAny, slog.KindGroup, slog.KindLogValuer:
-			b, c = h.attr(a)
-		default:
-			// A number, a boolean, a duration or a time: only its key
-			// can make it change.
-			if key, eng := h.s.key(a.Key); eng == nil || h.redactAll || key != a.Key {
-				b, c = h.attr(a)
-			}
-		}
-		if c {
-			attrs[j], changed = b, true
-		}
-	}
 	var extra [2]slog.Attr
 	ctxAttrs := extra[:0]
 	if info := requestInfo(ctx); info != nil {
@@ -141,7 +107,7 @@ func (h *Handler) handleAttrs(ctx context.Context, r *slog.Record, attrs []slog.
 	if h.omitTime {
 		t = time.Time{}
 	}
-	if !changed {
+	if len(changes) == 0 {
 		// No attribute changed. The message and the time are fields of the
 		// record, so they are set in place, and the context's attributes
 		// go on a clone: a clean record is passed on as it is, and one with
@@ -164,42 +130,86 @@ func (h *Handler) handleAttrs(ctx context.Context, r *slog.Record, attrs []slog.
 	if msgChanged {
 		msg = all[:msgEnd]
 	}
-	for _, ref := range refs {
-		attrs[ref.i] = slog.String(attrs[ref.i].Key, all[ref.start:ref.end])
+	var attrs []slog.Attr
+	var pooled *[]slog.Attr
+	if n+len(ctxAttrs) <= maxStackAttrs {
+		attrs = attrStack[:n+len(ctxAttrs)]
+	} else {
+		pooled = largeAttrs.Get().(*[]slog.Attr)
+		*pooled = slices.Grow((*pooled)[:0], n+len(ctxAttrs))
+		attrs = (*pooled)[:n+len(ctxAttrs)]
+		j := 0
+		r.Attrs(func(a slog.Attr) bool {
+			attrs[j] = a
+			j++
+			return true
+		})
 	}
+	for k := range changes {
+		c := &changes[k]
+		attrs[c.i] = c.a
+		if c.end > 0 {
+			attrs[c.i].Value = slog.StringValue(all[c.start:c.end])
+		}
+	}
+	copy(attrs[n:], ctxAttrs)
 	nr := slog.NewRecord(t, r.Level, msg, r.PC)
-	nr.AddAttrs(append(attrs, ctxAttrs...)...)
-	return h.next.Handle(ctx, nr)
+	nr.AddAttrs(attrs...)
+	err := h.next.Handle(ctx, nr)
+	if pooled != nil {
+		clear(attrs)
+		largeAttrs.Put(pooled)
+	}
+	return err
 }
 
 // maxStackAttrs is how many attributes a record may have for the handler
-// to copy them to the stack; larger records borrow a slice from largeAttrs.
+// to keep them on the stack; a larger record that changes borrows a slice
+// from largeAttrs to be rebuilt.
 const maxStackAttrs = 16
 
 var largeAttrs = sync.Pool{New: func() any { return new([]slog.Attr) }}
 
-// strRef says that the value of the record's attribute i is
-// buf[start:end] of the handler's scratch buffer, once that is a string.
-type strRef struct{ i, start, end int }
+// attrChange says that the record's attribute i becomes a; when end is
+// not zero, a holds only the key and its string value is buf[start:end],
+// once that is a string (a scrubbed value is never empty).
+type attrChange struct {
+	i          int
+	a          slog.Attr
+	start, end int
+}
 
-// stringAttr scrubs a, whose value is a string, like attr. A value that
-// changes is appended to buf, and the attribute returned then has the
-// scrubbed key and no value yet: the caller finds the value in what was
-// appended (a scrubbed value is never empty).
-func (h *Handler) stringAttr(buf []byte, a slog.Attr) (slog.Attr, bool, []byte) {
-	key, eng := h.s.key(a.Key)
-	if eng == nil || h.redactAll {
-		return slog.String(key, redact.Redacted), true, buf
+// scrubTop scrubs a, the record's attribute i. A string value that
+// changes is appended to buf; every attribute that changes is noted in
+// changes.
+func (h *Handler) scrubTop(buf []byte, changes []attrChange, i int, a slog.Attr) ([]byte, []attrChange) {
+	switch a.Value.Kind() {
+	case slog.KindString:
+		key, eng := h.s.key(a.Key)
+		if eng == nil || h.redactAll {
+			return buf, append(changes, attrChange{i: i, a: slog.String(key, redact.Redacted)})
+		}
+		start := len(buf)
+		var c bool
+		if buf, c = eng.AppendChanged(buf, a.Value.String()); c {
+			changes = append(changes, attrChange{i: i, a: slog.Attr{Key: key}, start: start, end: len(buf)})
+		} else if key != a.Key {
+			changes = append(changes, attrChange{i: i, a: slog.Attr{Key: key, Value: a.Value}})
+		}
+	case slog.KindAny, slog.KindGroup, slog.KindLogValuer:
+		if b, c := h.attr(a); c {
+			changes = append(changes, attrChange{i: i, a: b})
+		}
+	default:
+		// A number, a boolean, a duration or a time: only its key can
+		// make it change.
+		if key, eng := h.s.key(a.Key); eng == nil || h.redactAll || key != a.Key {
+			if b, c := h.attr(a); c {
+				changes = append(changes, attrChange{i: i, a: b})
+			}
+		}
 	}
-	v := a.Value.String()
-	buf, c := eng.AppendChanged(buf, v)
-	switch {
-	case c:
-		return slog.Attr{Key: key}, true, buf
-	case key != a.Key:
-		return slog.String(key, v), true, buf
-	}
-	return a, false, buf
+	return buf, changes
 }
 
 // WithAttrs returns a Handler whose wrapped handler has the scrubbed as.
