@@ -68,12 +68,12 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error { return h.ha
 // handleRec scrubs *r, which it may change, and passes it on.
 //
 // The attributes are scrubbed as the record hands them out; only those
-// that change are noted, and a record is rebuilt only when one does. The scrubbed
-// strings that differ from the record's (the message and string attribute
-// values) are written one after the other into one buffer, on the stack
-// while they fit, and become one string at the end: a record with
-// personal data in a few places costs one allocation for all of them, and
-// a clean one none.
+// that change are noted, and a record is rebuilt only when one does. The
+// scrubbed strings that differ from the record's (the message and string
+// attribute values) are written one after the other into one buffer, on
+// the stack while they fit, and become one string at the end: a record
+// with personal data in a few places costs one allocation for all of
+// them, and a clean one none.
 func (h *Handler) handleRec(ctx context.Context, r *slog.Record) error {
 	var stack [256]byte
 	var changeStack [4]attrChange

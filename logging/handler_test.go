@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/discreet-dev/discreet/internal/reqctx"
 )
 
 var fixedTime = time.Date(2026, 3, 4, 5, 6, 7, 890123456, time.UTC)
@@ -338,4 +340,44 @@ func TestHandlerManyAttributes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A changed record whose own attributes fit on the stack but do not once
+// the request's ID and user ID are added is rebuilt from a borrowed slice:
+// the scrubbed values, the untouched ones and the request's attributes
+// must all be there, in order.
+func TestHandlerRequestAttrsPastTheStack(t *testing.T) {
+	const email = "alice.smith@example.com"
+	info := reqctx.New("")
+	info.SetUserID(42)
+	ctx := reqctx.With(context.Background(), info)
+	for _, n := range []int{maxStackAttrs - 2, maxStackAttrs - 1, maxStackAttrs} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			var got, want bytes.Buffer
+			l := slog.New(NewHandler(slog.NewJSONHandler(&got, &slog.HandlerOptions{ReplaceAttr: dropTime}), nil))
+			plain := slog.New(slog.NewJSONHandler(&want, &slog.HandlerOptions{ReplaceAttr: dropTime}))
+			var in, out []slog.Attr
+			for i := range n {
+				key := fmt.Sprintf("k%d", i)
+				if i == n-1 {
+					in, out = append(in, slog.String(key, "by "+email)), append(out, slog.String(key, "by [email]"))
+				} else {
+					in, out = append(in, slog.Int(key, i)), append(out, slog.Int(key, i))
+				}
+			}
+			out = append(out, slog.String(RequestIDKey, info.RequestID()), slog.Int64(UserIDKey, 42))
+			l.LogAttrs(ctx, slog.LevelInfo, "m", in...)
+			plain.LogAttrs(ctx, slog.LevelInfo, "m", out...)
+			if got.String() != want.String() {
+				t.Errorf("got\n%s\nwant\n%s", got.String(), want.String())
+			}
+		})
+	}
+}
+
+func dropTime(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
 }
