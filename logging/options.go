@@ -111,6 +111,7 @@ type keyEntry struct {
 	key     string // a private copy of the key, which nobody can change
 	at      *byte  // where the key's bytes were when it was cached
 	verdict keyVerdict
+	eng     *redact.Engine // the engine for the verdict (see engineOf), looked up once
 }
 
 const recentSlots = 128
@@ -145,8 +146,13 @@ func (s *scrubber) key(key string) (string, *redact.Engine) {
 	slot := &s.recent[recentSlot(key)]
 	cur := slot.Load()
 	if cur != nil && cur.at == unsafe.StringData(key) && cur.key == key {
-		return key, s.engineOf(cur.verdict)
+		return key, cur.eng
 	}
+	return s.keySlow(key, slot, cur)
+}
+
+// keySlow is key for a key that its recent slot does not hold.
+func (s *scrubber) keySlow(key string, slot *atomic.Pointer[keyEntry], cur *keyEntry) (string, *redact.Engine) {
 	m := s.keys.Load()
 	if m != nil {
 		if e, ok := (*m)[key]; ok {
@@ -172,7 +178,7 @@ func (s *scrubber) key(key string) (string, *redact.Engine) {
 			maps.Copy(next, *old)
 		}
 		own := strings.Clone(key)
-		next[own] = &keyEntry{key: own, at: unsafe.StringData(key), verdict: verdict}
+		next[own] = &keyEntry{key: own, at: unsafe.StringData(key), verdict: verdict, eng: s.engineOf(verdict)}
 		s.keys.Store(&next)
 		s.keysMu.Unlock()
 	}

@@ -86,6 +86,9 @@ func init() {
 		if b < ' ' || b == '"' || b == '\\' || b >= 0x80 {
 			trig[c] |= tEsc
 		}
+		if f&cToken != 0 && inQuiet[c] == 0 {
+			quietToken[c] = 1
+		}
 	}
 }
 
@@ -125,6 +128,7 @@ type scanner struct {
 	esc        bool // a byte that JSON must escape was seen
 	tokEnd     int  // end of the last vendor token body read
 	quietEnd   int  // end of a token being removed whose bytes need no second look; see quiet
+	quietFrom  int  // no byte of that token before this one needs a look
 }
 
 func newScanner(e *Engine, s string) scanner {
@@ -189,6 +193,7 @@ func (sc *scanner) next() (sp span, ok bool) {
 		if i < qe {
 			// Inside a token already being removed only digits and '='
 			// can start something that reaches past it (see quiet).
+			i = max(i, sc.quietFrom)
 			for i < qe {
 				for i+4 <= qe && inQuiet[s[i]]|inQuiet[s[i+1]]|inQuiet[s[i+2]]|inQuiet[s[i+3]] == 0 {
 					i += 4
@@ -431,9 +436,11 @@ func (sc *scanner) authScheme(i int) {
 		if j == i+6 {
 			return
 		}
-		k := tokenEnd(s, j)
+		k, stop := bearerToken(s, j, sc.skipTo)
 		sc.add(j, k, Token)
-		sc.quiet(j, k)
+		if sc.quiet(j, k) {
+			sc.quietFrom = stop
+		}
 		return
 	}
 	if i+5 < len(s) && hasFoldPrefix(s[i:], "basic") {
@@ -506,6 +513,36 @@ func (sc *scanner) jwt(i int) {
 	}
 }
 
+// bearerToken reads the run of token bytes that starts at s[j] and
+// returns its end k. It also returns the first index in s[j:k] where the
+// scanner, skipping the token as quiet describes, would have to stop and
+// look (k when there is none), so that the token is walked once: the
+// loop below takes the same steps as the quiet loop in next, with the
+// token's end found on the way instead of known in advance.
+func bearerToken(s string, j, skipTo int) (k, stop int) {
+	i := j
+	for {
+		for i+4 <= len(s) && quietToken[s[i]]&quietToken[s[i+1]]&quietToken[s[i+2]]&quietToken[s[i+3]] != 0 {
+			i += 4
+		}
+		for i < len(s) && quietToken[s[i]] != 0 {
+			i++
+		}
+		if i == len(s) || class[s[i]]&cToken == 0 {
+			return i, i
+		}
+		// s[i] is a digit or '='.
+		if !isDigit(s[i]) || i == 0 || !isWordByte(s[i-1]) ||
+			i >= 2 && isUpper(s[i-1]) && isUpper(s[i-2]) && i >= skipTo {
+			return tokenEnd(s, i), i
+		}
+		i++
+		for i < len(s) && class[s[i]]&cPlain != 0 {
+			i++
+		}
+	}
+}
+
 // tokenEnd returns the end of the run of token bytes that starts at s[k].
 // Tokens are long, so it takes four bytes at a time where it can.
 func tokenEnd(s string, k int) int {
@@ -517,6 +554,10 @@ func tokenEnd(s string, k int) int {
 	}
 	return k
 }
+
+// quietToken marks the token bytes that a quiet skip passes over: the
+// token alphabet but those in inQuiet. init fills it, after class.
+var quietToken [256]uint8
 
 // inQuiet marks the bytes that the scanner still looks at inside a quiet
 // token: digits (card, phone and IBAN groups may go on past the token) and
@@ -544,12 +585,17 @@ var inQuiet = func() (t [256]uint8) {
 // phone or IBAN whose groups go on), '=' (key=value), and, by giving up
 // on the skip, a token ending in "bearer" or "basic" (a scheme before the
 // next word) or in "BEGIN" (a private key block).
-func (sc *scanner) quiet(a, k int) {
+//
+// It reports whether the skip was granted. The skip starts at a; a caller
+// that knows the first byte worth a look (see bearerToken) sets quietFrom.
+func (sc *scanner) quiet(a, k int) bool {
 	s := sc.s[a:k]
 	if len(s) == 0 || hasFoldSuffixLoose(s, "bearer") || hasFoldSuffixLoose(s, "basic") || len(s) >= 5 && s[len(s)-5:] == "BEGIN" {
-		return
+		return false
 	}
 	sc.quietEnd = k
+	sc.quietFrom = a
+	return true
 }
 
 // keyValue looks at the key before the separator s[i] ('=' or ':') and, when

@@ -199,6 +199,9 @@ var Mutations = []Mutation{
 	{ID: "L5-engine-quiet-token-skips-digits", Claim: "L5", File: "redact/scan.go",
 		Old: "\tfor c := '0'; c <= '9'; c++ {\n\t\tt[c] = 1\n\t}\n", New: "",
 		Desc: "digits inside a token being removed are skipped, so an IBAN or card starting there passes"},
+	{ID: "L5-engine-bearer-walk-skips-stop", Claim: "L5", File: "redact/scan.go",
+		Old: "\t\t\treturn tokenEnd(s, i), i\n", New: "\t\t\treturn tokenEnd(s, i), tokenEnd(s, i)\n",
+		Desc: "the single walk of a bearer token passes over the digit where a card or IBAN that goes on past the token starts"},
 
 	{ID: "L6-client-ip-with-proxy", Claim: "L6", File: "logging/middleware.go",
 		Old: "if o.ClientIP {", New: "if o.ClientIP || o.TrustProxy {",
