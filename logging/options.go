@@ -143,16 +143,16 @@ func newScrubber(o *Options) *scrubber {
 // key returns the scrubbed key and the engine for the value under it, nil
 // when the value must be replaced whole by "[redacted]".
 func (s *scrubber) key(key string) (string, *redact.Engine) {
-	slot := &s.recent[recentSlot(key)]
-	cur := slot.Load()
-	if cur != nil && cur.at == unsafe.StringData(key) && cur.key == key {
+	if cur := s.recent[recentSlot(key)].Load(); cur != nil && cur.at == unsafe.StringData(key) && cur.key == key {
 		return key, cur.eng
 	}
-	return s.keySlow(key, slot, cur)
+	return s.keySlow(key)
 }
 
 // keySlow is key for a key that its recent slot does not hold.
-func (s *scrubber) keySlow(key string, slot *atomic.Pointer[keyEntry], cur *keyEntry) (string, *redact.Engine) {
+func (s *scrubber) keySlow(key string) (string, *redact.Engine) {
+	slot := &s.recent[recentSlot(key)]
+	cur := slot.Load()
 	m := s.keys.Load()
 	if m != nil {
 		if e, ok := (*m)[key]; ok {
