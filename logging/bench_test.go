@@ -66,7 +66,9 @@ func (rec benchRecord) log(l *slog.Logger) {
 // alternating order, and the two totals give "x-slog", the handler's time
 // over slog's. Separate benchmarks run seconds apart, and a neighbour's
 // load that comes and goes in between skews their ratio; here both sides
-// see it alike. ns/op is for one record through the handler.
+// see it alike. ns/op is for one record through the handler; with
+// -benchmem, B/op and allocs/op count a whole batch through both, so read
+// allocations from BenchmarkRequestRecord.
 func BenchmarkRequestRecordRatio(b *testing.B) {
 	const batch = 64
 	for _, rec := range benchRecords {

@@ -60,12 +60,12 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 			return nil
 		}
 	}
-	return h.handleRec(ctx, &r)
+	return h.handleRec(ctx, r)
 }
 
-func (h *Handler) handle(ctx context.Context, r slog.Record) error { return h.handleRec(ctx, &r) }
+func (h *Handler) handle(ctx context.Context, r slog.Record) error { return h.handleRec(ctx, r) }
 
-// handleRec scrubs *r, which it may change, and passes it on.
+// handleRec scrubs r and passes it on.
 //
 // The attributes are scrubbed as the record hands them out; only those
 // that change are noted, and a record is rebuilt only when one does. The
@@ -74,7 +74,7 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error { return h.ha
 // the stack while they fit, and become one string at the end: a record
 // with personal data in a few places costs one allocation for all of
 // them, and a clean one none.
-func (h *Handler) handleRec(ctx context.Context, r *slog.Record) error {
+func (h *Handler) handleRec(ctx context.Context, r slog.Record) error {
 	var stack [256]byte
 	var changeStack [4]attrChange
 	buf, msgChanged := h.s.eng.AppendChanged(stack[:0], r.Message)
@@ -95,7 +95,7 @@ func (h *Handler) handleRec(ctx context.Context, r *slog.Record) error {
 	var extra [2]slog.Attr
 	ctxAttrs := extra[:0]
 	if info := requestInfo(ctx); info != nil {
-		needID, needUser := missingRequestKeys(*r)
+		needID, needUser := missingRequestKeys(r)
 		if needID {
 			ctxAttrs = append(ctxAttrs, h.scrubAttr(slog.String(RequestIDKey, info.RequestID())))
 		}
@@ -113,14 +113,14 @@ func (h *Handler) handleRec(ctx context.Context, r *slog.Record) error {
 		// go on a clone: a clean record is passed on as it is, and one with
 		// personal data only in its message costs that message.
 		if len(ctxAttrs) > 0 {
-			*r = r.Clone()
+			r = r.Clone()
 			r.AddAttrs(ctxAttrs...)
 		}
 		if msgChanged {
 			r.Message = string(buf)
 		}
 		r.Time = t
-		return h.next.Handle(ctx, *r)
+		return h.next.Handle(ctx, r)
 	}
 
 	// An attribute changed, and a record's attributes cannot be replaced:
