@@ -235,7 +235,18 @@ func (sc *scanner) next() (sp span, ok bool) {
 			}
 		}
 		if class[c]&cDigit == 0 {
-			if startsNothing(s, i) {
+			if startsNothing(s, i) || startsNothingInWords(s, i) {
+				i++
+				continue
+			}
+			if c == '@' {
+				// The one trigger that always starts something, handled
+				// here rather than through look's dispatch.
+				if i != sc.urlAt {
+					sc.email(i, i+1, false)
+				}
+				sc.emailFloor = i + 1
+				qe = sc.quietEnd
 				i++
 				continue
 			}
@@ -338,15 +349,26 @@ func startsNothing(s string, i int) bool {
 	return false
 }
 
+// startsNothingInWords is startsNothing for the triggers common inside
+// words, dates, UUIDs and hostnames: '_' or '-' after no vendor prefix's
+// last letter (and '-' before anything but a second '-', which could open
+// a PEM block). The same rule holds: each test is implied by its case in
+// look.
+func startsNothingInWords(s string, i int) bool {
+	switch s[i] {
+	case '_':
+		return i < 2 || prefixEnd[s[i-1]]&endsUnderscore == 0
+	case '-':
+		return i >= 2 && prefixEnd[s[i-1]]&endsDash == 0 && (i+1 == len(s) || s[i+1] != '-')
+	}
+	return false
+}
+
 // look runs the detectors that the non-digit byte s[i] can start.
 func (sc *scanner) look(i int) {
 	s := sc.s
 	switch s[i] {
-	case '@':
-		if i != sc.urlAt {
-			sc.email(i, i+1, false)
-		}
-		sc.emailFloor = i + 1
+	// '@' is handled in next.
 	case '%':
 		if i+2 < len(s) && s[i+1] == '4' && s[i+2] == '0' {
 			sc.email(i, i+3, false)
