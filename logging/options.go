@@ -159,7 +159,7 @@ func (s *scrubber) keySlow(key string) (string, *redact.Engine) {
 			if e != cur {
 				slot.Store(e)
 			}
-			return key, s.engineOf(e.verdict)
+			return key, e.eng
 		}
 	}
 	verdict := keyClean

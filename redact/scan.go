@@ -26,6 +26,8 @@ const (
 	// and 'A' (AWS and Google keys).
 	cPlain
 	cLabel // may appear inside an email domain label: cDomain but '.' and 0xEF
+	cWord  // glues onto a token: letters, digits, '_' (isWordByte)
+	cUpper // A-Z
 )
 
 var class [256]uint16
@@ -78,6 +80,12 @@ func init() {
 		}
 		if alnum && indexByte("bBJA", b) < 0 {
 			f |= cPlain
+		}
+		if isWordByte(b) {
+			f |= cWord
+		}
+		if isUpper(b) {
+			f |= cUpper
 		}
 		class[c] = f
 		if f&cTrig != 0 {
@@ -201,16 +209,12 @@ func (sc *scanner) next() (sp span, ok bool) {
 				for i < qe && inQuiet[s[i]] == 0 {
 					i++
 				}
-				if i == qe || !isDigit(s[i]) || i == 0 || !isWordByte(s[i-1]) ||
-					i >= 2 && isUpper(s[i-1]) && isUpper(s[i-2]) && i >= sc.skipTo {
+				if i == qe || quietLooks(s, i, sc.skipTo) {
 					break
 				}
 				// A digit inside a word that can start nothing: skip the
 				// word as below, without the round trip.
-				i++
-				for i < len(s) && class[s[i]]&cPlain != 0 {
-					i++
-				}
+				i = wordEnd(s, i+1)
 			}
 			if i >= qe {
 				continue
@@ -576,15 +580,32 @@ func bearerToken(s string, j, skipTo int) (k, stop int) {
 			return i, i
 		}
 		// s[i] is a digit or '='.
-		if !isDigit(s[i]) || i == 0 || !isWordByte(s[i-1]) ||
-			i >= 2 && isUpper(s[i-1]) && isUpper(s[i-2]) && i >= skipTo {
+		if quietLooks(s, i, skipTo) {
 			return tokenEnd(s, i), i
 		}
-		i++
-		for i < len(s) && class[s[i]]&cPlain != 0 {
-			i++
-		}
+		i = wordEnd(s, i+1)
 	}
+}
+
+// quietLooks reports whether s[i], a digit or '=' inside a quiet token,
+// needs the scanner's look: '=' always, a digit unless it sits inside a
+// word and is not an IBAN's check digits after two capitals. next's quiet
+// loop and bearerToken both ask it, so that they take the same steps.
+func quietLooks(s string, i, skipTo int) bool {
+	if i == 0 || class[s[i]]&cDigit == 0 {
+		return true
+	}
+	p := class[s[i-1]]
+	return p&cWord == 0 || i >= 2 && p&class[s[i-2]]&cUpper != 0 && i >= skipTo
+}
+
+// wordEnd returns the end of the letters and digits from s[i] on that
+// start nothing inside a word (see cPlain).
+func wordEnd(s string, i int) int {
+	for i < len(s) && class[s[i]]&cPlain != 0 {
+		i++
+	}
+	return i
 }
 
 // tokenEnd returns the end of the run of token bytes that starts at s[k].
