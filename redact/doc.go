@@ -166,7 +166,9 @@
 // a byte or two of context (a digit run inside a word, a dash after a
 // digit, a clock's colon). The bytes of a bearer token or a JWT that is
 // being removed anyway get no second look, but for the digits and '='
-// that could start something reaching past its end. A clean string is
+// that could start something reaching past its end, and a token, Basic
+// credentials or an email address that runs to the end of the string ends
+// the scan there. A clean string is
 // returned as it is, without allocating, and [Engine.AppendJSONString]
 // writes the quoted, escaped, scrubbed string straight into a log buffer. Measured in one run on two
 // cores, before and after in alternating rounds (go test -bench, medians

@@ -38,6 +38,11 @@ func (sc *scanner) email(at, after int, spelled bool) {
 		return
 	}
 	sc.add(start, end, Email)
+	if end == len(s) {
+		// What the domain's bytes could start lies after the '@' and
+		// inside the address: nothing is left to find.
+		sc.quietToEnd(end)
+	}
 }
 
 // mailDomain reads the domain that starts at s[d] and returns where it

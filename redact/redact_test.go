@@ -103,6 +103,10 @@ func TestStringRemoves(t *testing.T) {
 		{"IBAN starting in a bearer token", "Bearer DE89 3704 0044 0532 0130 00 after", "Bearer [token] after"},
 		{"scheme ending a JWT", "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlbearer abc123 after", "token [token] [token] after"},
 		{"scheme ending an email domain", "mail alice@example.xbearer tok123", "mail [email] [token]"},
+		{"scheme ending basic credentials", "Basic dXNlcjpwYXNzbearer tok123 after", "Basic [credentials] [token] after"},
+		{"bearer token running to the end", "Bearer x-4111.GB82=5+1/eyJ9", "Bearer [token]"},
+		{"basic credentials running to the end", "auth Basic dXNlcjpw+4111==", "auth Basic [credentials]"},
+		{"email running to the end", "request by alice.smith@example.com", "request by [email]"},
 
 		// Several kinds in one line.
 		{"mixed", "login failed for alice@example.com from 10.1.2.3", "login failed for [email] from [ip]"},

@@ -484,6 +484,11 @@ func (sc *scanner) authScheme(i int) {
 		if j == i+6 {
 			return
 		}
+		if k := tokenEnd(s, j); k == len(s) {
+			sc.add(j, k, Token)
+			sc.quietToEnd(k)
+			return
+		}
 		k, stop := bearerToken(s, j, sc.skipTo)
 		sc.add(j, k, Token)
 		if sc.quiet(j, k) {
@@ -511,6 +516,9 @@ func (sc *scanner) authScheme(i int) {
 		// "Basic tier" is prose; "Basic dXNlcjpwYXNz" is not.
 		if encoded && k-j >= 4 {
 			sc.add(j, k, Credentials)
+			if k == len(s) {
+				sc.quietToEnd(k)
+			}
 		}
 	}
 }
@@ -661,6 +669,17 @@ func (sc *scanner) quiet(a, k int) bool {
 	sc.quietEnd = k
 	sc.quietFrom = a
 	return true
+}
+
+// quietToEnd skips the rest of s from k on, the end of the credentials
+// after "Bearer" or "Basic" that have just been marked for removal when
+// they run to the end of s. quiet's digits and '=' are looked at only for
+// what could reach past a token's end; here there is nothing past it, and
+// what those bytes start cannot reach back before the token either, as it
+// follows the space or tab after the scheme: it would lie inside the
+// token's span and merge with it.
+func (sc *scanner) quietToEnd(k int) {
+	sc.quietEnd, sc.quietFrom = k, k
 }
 
 // keyValue looks at the key before the separator s[i] ('=' or ':') and, when
