@@ -77,7 +77,7 @@ func (h *Handler) handle(ctx context.Context, r slog.Record) error { return h.ha
 func (h *Handler) handleRec(ctx context.Context, r slog.Record) error {
 	var stack [256]byte
 	var changeStack [4]attrChange
-	buf, msgChanged := h.s.eng.AppendChanged(stack[:0], r.Message)
+	buf, msgChanged := h.s.appendChanged(h.s.eng, stack[:0], r.Message)
 	msgEnd := len(buf)
 	changes := changeStack[:0]
 	// The attributes are kept on the stack as they go by, when they fit,
@@ -191,7 +191,7 @@ func (h *Handler) scrubTop(buf []byte, changes []attrChange, i int, a slog.Attr)
 		}
 		start := len(buf)
 		var c bool
-		if buf, c = eng.AppendChanged(buf, a.Value.String()); c {
+		if buf, c = h.s.appendChanged(eng, buf, a.Value.String()); c {
 			changes = append(changes, attrChange{i: i, a: slog.Attr{Key: key}, start: start, end: len(buf)})
 		} else if key != a.Key {
 			changes = append(changes, attrChange{i: i, a: slog.Attr{Key: key, Value: a.Value}})

@@ -96,6 +96,9 @@ type scrubber struct {
 	keys   atomic.Pointer[map[string]*keyEntry]
 	keysMu sync.Mutex // serializes writers
 
+	// clean holds string values found clean before (see cleanStrings).
+	clean cleanStrings
+
 	// recent holds entries of keys, found by the address of the key's
 	// bytes: a constant key has the same address at every call, so a hit
 	// costs a multiplication and a short comparison instead of hashing

@@ -150,6 +150,12 @@ var Mutations = []Mutation{
 	{ID: "L5-key-cache-by-address-only", Claim: "L5", File: "logging/options.go",
 		Old: "cur.at == unsafe.StringData(key) && cur.key == key", New: "cur.at == unsafe.StringData(key)",
 		Desc: "a cached key verdict is trusted by the address of the key's bytes alone, so reused bytes keep an old verdict"},
+	{ID: "L5-clean-cache-by-address-only", Claim: "L5", File: "logging/clean.go",
+		Old: "e.at == at && e.s == v", New: "e.at == at",
+		Desc: "a string remembered as clean is trusted by the address of its bytes alone, so an email written into reused bytes passes"},
+	{ID: "L5-clean-cache-keeps-changed", Claim: "L5", File: "logging/clean.go",
+		Old: "\tif !changed {\n\t\tif h := at", New: "\tif true {\n\t\tif h := at",
+		Desc: "a string with personal data is remembered as clean, so the same string logged again passes"},
 
 	// The redaction engine itself: every category it finds by value, and
 	// the precision rules that keep operational context.
