@@ -84,23 +84,28 @@
 //
 //	go test -run '^$' -bench BenchmarkRequestRecord -benchmem ./logging
 //
-// Measured on a shared 2-core machine (Go 1.26, five runs of the ratio
-// benchmark, lowest and highest):
+// Measured on a shared 2-core machine (Go 1.26, ten runs of the ratio
+// benchmark, median and the middle half of the runs):
 //
-//	record       handler                       x-slog     allocs
-//	clean        NewJSONHandler                0.80-0.85  1 (slog's own)
-//	clean        NewHandler(slog.JSONHandler)  1.25-1.35  1
-//	pii_message  NewHandler(slog.JSONHandler)  1.40-1.50  2
-//	pii          NewJSONHandler                0.97-1.05  1
-//	pii          NewHandler(slog.JSONHandler)  1.55-1.65  3
+//	record       handler                       x-slog            allocs
+//	clean        NewJSONHandler                0.87 (0.86-0.88)  1 (slog's own)
+//	clean        NewHandler(slog.JSONHandler)  1.28 (1.26-1.29)  1
+//	pii_message  NewHandler(slog.JSONHandler)  1.40 (1.38-1.42)  2
+//	pii          NewJSONHandler                0.95 (0.94-0.95)  1
+//	pii          NewHandler(slog.JSONHandler)  1.45 (1.43-1.46)  3
 //
 // The "pii" record has an email in its message and a bearer JWT as its
-// request ID; "pii_message" has only the email. Most of the time above
-// slog's is the redaction engine's scan of each string. NewHandler passes
-// a clean record on as it is and sets a changed message in place; for a
-// record whose attributes change it builds a new record once, with every
-// changed string cut from a single allocation, and the new record's own
-// attribute slice (slog keeps five attributes inline) is the third
-// allocation. NewJSONHandler, which scrubs as it encodes, costs no more
-// than slog itself.
+// request ID; "pii_message" has only the email. Every record gets its own
+// request ID, as real requests do. Most of the time above slog's is the
+// redaction engine's scan of each string. NewHandler passes a clean
+// record on as it is and sets a changed message in place; for a record
+// whose attributes change it builds a new record once, with every changed
+// string cut from a single allocation, and the new record's own attribute
+// slice (slog keeps five attributes inline) is the third allocation.
+// NewHandler also remembers a few hundred strings it found clean, by the
+// address of their bytes and with its own copy to compare them with, so
+// a string logged again from the same memory, such as a route pattern or
+// a constant message, is not scanned again; a string with something to
+// remove is scanned every time. NewJSONHandler, which scrubs as it
+// encodes, costs no more than slog itself.
 package logging
