@@ -28,6 +28,7 @@ type importResult struct {
 	} `json:"new_tasks"`
 	NewTags      []string `json:"new_tags"`
 	Overlaps     int      `json:"overlaps"`
+	Duplicates   int      `json:"duplicates"`
 	RowsWithTags int      `json:"rows_with_tags"`
 	Errors       []struct {
 		Line    int    `json:"line"`
@@ -123,10 +124,20 @@ func testImportToggl(t *testing.T, env map[string]string) {
 		t.Errorf("projects %+v: Website and website are one", projects)
 	}
 
+	// The same file again stores nothing twice, and neither does the
+	// app's own CSV of what was imported.
+	twice := c.importCSV(t, "", csv, http.StatusOK)
+	if !twice.Imported || twice.Entries != 0 || twice.Duplicates != 3 || twice.Overlaps != 0 {
+		t.Fatalf("the same file imported again %+v", twice)
+	}
 	own := c.must(http.StatusOK, "GET", "/api/v1/reports/entries.csv?from=2026-03-01&to=2026-03-05", nil, nil)
 	again := c.importCSV(t, "?dry_run=1", string(own.body), http.StatusOK)
-	if again.Format != "discreet" || again.Entries != 3 || len(again.NewClients)+len(again.NewProjects)+len(again.NewTasks) != 0 || again.Overlaps != 3 {
+	if again.Format != "discreet" || again.Entries != 0 || again.Duplicates != 3 || len(again.NewClients)+len(again.NewProjects)+len(again.NewTasks) != 0 || again.Overlaps != 0 {
 		t.Fatalf("re-import of the app's own CSV %+v", again)
+	}
+	c.must(http.StatusOK, "GET", "/api/v1/entries", nil, &entries)
+	if len(entries) != 3 {
+		t.Fatalf("%d entries after importing the file twice", len(entries))
 	}
 
 	// What was imported is the user's like anything else: in the export

@@ -81,9 +81,14 @@ type ImportResult struct {
 	// RowsWithTags counts the rows that name at least one tag.
 	RowsWithTags int `json:"rows_with_tags"`
 	// Overlaps counts the rows that overlap another entry of the user's
-	// (stored before or earlier in the file); they are imported anyway
-	// unless the installation refuses overlaps.
+	// (stored before or earlier in the file) without being a duplicate of
+	// it; they are imported anyway unless the installation refuses
+	// overlaps.
 	Overlaps int `json:"overlaps"`
+	// Duplicates counts the rows skipped because the user has an entry
+	// with the same start, end, project, task and notes already (the
+	// file, or part of it, imported before; or a row repeated in it).
+	Duplicates int `json:"duplicates"`
 	// DateOrder is how the file's dates were read (ymd, mdy or dmy).
 	DateOrder string `json:"date_order,omitempty"`
 	// Problems lists at most MaxImportErrors problems, in line order;

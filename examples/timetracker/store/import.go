@@ -141,6 +141,47 @@ func (n *importNames) task(ctx context.Context, projectID int64, client, project
 	return &id, nil
 }
 
+// existing finds the project and task a row names among those the user
+// has or this import created, without creating any; ok is false when one
+// of them is not there.
+func (n *importNames) existing(client, project, task string) (projectID int64, taskID *int64, ok bool) {
+	var clientID int64
+	if client != "" {
+		if clientID, ok = n.clients[nameOf(client)]; !ok {
+			return 0, nil, false
+		}
+	}
+	if projectID, ok = n.projs[nameKey{clientID, nameOf(project)}]; !ok {
+		return 0, nil, false
+	}
+	if task == "" {
+		return projectID, nil, true
+	}
+	id, ok := n.tasks[nameKey{projectID, nameOf(task)}]
+	if !ok {
+		return 0, nil, false
+	}
+	return projectID, &id, true
+}
+
+// stored reports whether the user has an entry with e's start, end,
+// project, task and notes already: the same row imported before, or an
+// earlier row of the same file.
+func (n *importNames) stored(ctx context.Context, e *domain.Entry) (bool, error) {
+	var task int64
+	if e.TaskID != nil {
+		task = *e.TaskID
+	}
+	var one int
+	err := n.x.row(ctx, `SELECT 1 FROM entries WHERE user_id = ? AND start_at = ? AND end_at = ? AND project_id = ?
+		AND COALESCE(task_id, 0) = ? AND notes = ? LIMIT 1`,
+		n.userID, n.x.ts(norm(e.Start)), n.x.ts(norm(*e.End)), e.ProjectID, task, e.Notes).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // noteTags records the tags of names the user does not have yet; insert
 // creates them.
 func (n *importNames) noteTags(names []string) {
@@ -260,8 +301,11 @@ func optID(id int64) *int64 {
 // task under its project; tags as tags are) or created, and each entry is checked as
 // CreateEntry checks one (its fields, the longest entry allowed, and, when
 // RefuseOverlaps is set, overlaps with the user's other entries and with
-// earlier rows) and gets the rate in force. A row without an end (a
-// running timer) is refused. Any problem in any row rolls everything back;
+// earlier rows) and gets the rate in force. A row whose start, end,
+// project, task and notes match an entry the user has (stored before, or
+// an earlier row) is skipped and counted as a duplicate, so that a file
+// imported twice is stored once. A row without an end (a running timer)
+// is refused. Any problem in any row rolls everything back;
 // the result lists them all. With req.DryRun the transaction is always
 // rolled back, so the result says what would be created.
 func (db *DB) ImportEntries(ctx context.Context, userID int64, req domain.ImportRequest) (*domain.ImportResult, error) {
@@ -331,6 +375,19 @@ func (db *DB) ImportEntries(ctx context.Context, userID int64, req domain.Import
 				return err
 			}
 			if overlap {
+				// A row already stored overlaps itself: it is skipped, so
+				// that importing a file again adds only what is new.
+				if pid, tid, ok := names.existing(client, project, task); ok {
+					e.ProjectID, e.TaskID = pid, tid
+					dup, err := names.stored(ctx, &e)
+					if err != nil {
+						return err
+					}
+					if dup {
+						res.Duplicates++
+						continue
+					}
+				}
 				if db.RefuseOverlaps {
 					problem("start", domain.FieldError("start", "This entry overlaps another of your entries, or an earlier row of the file; overlapping entries are not accepted here."))
 					continue

@@ -170,6 +170,71 @@ func TestImportEntriesOverlaps(t *testing.T) {
 	})
 }
 
+// A file imported again adds only what is new: a row whose start, end,
+// project, task and notes match an entry the user has is skipped and
+// counted, in the preview as in the import, also where overlaps are
+// refused; a row repeated in one file is stored once; a row that differs
+// in its notes or task is an overlap, not a duplicate.
+func TestImportEntriesDuplicates(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		f := seed(t, db) // Acme / Website / Design for f.a
+		day := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		rows := []domain.ImportRow{
+			importRow(2, "Acme", "Website", "Design", day, time.Hour),
+			importRow(3, "", "Internal", "", day.Add(2*time.Hour), 30*time.Minute), // a new project
+			importRow(4, "Acme", "Website", "", day.Add(4*time.Hour), time.Hour),
+		}
+		res, err := db.ImportEntries(ctx, f.a.ID, domain.ImportRequest{Rows: rows})
+		must(t, err)
+		if !res.Imported || res.Entries != 3 || res.Duplicates != 0 {
+			t.Fatalf("first import: %+v", res)
+		}
+		// The same file again, with one new row and names in other cases.
+		again := append([]domain.ImportRow{}, rows...)
+		again[0].Project, again[1].Project = "WEBSITE", "internal"
+		again = append(again, importRow(5, "", "Internal", "", day.Add(6*time.Hour), time.Hour))
+		res, err = db.ImportEntries(ctx, f.a.ID, domain.ImportRequest{Rows: again, DryRun: true})
+		must(t, err)
+		if res.Entries != 1 || res.Duplicates != 3 || res.Overlaps != 0 || res.Seconds != 3600 || len(res.NewProjects) != 0 {
+			t.Fatalf("preview of the second import: %+v", res)
+		}
+		db.RefuseOverlaps = true
+		res, err = db.ImportEntries(ctx, f.a.ID, domain.ImportRequest{Rows: again})
+		must(t, err)
+		if !res.Imported || res.Entries != 1 || res.Duplicates != 3 || res.ProblemCount != 0 {
+			t.Fatalf("second import, overlaps refused: %+v", res)
+		}
+		db.RefuseOverlaps = false
+		es, err := db.FindEntries(ctx, f.a.ID, domain.EntryFilter{})
+		must(t, err)
+		if len(es) != 4 {
+			t.Fatalf("%d entries stored, want 4", len(es))
+		}
+
+		// Within one file, and what does not count as a duplicate.
+		later := day.Add(48 * time.Hour)
+		other := importRow(4, "Acme", "Website", "Design", later, time.Hour)
+		other.Notes = "something else"
+		noTask := importRow(5, "Acme", "Website", "", later, time.Hour)
+		res, err = db.ImportEntries(ctx, f.a.ID, domain.ImportRequest{Rows: []domain.ImportRow{
+			importRow(2, "Acme", "Website", "Design", later, time.Hour),
+			importRow(3, "acme", "website", "design", later, time.Hour), // row 2 again
+			other, noTask,
+		}})
+		must(t, err)
+		if !res.Imported || res.Entries != 3 || res.Duplicates != 1 || res.Overlaps != 2 {
+			t.Fatalf("one file: %+v", res)
+		}
+		// Another user's identical entry is no duplicate of this user's.
+		res, err = db.ImportEntries(ctx, f.b.ID, domain.ImportRequest{Rows: rows})
+		must(t, err)
+		if !res.Imported || res.Entries != 3 || res.Duplicates != 0 {
+			t.Fatalf("another user: %+v", res)
+		}
+	})
+}
+
 // The rows' tags land on the entries; a tag the user has is matched
 // ignoring case, the others are listed as new and created, and a tag the
 // store refuses is a problem on the file's tags column.

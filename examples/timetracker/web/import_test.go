@@ -84,6 +84,12 @@ func TestImportPage(t *testing.T) {
 	if len(es) != 3 || !es[2].Start.Equal(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)) {
 		t.Fatalf("entries %+v", es)
 	}
+	// The same file again: nothing new, so nothing to confirm.
+	p = b.postMultipart("/import", map[string]string{"step": "preview", "format": "auto"}, csv)
+	p.mustContain(t, `id="import-entries">0<`, "3 rows match entries you have already", `id="import-nothing-new"`)
+	if strings.Contains(p.body, `id="import-confirm"`) {
+		t.Error("a file whose rows are all stored can be confirmed")
+	}
 	got := e.posthog.waitFor(t, app.EventEntriesImport, 1)
 	props := got[0]["properties"].(map[string]any)
 	if props["format"] != "toggl" || props["source"] != "web" || props["has_tags"] != true {
