@@ -678,13 +678,14 @@ func (sc *scanner) quiet(a, k int) bool {
 	return true
 }
 
-// quietToEnd skips the rest of s from k on, the end of the credentials
-// after "Bearer" or "Basic" that have just been marked for removal when
-// they run to the end of s. quiet's digits and '=' are looked at only for
-// what could reach past a token's end; here there is nothing past it, and
-// what those bytes start cannot reach back before the token either, as it
-// follows the space or tab after the scheme: it would lie inside the
-// token's span and merge with it.
+// quietToEnd skips the rest of s from k on, the end of what has just been
+// marked for removal when it runs to the end of s: the credentials after
+// "Bearer" or "Basic", or an email address. quiet's digits and '=' are
+// looked at only for what could reach past a token's end; here there is
+// nothing past it. What those bytes start cannot reach back before the
+// span either: the credentials follow the space or tab after the scheme,
+// and an address's domain follows its '@', so it would lie inside the
+// span and merge with it.
 func (sc *scanner) quietToEnd(k int) {
 	sc.quietEnd, sc.quietFrom = k, k
 }
