@@ -484,10 +484,14 @@ func (sc *scanner) authScheme(i int) {
 		if j == i+6 {
 			return
 		}
-		if k := tokenEnd(s, j); k == len(s) {
-			sc.add(j, k, Token)
-			sc.quietToEnd(k)
-			return
+		// A token that runs to the end of s needs no look inside. Where s
+		// ends in a byte no token has, it cannot, and is not walked twice.
+		if class[s[len(s)-1]]&cToken != 0 {
+			if k := tokenEnd(s, j); k == len(s) {
+				sc.add(j, k, Token)
+				sc.quietToEnd(k)
+				return
+			}
 		}
 		k, stop := bearerToken(s, j, sc.skipTo)
 		sc.add(j, k, Token)
