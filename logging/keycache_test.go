@@ -3,7 +3,6 @@ package logging
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -19,7 +18,7 @@ import (
 // claim: L5
 func TestKeyVerdictFollowsTheKeysBytes(t *testing.T) {
 	var out bytes.Buffer
-	l := slog.New(NewHandler(slog.NewJSONHandler(&out, nil), nil))
+	l := wrappedJSON(&out)
 	buf := []byte("username")
 	key := unsafe.String(&buf[0], len(buf))
 	for range 3 {
@@ -33,6 +32,12 @@ func TestKeyVerdictFollowsTheKeysBytes(t *testing.T) {
 	}
 }
 
+// wrappedJSON logs through NewHandler, with default options, to a JSON
+// handler writing to out.
+func wrappedJSON(out *bytes.Buffer) *slog.Logger {
+	return slog.New(NewHandler(slog.NewJSONHandler(out, nil), nil))
+}
+
 // A string value found clean and remembered by the address of its bytes
 // must be scanned again when those bytes are reused for something else: an
 // email written where a route pattern was is removed.
@@ -40,7 +45,7 @@ func TestKeyVerdictFollowsTheKeysBytes(t *testing.T) {
 // claim: L5
 func TestCleanVerdictFollowsTheStringsBytes(t *testing.T) {
 	var out bytes.Buffer
-	l := slog.New(NewHandler(slog.NewJSONHandler(&out, nil), nil))
+	l := wrappedJSON(&out)
 	buf := []byte("GET /api/v1/entries/{id}/notes")
 	v := unsafe.String(&buf[0], len(buf))
 	for range 3 {
@@ -63,7 +68,7 @@ func TestCleanVerdictFollowsTheStringsBytes(t *testing.T) {
 // claim: L5
 func TestChangedStringsAreNotRemembered(t *testing.T) {
 	var out bytes.Buffer
-	l := slog.New(NewHandler(slog.NewJSONHandler(&out, nil), nil))
+	l := wrappedJSON(&out)
 	const msg = "password reset for alice.smith@example.com"
 	for range 5 {
 		l.Info(msg, slog.String("event", msg))
@@ -80,10 +85,8 @@ func TestChangedStringsAreNotRemembered(t *testing.T) {
 // memory and some new each time, come out as they went in (run it with
 // -race).
 func TestCleanStringsConcurrently(t *testing.T) {
-	var mu sync.Mutex
-	var out bytes.Buffer
-	h := NewHandler(slog.NewJSONHandler(&lockedWriter{mu: &mu, w: &out}, &slog.HandlerOptions{ReplaceAttr: dropTime}), nil)
-	l := slog.New(h)
+	var out syncBuffer
+	l := slog.New(NewHandler(slog.NewJSONHandler(&out, &slog.HandlerOptions{ReplaceAttr: dropTime}), nil))
 	routes := []string{"GET /api/v1/entries/{id}", "POST /api/v1/timers/start", "GET /api/v1/reports/summary"}
 	var wg sync.WaitGroup
 	for g := range 8 {
@@ -94,7 +97,7 @@ func TestCleanStringsConcurrently(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	lines := strings.Split(strings.TrimSpace(out.b.String()), "\n")
 	if len(lines) != 8*200 {
 		t.Fatalf("want %d lines, got %d", 8*200, len(lines))
 	}
@@ -107,15 +110,4 @@ func TestCleanStringsConcurrently(t *testing.T) {
 			t.Fatalf("a clean record changed: %s", line)
 		}
 	}
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (lw *lockedWriter) Write(p []byte) (int, error) {
-	lw.mu.Lock()
-	defer lw.mu.Unlock()
-	return lw.w.Write(p)
 }
